@@ -1,0 +1,100 @@
+'use client';
+
+import { useCallback, useEffect, useState, type MouseEvent } from 'react';
+import { runInTerminal } from '../terminal/run-command';
+
+export interface DeckSlide {
+  index: number;
+  title: string;
+  html: string;
+}
+
+/** `#3` in the URL is slide 3 (1-based), so a link or a reload lands on the same slide. */
+function slideFromHash(count: number): number {
+  const n = Number.parseInt(window.location.hash.replace(/^#/, ''), 10);
+  return Number.isInteger(n) && n >= 1 && n <= count ? n - 1 : 0;
+}
+
+/** Keys typed into the terminal or a form field are theirs, not the deck's. */
+function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return Boolean(target.closest('.xterm, input, textarea, select, [contenteditable="true"]'));
+}
+
+export function Deck({ slides }: { slides: DeckSlide[] }) {
+  const [current, setCurrent] = useState(0);
+  const count = slides.length;
+
+  useEffect(() => {
+    setCurrent(slideFromHash(count));
+    const onHash = () => setCurrent(slideFromHash(count));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [count]);
+
+  const go = useCallback(
+    (index: number) => {
+      const next = Math.max(0, Math.min(count - 1, index));
+      setCurrent(next);
+      window.history.replaceState(null, '', `#${next + 1}`);
+    },
+    [count],
+  );
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.altKey || event.ctrlKey || event.metaKey || isTypingTarget(event.target)) return;
+      if (['ArrowRight', 'PageDown'].includes(event.key)) go(current + 1);
+      else if (['ArrowLeft', 'PageUp'].includes(event.key)) go(current - 1);
+      else if (event.key === 'Home') go(0);
+      else if (event.key === 'End') go(count - 1);
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [current, count, go]);
+
+  const onClick = (event: MouseEvent<HTMLElement>) => {
+    const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-action]');
+    const code = button?.closest('.code-block')?.querySelector('code')?.textContent;
+    if (!button || code == null) return;
+    if (button.dataset.action === 'run') {
+      runInTerminal({ command: code, interrupt: button.dataset.interrupt === 'true' });
+    } else if (button.dataset.action === 'copy') {
+      void navigator.clipboard?.writeText(code).then(() => {
+        button.textContent = 'Copied';
+        setTimeout(() => (button.textContent = 'Copy'), 1200);
+      });
+    }
+  };
+
+  const slide = slides[current];
+  return (
+    <section className="flex h-full min-h-0 flex-col" aria-roledescription="slide deck">
+      <article
+        className="slide min-h-0 flex-1 overflow-y-auto rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-700 dark:bg-slate-900"
+        aria-live="polite"
+        aria-label={`Slide ${current + 1} of ${count}: ${slide?.title ?? ''}`}
+        data-testid="slide"
+        data-slide={current + 1}
+        onClick={onClick}
+        dangerouslySetInnerHTML={{ __html: slide?.html ?? '' }}
+      />
+      <nav className="mt-3 flex items-center gap-3 text-sm" aria-label="Slides">
+        <button type="button" className="deck-button" onClick={() => go(current - 1)} disabled={current === 0} aria-label="Previous slide">
+          ← Prev
+        </button>
+        <div className="h-1.5 flex-1 overflow-hidden rounded bg-slate-200 dark:bg-slate-700" aria-hidden>
+          <div className="h-full bg-sky-500 transition-all" style={{ width: `${((current + 1) / Math.max(count, 1)) * 100}%` }} />
+        </div>
+        <span className="tabular-nums text-slate-500" data-testid="slide-counter">
+          {current + 1} / {count}
+        </span>
+        <button type="button" className="deck-button" onClick={() => go(current + 1)} disabled={current === count - 1} aria-label="Next slide">
+          Next →
+        </button>
+      </nav>
+    </section>
+  );
+}

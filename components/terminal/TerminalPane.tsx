@@ -1,0 +1,139 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { TerminalConnection, type ConnectionState } from './terminal-connection';
+import { RUN_IN_TERMINAL_EVENT, commandKeystrokes, type RunInTerminalDetail } from './run-command';
+import '@xterm/xterm/css/xterm.css';
+
+const STATE_STYLE: Record<ConnectionState, string> = {
+  connecting: 'bg-amber-400',
+  starting: 'bg-amber-400',
+  reconnecting: 'bg-amber-400',
+  restarting: 'bg-amber-400',
+  ready: 'bg-emerald-400',
+  expired: 'bg-slate-400',
+  error: 'bg-rose-500',
+};
+
+/** Delay between Ctrl-C and the command, so the shell has printed its new prompt. */
+const AFTER_INTERRUPT_MS = 150;
+
+/**
+ * The learner's terminal: xterm.js bound to a TerminalConnection. xterm is
+ * loaded in the effect because it needs the DOM; everything created here is
+ * disposed when the component unmounts.
+ */
+export function TerminalPane({ profile }: { profile: string }) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const connectionRef = useRef<TerminalConnection | null>(null);
+  const [status, setStatus] = useState<{ state: ConnectionState; message: string }>({ state: 'connecting', message: 'Loading terminal…' });
+  const [sandboxId, setSandboxId] = useState<string | null>(null);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    let cleanup: (() => void) | undefined;
+    let cancelled = false;
+
+    void (async () => {
+      const [{ Terminal }, { FitAddon }, { WebLinksAddon }] = await Promise.all([
+        import('@xterm/xterm'),
+        import('@xterm/addon-fit'),
+        import('@xterm/addon-web-links'),
+      ]);
+      if (cancelled) return;
+      const term = new Terminal({
+        cursorBlink: true,
+        fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, monospace',
+        fontSize: 14,
+        scrollback: 5000,
+        theme: { background: '#0b1220', foreground: '#e2e8f0', cursor: '#38bdf8', selectionBackground: '#334155' },
+      });
+      const fit = new FitAddon();
+      term.loadAddon(fit);
+      term.loadAddon(new WebLinksAddon());
+      term.open(host);
+
+      const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+      const connection = new TerminalConnection(`${scheme}://${window.location.host}/ws/terminal?profile=${encodeURIComponent(profile)}`, {
+        output: (data, done) => term.write(data, done),
+        replayStarting: () => term.reset(),
+        state: (state, message) => setStatus({ state, message }),
+        hello: (hello) => setSandboxId(hello.sandboxId),
+      });
+      connectionRef.current = connection;
+
+      const subscriptions = [
+        term.onData((data) => connection.send(data)),
+        term.onBinary((data) => connection.send(Uint8Array.from(data, (c) => c.charCodeAt(0)))),
+        term.onResize(({ cols, rows }) => connection.resize({ cols, rows })),
+      ];
+      const resizeObserver = new ResizeObserver(() => {
+        if (host.clientWidth > 0 && host.clientHeight > 0) fit.fit();
+      });
+      resizeObserver.observe(host);
+      fit.fit();
+      connection.resize({ cols: term.cols, rows: term.rows });
+      connection.connect();
+
+      let pendingRun: ReturnType<typeof setTimeout> | undefined;
+      const onRun = (event: Event) => {
+        const { command, interrupt } = (event as CustomEvent<RunInTerminalDetail>).detail;
+        const type = () => connection.send(commandKeystrokes(command));
+        if (interrupt) {
+          connection.send('\x03');
+          pendingRun = setTimeout(type, AFTER_INTERRUPT_MS);
+        } else {
+          type();
+        }
+        term.focus();
+      };
+      window.addEventListener(RUN_IN_TERMINAL_EVENT, onRun);
+
+      cleanup = () => {
+        window.removeEventListener(RUN_IN_TERMINAL_EVENT, onRun);
+        clearTimeout(pendingRun);
+        resizeObserver.disconnect();
+        for (const s of subscriptions) s.dispose();
+        connection.dispose();
+        connectionRef.current = null;
+        term.dispose();
+      };
+    })();
+
+    return () => {
+      cancelled = true;
+      cleanup?.();
+    };
+  }, [profile]);
+
+  const canRetry = status.state === 'error' || status.state === 'expired';
+  return (
+    <section className="flex h-full min-h-0 flex-col overflow-hidden rounded-lg border border-slate-700 bg-[#0b1220]" aria-label="Sandbox terminal">
+      <div className="flex items-center gap-3 border-b border-slate-700 px-3 py-1.5 text-xs text-slate-300">
+        <span className={`inline-block h-2.5 w-2.5 rounded-full ${STATE_STYLE[status.state]}`} aria-hidden />
+        <span data-testid="terminal-status" data-state={status.state} className="truncate">
+          {status.message}
+        </span>
+        {sandboxId && <span className="ml-auto font-mono text-slate-500" title="Your sandbox">sandbox {sandboxId}</span>}
+        {canRetry ? (
+          <button type="button" className="rounded border border-slate-600 px-2 py-0.5 hover:bg-slate-800" onClick={() => window.location.reload()}>
+            Reconnect
+          </button>
+        ) : (
+          <button
+            type="button"
+            className={`${sandboxId ? '' : 'ml-auto '}rounded border border-slate-600 px-2 py-0.5 hover:bg-slate-800`}
+            title="Throw this sandbox away and start a fresh one"
+            onClick={() => {
+              if (window.confirm('Reset your sandbox? Everything in it (files, images, containers) is lost.')) connectionRef.current?.reset();
+            }}
+          >
+            Reset
+          </button>
+        )}
+      </div>
+      <div ref={hostRef} className="min-h-0 flex-1 p-1.5" data-testid="terminal" />
+    </section>
+  );
+}

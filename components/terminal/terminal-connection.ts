@@ -1,0 +1,159 @@
+import {
+  CloseCode,
+  decodeServerFrame,
+  encodeAck,
+  encodeClientControl,
+  encodeInput,
+  encodeResize,
+  type ServerControl,
+  type TerminalSize,
+} from '../../protocol';
+
+/** Acks are sent once this many rendered bytes have gathered, or after ACK_DELAY_MS. */
+const ACK_BYTES = 16 * 1024;
+const ACK_DELAY_MS = 50;
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 5_000;
+
+export type ConnectionState = 'connecting' | 'starting' | 'ready' | 'restarting' | 'reconnecting' | 'expired' | 'error';
+
+export interface ConnectionEvents {
+  /** Output to render; call `done` once the terminal has rendered it (term.write's callback). */
+  output(data: Uint8Array, done: () => void): void;
+  /** The server is about to replay recent output: clear the screen first so nothing shows twice. */
+  replayStarting(): void;
+  state(state: ConnectionState, message: string): void;
+  hello(message: Extract<ServerControl, { type: 'hello' }>): void;
+}
+
+/**
+ * The browser side of the terminal protocol, independent of React and xterm:
+ * frames in and out, acknowledgements for flow control, and reconnection with
+ * backoff (except after a protocol error or expiry, which need the learner).
+ */
+export class TerminalConnection {
+  private ws: WebSocket | undefined;
+  private unackedRendered = 0;
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private backoff = RECONNECT_MIN_MS;
+  private size: TerminalSize | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly events: ConnectionEvents,
+  ) {}
+
+  connect(): void {
+    if (this.disposed) return;
+    this.events.state(this.ws ? 'reconnecting' : 'connecting', 'Connecting…');
+    const ws = new WebSocket(this.url);
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    ws.onopen = () => {
+      this.backoff = RECONNECT_MIN_MS;
+      if (this.size) ws.send(encodeResize(this.size));
+    };
+    ws.onmessage = (event: MessageEvent<ArrayBuffer | string>) => {
+      if (typeof event.data === 'string') return;
+      this.onFrame(new Uint8Array(event.data));
+    };
+    ws.onclose = (event) => this.onClose(ws, event);
+  }
+
+  send(data: string | Uint8Array): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeInput(data));
+  }
+
+  resize(size: TerminalSize): void {
+    if (this.size?.cols === size.cols && this.size.rows === size.rows) return;
+    this.size = size;
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeResize(size));
+  }
+
+  reset(): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeClientControl({ type: 'reset' }));
+  }
+
+  /** Test and bench hook: raw frame out, bypassing the encoders. */
+  sendRaw(bytes: Uint8Array): void {
+    this.ws?.send(bytes);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.ackTimer);
+    clearTimeout(this.reconnectTimer);
+    this.ws?.close(1000, 'page closed');
+    this.ws = undefined;
+  }
+
+  private onFrame(bytes: Uint8Array): void {
+    let frame;
+    try {
+      frame = decodeServerFrame(bytes);
+    } catch (error) {
+      console.warn('drydock: dropped a malformed frame from the server', error);
+      return;
+    }
+    if (frame.type === 'output') {
+      const length = frame.data.length;
+      this.events.output(frame.data, () => this.rendered(length));
+      return;
+    }
+    if (frame.type === 'unknown-control') {
+      console.warn(`drydock: ignoring unknown control message "${frame.controlType}"`);
+      return;
+    }
+    const message = frame.message;
+    switch (message.type) {
+      case 'hello':
+        if (message.replayBytes > 0) this.events.replayStarting();
+        this.events.hello(message);
+        this.events.state('ready', message.reattached ? 'Reattached to your sandbox' : 'Sandbox ready');
+        break;
+      case 'status':
+        this.events.state(message.state === 'removed' ? 'reconnecting' : message.state, message.message);
+        break;
+      case 'error':
+        this.events.state('error', message.message);
+        break;
+    }
+  }
+
+  /** Flow control: tell the server what the terminal has actually rendered, in batches. */
+  private rendered(bytes: number): void {
+    this.unackedRendered += bytes;
+    if (this.unackedRendered >= ACK_BYTES) this.flushAck();
+    else this.ackTimer ??= setTimeout(() => this.flushAck(), ACK_DELAY_MS);
+  }
+
+  private flushAck(): void {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    if (this.unackedRendered === 0 || this.ws?.readyState !== WebSocket.OPEN) return;
+    this.ws.send(encodeAck(this.unackedRendered));
+    this.unackedRendered = 0;
+  }
+
+  private onClose(ws: WebSocket, event: CloseEvent): void {
+    if (ws !== this.ws || this.disposed) return;
+    this.unackedRendered = 0;
+    if (event.code === CloseCode.PROTOCOL) {
+      this.events.state('error', `Connection closed: ${event.reason || 'protocol error'}. Reload the page.`);
+      return;
+    }
+    if (event.code === CloseCode.EXPIRED) {
+      this.events.state('expired', event.reason || 'Your sandbox expired. Reload the page for a fresh one.');
+      return;
+    }
+    if (event.code === CloseCode.SANDBOX_FAILED) {
+      this.events.state('error', event.reason || 'The sandbox could not be started.');
+      return;
+    }
+    this.events.state('reconnecting', 'Connection lost; reconnecting…');
+    this.reconnectTimer = setTimeout(() => this.connect(), this.backoff);
+    this.backoff = Math.min(this.backoff * 2, RECONNECT_MAX_MS);
+  }
+}

@@ -1,0 +1,147 @@
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { LessonManifestSchema, type CodeBlock, type CodeMode, type Lesson, type LessonProblem, type Slide } from './schema';
+
+/**
+ * The one parser of the lesson format (lessons/README.md). The site, the
+ * linter and the grader all read lessons through it, so what an author sees
+ * in lint is exactly what learners get.
+ */
+export type ParseResult = { ok: true; lesson: Lesson } | { ok: false; problems: LessonProblem[] };
+
+const FENCE = /^(\s{0,3})(`{3,}|~{3,})(.*)$/;
+const SEPARATOR = /^---\s*$/;
+const NOTES = /^\?\?\?\s*$/;
+const TITLE = /^#{1,2}\s+(.+?)\s*#*\s*$/;
+
+interface RawSlide {
+  lines: string[];
+  line: number;
+}
+
+/** Splits on `---` lines outside code fences; tracks fences so a `---` inside a code block is content. */
+function splitSlides(lines: string[], firstLine: number): RawSlide[] {
+  const slides: RawSlide[] = [{ lines: [], line: firstLine }];
+  let fence: string | null = null;
+  lines.forEach((text, i) => {
+    const m = FENCE.exec(text);
+    if (m) {
+      const marker = m[2]!;
+      if (fence === null) fence = marker;
+      else if (marker[0] === fence[0] && marker.length >= fence.length && m[3]!.trim() === '') fence = null;
+    }
+    if (fence === null && SEPARATOR.test(text)) slides.push({ lines: [], line: firstLine + i + 1 });
+    else slides.at(-1)!.lines.push(text);
+  });
+  return slides;
+}
+
+function parseInfo(info: string): { lang: string; mode: CodeMode; interrupt: boolean; unknown: string[] } {
+  const [lang = '', ...words] = info.trim().split(/\s+/).filter(Boolean);
+  let mode: CodeMode = 'display';
+  let interrupt = false;
+  const unknown: string[] = [];
+  for (const w of words) {
+    if (w === 'run' || w === 'copy') mode = w;
+    else if (w === 'interrupt') interrupt = true;
+    else unknown.push(w);
+  }
+  return { lang, mode, interrupt, unknown };
+}
+
+function extractCodeBlocks(lines: string[], firstLine: number, file: string, problems: LessonProblem[]): CodeBlock[] {
+  const blocks: CodeBlock[] = [];
+  let open: { marker: string; info: string; line: number; body: string[] } | null = null;
+  lines.forEach((text, i) => {
+    const m = FENCE.exec(text);
+    if (!open) {
+      if (m) open = { marker: m[2]!, info: m[3]!, line: firstLine + i, body: [] };
+      return;
+    }
+    if (m && m[2]![0] === open.marker[0] && m[2]!.length >= open.marker.length && m[3]!.trim() === '') {
+      const info = parseInfo(open.info);
+      for (const word of info.unknown) {
+        problems.push({ file, line: open.line, message: `unknown code block option "${word}" (known: run, copy, interrupt)` });
+      }
+      if (info.interrupt && info.mode !== 'run') {
+        problems.push({ file, line: open.line, message: '"interrupt" only makes sense on a "run" block' });
+      }
+      if (info.mode === 'run' && open.body.join('').trim() === '') {
+        problems.push({ file, line: open.line, message: 'a "run" block has no command in it' });
+      }
+      blocks.push({ lang: info.lang, mode: info.mode, interrupt: info.interrupt, code: open.body.join('\n'), line: open.line });
+      open = null;
+      return;
+    }
+    open.body.push(text);
+  });
+  if (open) problems.push({ file, line: (open as { line: number }).line, message: 'code block is never closed' });
+  return blocks;
+}
+
+function parseFrontMatter(lines: string[], file: string, problems: LessonProblem[]): { data: unknown; bodyStart: number } | null {
+  if (!SEPARATOR.test(lines[0] ?? '')) {
+    problems.push({ file, line: 1, message: 'lesson.md must start with a "---" line opening the YAML manifest' });
+    return null;
+  }
+  const end = lines.findIndex((l, i) => i > 0 && SEPARATOR.test(l));
+  if (end < 0) {
+    problems.push({ file, line: 1, message: 'the YAML manifest is never closed by a "---" line' });
+    return null;
+  }
+  try {
+    return { data: parseYaml(lines.slice(1, end).join('\n')), bodyStart: end + 1 };
+  } catch (error) {
+    const line = error instanceof YAMLParseError ? (error.linePos?.[0]?.line ?? 0) + 1 : 1;
+    problems.push({ file, line, message: `the manifest is not valid YAML: ${(error as Error).message.split('\n')[0]}` });
+    return null;
+  }
+}
+
+/** Line of a top-level manifest key, for messages about it. */
+function manifestKeyLine(lines: string[], key: string | undefined): number {
+  if (!key) return 1;
+  const i = lines.findIndex((l) => l.startsWith(`${key}:`));
+  return i >= 0 ? i + 1 : 1;
+}
+
+export function parseLesson(source: string, file: string, folderName?: string): ParseResult {
+  const problems: LessonProblem[] = [];
+  const lines = source.replace(/\r\n?/g, '\n').split('\n');
+  const front = parseFrontMatter(lines, file, problems);
+  if (!front) return { ok: false, problems };
+
+  const manifestResult = LessonManifestSchema.safeParse(front.data ?? {});
+  if (!manifestResult.success) {
+    for (const issue of manifestResult.error.issues) {
+      const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path[0]?.toString();
+      const what = issue.code === 'unrecognized_keys' ? `unknown manifest key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : `manifest "${issue.path.join('.')}": ${issue.message}`;
+      problems.push({ file, line: manifestKeyLine(lines, key), message: what });
+    }
+  }
+  if (manifestResult.success && folderName && manifestResult.data.id !== folderName) {
+    problems.push({ file, line: manifestKeyLine(lines, 'id'), message: `id "${manifestResult.data.id}" must equal the folder name "${folderName}"` });
+  }
+
+  const slides: Slide[] = [];
+  for (const raw of splitSlides(lines.slice(front.bodyStart), front.bodyStart + 1)) {
+    if (raw.lines.join('').trim() === '') continue;
+    const notesAt = raw.lines.findIndex((l) => NOTES.test(l));
+    const bodyLines = notesAt >= 0 ? raw.lines.slice(0, notesAt) : raw.lines;
+    const notes = notesAt >= 0 ? raw.lines.slice(notesAt + 1).join('\n').trim() : '';
+    const titleIndex = bodyLines.findIndex((l) => l.trim() !== '');
+    const title = TITLE.exec(bodyLines[titleIndex] ?? '')?.[1];
+    if (!title) problems.push({ file, line: raw.line + Math.max(titleIndex, 0), message: 'a slide must begin with a "# Title" or "## Title" heading' });
+    slides.push({
+      index: slides.length,
+      title: title ?? 'Untitled',
+      body: bodyLines.join('\n').trim(),
+      notes,
+      codeBlocks: extractCodeBlocks(bodyLines, raw.line, file, problems),
+      line: raw.line,
+    });
+  }
+  if (slides.length === 0) problems.push({ file, line: front.bodyStart + 1, message: 'the lesson has no slides' });
+
+  if (problems.length > 0 || !manifestResult.success) return { ok: false, problems };
+  return { ok: true, lesson: { manifest: manifestResult.data, slides, file } };
+}

@@ -1,0 +1,96 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import next from 'next';
+import { startSandboxService, type SandboxService } from '../../sandbox-server/src/sandbox-service';
+import type { Logger } from '../../sandbox-server/src/logger';
+import { openDataDir, type DataDir } from '../data-dir';
+import { LEARNER_COOKIE, learnerCookieHeader, newLearnerId, readCookie, signLearnerCookie, verifyLearnerCookie } from '../identity';
+import { Store } from '../store';
+
+/** Header through which the custom server tells Next.js pages who the learner is. Never trusted from the client. */
+export const LEARNER_HEADER = 'x-drydock-learner';
+
+export interface PlatformOptions {
+  port: number;
+  host: string;
+  dev?: boolean;
+  projectDir: string;
+  dataDir?: string;
+  log?: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Platform {
+  url: string;
+  server: Server;
+  sandboxes: SandboxService;
+  store: Store;
+  data: DataDir;
+  close(): Promise<void>;
+}
+
+/**
+ * Gives every browser a signed learner cookie on its first request, and passes
+ * the verified learner id to the pages in a header (any copy of that header
+ * sent by the browser is dropped first).
+ */
+function identifyLearner(req: IncomingMessage, res: ServerResponse, data: DataDir, store: Store): void {
+  delete req.headers[LEARNER_HEADER];
+  let learnerId = verifyLearnerCookie(data.cookieSecret, readCookie(req.headers.cookie, LEARNER_COOKIE));
+  if (!learnerId) {
+    learnerId = newLearnerId();
+    const value = signLearnerCookie(data.cookieSecret, learnerId);
+    res.setHeader('Set-Cookie', learnerCookieHeader(value, req.headers['x-forwarded-proto'] === 'https'));
+    const others = (req.headers.cookie ?? '').split(';').filter((c) => c.trim() && !c.trim().startsWith(`${LEARNER_COOKIE}=`));
+    req.headers.cookie = [...others, `${LEARNER_COOKIE}=${value}`].join('; ');
+  }
+  req.headers[LEARNER_HEADER] = learnerId;
+  // Page loads only, not every asset request.
+  if (!req.url?.startsWith('/_next/')) store.touchLearner(learnerId);
+}
+
+/** Pages and the terminal WebSocket on one port. */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const data = openDataDir(options.dataDir);
+  const store = new Store(data.databasePath);
+  const sandboxes = await startSandboxService(data, { env: options.env, log: options.log });
+  const app = next({ dev: options.dev ?? false, dir: options.projectDir, hostname: options.host, port: options.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const nextUpgrade = app.getUpgradeHandler();
+
+  const server = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, sandboxes: sandboxes.manager.size }));
+      return;
+    }
+    identifyLearner(req, res, data, store);
+    void handle(req, res);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (sandboxes.handleUpgrade(req, socket, head)) return;
+    if (options.dev) void nextUpgrade(req, socket, head); // hot reload
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+
+  return {
+    url: `http://${shownHost}:${port}`,
+    server,
+    sandboxes,
+    store,
+    data,
+    close: async () => {
+      sandboxes.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/**
+ * Control messages travel as JSON inside a CONTROL frame (see frames.ts).
+ * Every message has a `type`; unknown types are ignored with a warning so that
+ * an older client keeps working against a newer server, while a known type
+ * with a malformed body is a protocol error.
+ */
+
+export const TerminalSizeSchema = z.object({
+  cols: z.number().int().min(2).max(1000),
+  rows: z.number().int().min(1).max(500),
+});
+export type TerminalSize = z.infer<typeof TerminalSizeSchema>;
+
+export const SandboxStateSchema = z.enum(['starting', 'ready', 'restarting', 'expired', 'removed', 'error']);
+export type SandboxState = z.infer<typeof SandboxStateSchema>;
+
+/** Server → client. */
+export const ServerControlSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    /** Short, non-secret sandbox id shown to the learner (first 12 hex of the container id). */
+    sandboxId: z.string(),
+    /** True when this socket joined an already-running sandbox. */
+    reattached: z.boolean(),
+    /** Bytes of earlier output replayed right after this message. */
+    replayBytes: z.number().int().nonnegative(),
+    /** Epoch milliseconds at which the sandbox is removed whatever happens. */
+    expiresAt: z.number().int(),
+    /** Minutes of inactivity after which an unattended sandbox is removed. */
+    idleTimeoutMinutes: z.number(),
+  }),
+  z.object({
+    type: z.literal('status'),
+    state: SandboxStateSchema,
+    message: z.string(),
+  }),
+  z.object({
+    type: z.literal('error'),
+    code: z.string(),
+    message: z.string(),
+  }),
+]);
+export type ServerControl = z.infer<typeof ServerControlSchema>;
+
+/** Client → server. (Resize, input and acks have frames of their own.) */
+export const ClientControlSchema = z.discriminatedUnion('type', [
+  z.object({
+    /** Ask the server to recreate this learner's sandbox from scratch. */
+    type: z.literal('reset'),
+  }),
+]);
+export type ClientControl = z.infer<typeof ClientControlSchema>;
+
+/**
+ * WebSocket close codes (4000–4999 is the application range). A client should
+ * not reconnect automatically after POLICY, PROTOCOL or EXPIRED closes.
+ */
+export const CloseCode = {
+  /** A frame could not be parsed: unknown framing, bad JSON, bad field. */
+  PROTOCOL: 4400,
+  /** The sandbox reached its lifetime or idle limit and was removed. */
+  EXPIRED: 4410,
+  /** The sandbox could not be created or attached. */
+  SANDBOX_FAILED: 4500,
+  /** The server is shutting down; reconnect later. */
+  SHUTDOWN: 4503,
+} as const;

@@ -1,0 +1,257 @@
+import Docker from 'dockerode';
+import { PassThrough, type Duplex } from 'node:stream';
+import type { TerminalSize } from '../../../protocol';
+import { hostBoundingCapabilities } from './capabilities';
+import type { ExecOptions, ExecResult, SandboxDriver, SandboxInfo, SandboxSpec } from './driver';
+import { EngineUnavailableError, mapDockerError } from './errors';
+import { Label } from './labels';
+
+export interface DockerDriverOptions {
+  image: string;
+  serverId: string;
+  /** Give each sandbox its own internal bridge network. */
+  isolatedNetwork: boolean;
+  docker?: Docker;
+  capabilities?: string[];
+}
+
+/**
+ * Sandboxes as Docker-in-Docker containers without --privileged (see
+ * sandbox-server/images/sandbox/README.md for why each option is there).
+ */
+export class DockerDriver implements SandboxDriver {
+  readonly docker: Docker;
+  private capabilities: string[];
+
+  constructor(private readonly options: DockerDriverOptions) {
+    this.docker = options.docker ?? new Docker();
+    this.capabilities = options.capabilities ?? hostBoundingCapabilities();
+  }
+
+  /** Throws EngineUnavailableError with a fix-it message when no engine answers. */
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (error) {
+      throw new EngineUnavailableError(
+        `No Docker Engine answers at ${describeEndpoint()} (${(error as Error).message}). ` +
+          'Install and start one: `sudo apt-get install docker.io && sudo systemctl start docker` (or run `sudo dockerd &`).',
+      );
+    }
+  }
+
+  async create(spec: SandboxSpec): Promise<SandboxInfo> {
+    const now = Date.now();
+    const labels: Record<string, string> = {
+      [Label.learner]: spec.learnerId,
+      [Label.profile]: spec.profile,
+      [Label.session]: spec.sessionId,
+      [Label.server]: this.options.serverId,
+      [Label.created]: String(now),
+      [Label.expires]: String(spec.expiresAt),
+    };
+    const name = `drydock-sb-${spec.sessionId}`;
+    let networkMode = 'bridge';
+    try {
+      if (this.options.isolatedNetwork) {
+        await this.docker.createNetwork({ Name: name, Driver: 'bridge', Internal: true, Labels: labels, CheckDuplicate: true });
+        networkMode = name;
+      }
+      const container = await this.createWithKnownCapabilities({
+        name,
+        Image: this.options.image,
+        Hostname: 'sandbox',
+        Tty: true,
+        OpenStdin: true,
+        StdinOnce: false,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Env: ['TERM=xterm-256color'],
+        Labels: labels,
+        // The inner engine's data must not be overlay-on-overlay.
+        Volumes: { '/var/lib/docker': {} },
+        HostConfig: {
+          // Reaps the zombie containerd-shims that inner `docker run --rm` leaves.
+          Init: true,
+          CapAdd: this.capabilities,
+          SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+          // API form of `--security-opt systempaths=unconfined`: inner runc must mount /proc freely.
+          MaskedPaths: [],
+          ReadonlyPaths: [],
+          DeviceCgroupRules: ['a *:* rwm'],
+          Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755', '/tmp': 'rw,nosuid,nodev,mode=1777' },
+          Memory: spec.limits.memoryBytes,
+          MemorySwap: spec.limits.memoryBytes,
+          NanoCpus: Math.round(spec.limits.cpus * 1e9),
+          PidsLimit: spec.limits.pids,
+          NetworkMode: networkMode,
+          RestartPolicy: { Name: 'no' },
+        },
+      });
+      return { id: container.id, learnerId: spec.learnerId, profile: spec.profile, sessionId: spec.sessionId, createdAt: now, expiresAt: spec.expiresAt, running: false };
+    } catch (error) {
+      // Leave nothing half-made behind.
+      await this.removeByName(name).catch(() => undefined);
+      throw mapDockerError(error, `create sandbox ${name}`);
+    }
+  }
+
+  /**
+   * Older engines reject capabilities newer than themselves (Engine 20.10 does
+   * not know PERFMON, BPF, CHECKPOINT_RESTORE). Drop each one the engine names
+   * as unknown and retry; the trimmed list is kept for later sandboxes.
+   */
+  private async createWithKnownCapabilities(options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+    for (;;) {
+      try {
+        return await this.docker.createContainer({ ...options, HostConfig: { ...options.HostConfig, CapAdd: this.capabilities } });
+      } catch (error) {
+        const unknown = /unknown capability: "?(?:CAP_)?([A-Z_]+)"?/.exec((error as Error).message)?.[1];
+        if (!unknown || !this.capabilities.includes(unknown)) throw error;
+        this.capabilities = this.capabilities.filter((c) => c !== unknown);
+      }
+    }
+  }
+
+  async attach(id: string): Promise<Duplex> {
+    try {
+      const stream = (await this.docker.getContainer(id).attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as Duplex;
+      return stream;
+    } catch (error) {
+      throw mapDockerError(error, `attach to sandbox ${id.slice(0, 12)}`);
+    }
+  }
+
+  async start(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).start();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 304) return; // already running
+      throw mapDockerError(error, `start sandbox ${id.slice(0, 12)}`);
+    }
+  }
+
+  async resize(id: string, size: TerminalSize): Promise<void> {
+    try {
+      await this.docker.getContainer(id).resize({ w: size.cols, h: size.rows });
+    } catch (error) {
+      throw mapDockerError(error, `resize sandbox ${id.slice(0, 12)}`);
+    }
+  }
+
+  async exec(id: string, cmd: string[], options: ExecOptions): Promise<ExecResult> {
+    const started = performance.now();
+    const container = this.docker.getContainer(id);
+    let exec: Docker.Exec;
+    try {
+      exec = await container.exec({ Cmd: cmd, AttachStdin: options.stdin !== undefined, AttachStdout: true, AttachStderr: true, Tty: false, Env: options.env });
+    } catch (error) {
+      throw mapDockerError(error, `exec in sandbox ${id.slice(0, 12)}`);
+    }
+    const stream = (await exec.start({ hijack: true, stdin: options.stdin !== undefined, Tty: false })) as unknown as Duplex;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    stdout.on('data', (c: Buffer) => out.push(c));
+    stderr.on('data', (c: Buffer) => err.push(c));
+    // Tty:false streams are multiplexed; demux keeps stdout and stderr apart.
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    if (options.stdin !== undefined) stream.end(options.stdin);
+
+    const finished = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', resolve);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      finished.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), options.timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) stream.destroy();
+    const exitCode = timedOut ? null : ((await exec.inspect()).ExitCode ?? null);
+    return {
+      exitCode,
+      stdout: Buffer.concat(out).toString('utf8'),
+      stderr: Buffer.concat(err).toString('utf8'),
+      timedOut,
+      durationMs: performance.now() - started,
+    };
+  }
+
+  async remove(id: string): Promise<void> {
+    let networkName: string | undefined;
+    try {
+      const info = await this.docker.getContainer(id).inspect();
+      networkName = info.HostConfig.NetworkMode;
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw mapDockerError(error, `remove sandbox ${id.slice(0, 12)}`);
+    }
+    if (networkName?.startsWith('drydock-sb-')) await this.removeNetwork(networkName);
+  }
+
+  async list(): Promise<SandboxInfo[]> {
+    try {
+      const containers = await this.docker.listContainers({ all: true, filters: { label: [`${Label.server}=${this.options.serverId}`] } });
+      return containers.map((c) => infoFromLabels(c.Id, c.Labels, c.State === 'running'));
+    } catch (error) {
+      throw mapDockerError(error, 'list sandboxes');
+    }
+  }
+
+  async inspect(id: string): Promise<SandboxInfo> {
+    try {
+      const c = await this.docker.getContainer(id).inspect();
+      return infoFromLabels(c.Id, c.Config.Labels, c.State.Running);
+    } catch (error) {
+      throw mapDockerError(error, `inspect sandbox ${id.slice(0, 12)}`);
+    }
+  }
+
+  /** Networks this server made whose sandbox is gone (left by a crash between create and remove). */
+  async removeOrphanNetworks(): Promise<number> {
+    const networks = await this.docker.listNetworks({ filters: { label: [`${Label.server}=${this.options.serverId}`] } });
+    let removed = 0;
+    for (const n of networks) {
+      const detail = await this.docker.getNetwork(n.Id).inspect().catch(() => null);
+      if (detail && Object.keys(detail.Containers ?? {}).length === 0) {
+        await this.removeNetwork(n.Name);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private async removeNetwork(name: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(name).remove();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw mapDockerError(error, `remove network ${name}`);
+    }
+  }
+
+  private async removeByName(name: string): Promise<void> {
+    await this.docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined);
+    await this.removeNetwork(name).catch(() => undefined);
+  }
+}
+
+function infoFromLabels(id: string, labels: Record<string, string>, running: boolean): SandboxInfo {
+  return {
+    id,
+    learnerId: labels[Label.learner] ?? '',
+    profile: labels[Label.profile] ?? '',
+    sessionId: labels[Label.session] ?? '',
+    createdAt: Number(labels[Label.created] ?? 0),
+    expiresAt: Number(labels[Label.expires] ?? 0),
+    running,
+  };
+}
+
+function describeEndpoint(): string {
+  return process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+}

@@ -1,0 +1,60 @@
+import type { Duplex } from 'node:stream';
+import type { TerminalSize } from '../../../protocol';
+import type { SandboxLimits } from '../config';
+
+/**
+ * The seam between session logic and the container backend. SessionManager
+ * only talks to this interface, so a Kubernetes or microVM backend can be
+ * added later, and unit tests can use an in-memory fake.
+ */
+export interface SandboxSpec {
+  learnerId: string;
+  /** Which environment of the learner this is (one sandbox per learner per profile). */
+  profile: string;
+  /** Random, unguessable id of this sandbox's session. */
+  sessionId: string;
+  expiresAt: number;
+  limits: SandboxLimits;
+}
+
+export interface SandboxInfo {
+  /** Backend id (the full container id for Docker). */
+  id: string;
+  learnerId: string;
+  profile: string;
+  sessionId: string;
+  createdAt: number;
+  expiresAt: number;
+  running: boolean;
+}
+
+export interface ExecOptions {
+  /** Written to the process's stdin, then stdin is closed. */
+  stdin?: string;
+  /** The exec is abandoned and reported as timed out after this. */
+  timeoutMs: number;
+  env?: string[];
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export interface SandboxDriver {
+  /** Creates (does not start) a sandbox. */
+  create(spec: SandboxSpec): Promise<SandboxInfo>;
+  /** Attaches to the sandbox's terminal; call before start() so no output is lost. */
+  attach(id: string): Promise<Duplex>;
+  start(id: string): Promise<void>;
+  resize(id: string, size: TerminalSize): Promise<void>;
+  exec(id: string, cmd: string[], options: ExecOptions): Promise<ExecResult>;
+  /** Removes the sandbox and everything created for it (network, volumes). Idempotent. */
+  remove(id: string): Promise<void>;
+  /** Sandboxes this server created, running or not. */
+  list(): Promise<SandboxInfo[]>;
+  inspect(id: string): Promise<SandboxInfo>;
+}

@@ -1,0 +1,31 @@
+/**
+ * The sandbox-server on its own (no pages): `npm run sandbox-server`.
+ * It must share DRYDOCK_DATA_DIR (the cookie secret) with the web app, and the
+ * web app's origin must be listed in DRYDOCK_ALLOWED_ORIGINS.
+ */
+import { createServer } from 'node:http';
+import { openDataDir } from '../../lib/data-dir';
+import { startSandboxService } from './sandbox-service';
+
+const port = Number(process.env.DRYDOCK_SANDBOX_PORT ?? 3001);
+const host = process.env.HOST ?? '127.0.0.1';
+
+const service = await startSandboxService(openDataDir());
+const server = createServer((req, res) => {
+  if (req.url === '/healthz') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, sandboxes: service.manager.size }));
+    return;
+  }
+  res.writeHead(404).end('not found\n');
+});
+server.on('upgrade', (req, socket, head) => {
+  if (!service.handleUpgrade(req, socket, head)) socket.destroy();
+});
+server.listen(port, host, () => console.log(`[sandbox] listening on ws://${host}:${port}/ws/terminal`));
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    service.close();
+    server.close(() => process.exit(0));
+  });
+}

@@ -1,0 +1,61 @@
+import type { IncomingMessage } from 'node:http';
+import { LEARNER_COOKIE, readCookie, verifyLearnerCookie } from '../../lib/identity';
+import type { DataDir } from '../../lib/data-dir';
+import { loadSandboxServerConfig, type SandboxServerConfig } from './config';
+import { DockerDriver } from './drivers/docker';
+import { consoleLogger, type Logger } from './logger';
+import { SessionManager } from './session-manager';
+import { createTerminalUpgrade } from './upgrade';
+
+/** Sandbox profiles this server offers (lessons name one in their manifest). */
+export const PROFILES: ReadonlySet<string> = new Set(['dind']);
+
+export interface SandboxService {
+  config: SandboxServerConfig;
+  driver: DockerDriver;
+  manager: SessionManager;
+  handleUpgrade: ReturnType<typeof createTerminalUpgrade>['handleUpgrade'];
+  /** Detaches from all sandboxes (they keep running for the next start). */
+  close(): void;
+}
+
+/**
+ * Wires the sandbox side together: checks the engine, adopts sandboxes an
+ * earlier run left, and returns the WebSocket upgrade handler. Used both by
+ * the all-in-one platform server and by the standalone sandbox-server.
+ */
+export async function startSandboxService(
+  data: DataDir,
+  options: { env?: NodeJS.ProcessEnv; log?: Logger; config?: Partial<SandboxServerConfig> } = {},
+): Promise<SandboxService> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? consoleLogger;
+  const config = { ...loadSandboxServerConfig(data.serverId, env), ...options.config };
+  const driver = new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork });
+  await driver.ping();
+  const manager = new SessionManager(driver, config, log);
+  await manager.reconcile();
+  await driver.removeOrphanNetworks();
+  manager.startSweeping();
+
+  const allowedOrigins = new Set((env.DRYDOCK_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean));
+  const terminal = createTerminalUpgrade({
+    manager,
+    config,
+    log,
+    profiles: PROFILES,
+    allowedOrigins,
+    authenticate: (req: IncomingMessage) => verifyLearnerCookie(data.cookieSecret, readCookie(req.headers.cookie, LEARNER_COOKIE)),
+  });
+
+  return {
+    config,
+    driver,
+    manager,
+    handleUpgrade: terminal.handleUpgrade,
+    close: () => {
+      terminal.close();
+      manager.shutdown();
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import type { Duplex } from 'node:stream';
+import { CloseCode, type TerminalSize } from '../../protocol';
+import type { SandboxServerConfig } from './config';
+import type { SandboxDriver, SandboxInfo } from './drivers/driver';
+import { FlowControl } from './flow-control';
+import type { Logger } from './logger';
+import { OutputBatcher } from './output-batcher';
+import { OutputRing } from './output-ring';
+import type { TerminalClient } from './terminal-client';
+
+/** Respawning stops after this many main-process exits within RESPAWN_WINDOW_MS (a crash loop). */
+const MAX_RESPAWNS = 5;
+const RESPAWN_WINDOW_MS = 60_000;
+
+/**
+ * One learner's sandbox and its live terminal: the attached Docker stream,
+ * the replay ring, output batching, flow control, and the browsers watching.
+ * Outlives any single WebSocket, so a reload finds the same shell.
+ */
+export class SandboxSession {
+  private stream: Duplex | undefined;
+  private readonly ring: OutputRing;
+  private readonly batcher: OutputBatcher;
+  private readonly flow: FlowControl<TerminalClient>;
+  private readonly clients = new Set<TerminalClient>();
+  private lastSize: TerminalSize | undefined;
+  private respawns: number[] = [];
+  private disposed = false;
+  lastActivityAt = Date.now();
+
+  constructor(
+    readonly info: SandboxInfo,
+    private readonly driver: SandboxDriver,
+    private readonly config: SandboxServerConfig,
+    private readonly log: Logger,
+  ) {
+    this.ring = new OutputRing(config.replayBufferBytes);
+    this.flow = new FlowControl(config.flowHighWaterBytes, config.flowLowWaterBytes, {
+      pause: () => this.stream?.pause(),
+      resume: () => this.stream?.resume(),
+    });
+    this.batcher = new OutputBatcher(config.batchDelayMs, config.batchMaxBytes, (chunk) => this.broadcast(chunk));
+  }
+
+  get shortId(): string {
+    return this.info.id.slice(0, 12);
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Attaches to the container (before starting it, so the first prompt is not lost) and starts it if needed. */
+  async open(): Promise<void> {
+    await this.attachStream();
+    await this.driver.start(this.info.id);
+    this.info.running = true;
+  }
+
+  addClient(client: TerminalClient, reattached: boolean): void {
+    this.clients.add(client);
+    this.flow.add(client);
+    this.lastActivityAt = Date.now();
+    this.batcher.flush();
+    const replay = this.ring.snapshot();
+    client.sendControl({
+      type: 'hello',
+      sandboxId: this.shortId,
+      reattached,
+      replayBytes: replay.length,
+      expiresAt: this.info.expiresAt,
+      idleTimeoutMinutes: this.config.limits.idleTimeoutMs / 60_000,
+    });
+    if (replay.length > 0) {
+      client.sendOutput(replay);
+      this.flow.sentTo(client, replay.length);
+    }
+  }
+
+  removeClient(client: TerminalClient): void {
+    if (!this.clients.delete(client)) return;
+    this.flow.delete(client);
+    this.lastActivityAt = Date.now();
+  }
+
+  input(data: Uint8Array): void {
+    this.lastActivityAt = Date.now();
+    this.batcher.noteInput();
+    this.stream?.write(data);
+  }
+
+  ack(client: TerminalClient, bytes: number): void {
+    this.flow.acked(client, bytes);
+  }
+
+  async resize(size: TerminalSize): Promise<void> {
+    this.lastSize = size;
+    await this.driver.resize(this.info.id, size).catch((error: Error) => this.log.warn(`resize ${this.shortId}: ${error.message}`));
+  }
+
+  /** Tells every client why the session ends, closes their sockets and detaches. The container is left alone. */
+  dispose(state: 'expired' | 'removed' | 'error', message: string, closeCode: number): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.batcher.flush();
+    for (const client of this.clients) {
+      client.sendControl({ type: 'status', state, message });
+      client.close(closeCode, message.slice(0, 120));
+    }
+    this.clients.clear();
+    this.batcher.dispose();
+    this.stream?.removeAllListeners();
+    this.stream?.destroy();
+    this.stream = undefined;
+  }
+
+  private async attachStream(): Promise<void> {
+    const stream = await this.driver.attach(this.info.id);
+    this.stream = stream;
+    stream.on('data', (chunk: Buffer) => {
+      this.ring.push(chunk);
+      this.batcher.push(chunk);
+    });
+    stream.on('error', (error: Error) => this.log.warn(`stream ${this.shortId}: ${error.message}`));
+    stream.once('close', () => void this.onStreamEnded(stream));
+  }
+
+  private broadcast(chunk: Buffer): void {
+    for (const client of this.clients) client.sendOutput(chunk);
+    this.flow.sent(chunk.length);
+  }
+
+  /** The container's main process exited (or the engine dropped the stream): bring the sandbox back. */
+  private async onStreamEnded(stream: Duplex): Promise<void> {
+    if (this.disposed || stream !== this.stream) return;
+    this.batcher.flush();
+    const now = Date.now();
+    this.respawns = this.respawns.filter((t) => now - t < RESPAWN_WINDOW_MS);
+    if (this.respawns.length >= MAX_RESPAWNS) {
+      this.dispose('error', 'The sandbox keeps exiting; ask for a reset.', CloseCode.SANDBOX_FAILED);
+      return;
+    }
+    this.respawns.push(now);
+    for (const client of this.clients) client.sendControl({ type: 'status', state: 'restarting', message: 'The sandbox stopped; restarting it…' });
+    try {
+      await this.open();
+      if (this.lastSize) await this.resize(this.lastSize);
+      for (const client of this.clients) client.sendControl({ type: 'status', state: 'ready', message: 'Sandbox restarted.' });
+    } catch (error) {
+      this.log.error(`respawn ${this.shortId}: ${(error as Error).message}`);
+      this.dispose('error', 'The sandbox could not be restarted.', CloseCode.SANDBOX_FAILED);
+    }
+  }
+}

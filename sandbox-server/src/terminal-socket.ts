@@ -1,0 +1,103 @@
+import type { WebSocket } from 'ws';
+import {
+  CloseCode,
+  ProtocolError,
+  decodeClientFrame,
+  encodeOutput,
+  encodeServerControl,
+  type ServerControl,
+} from '../../protocol';
+import type { Logger } from './logger';
+import type { SandboxSession } from './sandbox-session';
+import type { SessionManager } from './session-manager';
+import type { TerminalClient } from './terminal-client';
+
+/** Frames that arrive while the sandbox is still starting are held, up to this many. */
+const MAX_EARLY_FRAMES = 256;
+
+/**
+ * Serves one browser WebSocket: decodes its frames and forwards them to the
+ * learner's session; sends output and control frames back. A malformed frame
+ * closes this socket only (CloseCode.PROTOCOL with the reason); the sandbox and
+ * every other socket carry on.
+ */
+export function serveTerminalSocket(ws: WebSocket, learnerId: string, profile: string, manager: SessionManager, log: Logger): void {
+  let session: SandboxSession | undefined;
+  let closed = false;
+  const early: Buffer[] = [];
+
+  const client: TerminalClient = {
+    sendOutput: (data) => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeOutput(data));
+    },
+    sendControl: (message: ServerControl) => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeServerControl(message));
+    },
+    close: (code, reason) => {
+      closed = true;
+      ws.close(code, reason);
+    },
+  };
+
+  const failProtocol = (message: string): void => {
+    log.warn(`protocol error from learner ${learnerId.slice(0, 8)}: ${message}`);
+    client.sendControl({ type: 'error', code: 'protocol', message });
+    client.close(CloseCode.PROTOCOL, message.slice(0, 120));
+  };
+
+  const handle = (raw: Buffer): void => {
+    if (!session || closed) return;
+    let frame;
+    try {
+      frame = decodeClientFrame(raw);
+    } catch (error) {
+      if (error instanceof ProtocolError) return failProtocol(error.message);
+      throw error;
+    }
+    switch (frame.type) {
+      case 'input':
+        session.input(frame.data);
+        break;
+      case 'resize':
+        void session.resize(frame.size);
+        break;
+      case 'ack':
+        session.ack(client, frame.bytes);
+        break;
+      case 'control':
+        if (frame.message.type === 'reset') {
+          void manager.reset(learnerId, profile).catch((e: Error) => log.error(`reset: ${e.message}`));
+        }
+        break;
+      case 'unknown-control':
+        log.warn(`ignoring unknown control message "${frame.controlType}"`);
+        break;
+    }
+  };
+
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    if (!isBinary) return failProtocol('text frames are not part of the protocol; send binary frames');
+    if (session) return handle(data);
+    if (early.length >= MAX_EARLY_FRAMES) return failProtocol('too many frames before the sandbox was ready');
+    early.push(data);
+  });
+
+  ws.on('close', () => {
+    closed = true;
+    if (session) manager.disconnect(session, client);
+  });
+
+  client.sendControl({ type: 'status', state: 'starting', message: 'Connecting to your sandbox…' });
+  manager
+    .connect(learnerId, profile, client)
+    .then((s) => {
+      session = s;
+      if (closed) return manager.disconnect(s, client);
+      for (const frame of early.splice(0)) handle(frame);
+    })
+    .catch((error: Error) => {
+      log.error(`sandbox for learner ${learnerId.slice(0, 8)} failed: ${error.message}`);
+      client.sendControl({ type: 'error', code: 'sandbox-failed', message: `Your sandbox could not be started: ${error.message}` });
+      client.close(CloseCode.SANDBOX_FAILED, 'sandbox could not be started');
+    });
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm start`: checks the engine, prepares images and the web build (each
+ * only when needed), then serves pages and terminals on one port.
+ *   PORT (3000)  HOST (0.0.0.0)  DRYDOCK_DATA_DIR (./data)   --dev for hot reload
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startPlatform } from '../lib/server/platform';
+import { ensureNextBuild } from './lib/build-next';
+import { checkDockerEngine } from './lib/engine';
+import { ensureImages } from './lib/images';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dev = process.argv.includes('--dev');
+const log = (m: string) => console.log(`[drydock] ${m}`);
+
+async function main(): Promise<void> {
+  const engineProblem = await checkDockerEngine();
+  if (engineProblem) {
+    console.error(`[drydock] ${engineProblem}`);
+    process.exit(2);
+  }
+  if (!process.env.DRYDOCK_SANDBOX_IMAGE) process.env.DRYDOCK_SANDBOX_IMAGE = await ensureImages(root);
+  if (!dev) ensureNextBuild(root, log);
+
+  const platform = await startPlatform({
+    port: Number(process.env.PORT ?? 3000),
+    host: process.env.HOST ?? '0.0.0.0',
+    dev,
+    projectDir: root,
+  });
+  log(`ready: ${platform.url}  (sandbox image ${process.env.DRYDOCK_SANDBOX_IMAGE}, data in ${platform.data.path})`);
+
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      log('stopping; sandboxes keep running and are reattached at the next start');
+      void platform.close().then(() => process.exit(0));
+    });
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`[drydock] ${error.message}`);
+  process.exit(1);
+});
