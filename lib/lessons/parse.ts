@@ -11,7 +11,7 @@ export type ParseResult = { ok: true; lesson: Lesson } | { ok: false; problems: 
 const FENCE = /^(\s{0,3})(`{3,}|~{3,})(.*)$/;
 const SEPARATOR = /^---\s*$/;
 const NOTES = /^\?\?\?\s*$/;
-const TITLE = /^#{1,2}\s+(.+?)\s*#*\s*$/;
+const TITLE = /^#{1,2}\s+(.+?)(?:\s+#+)?\s*$/;
 
 interface RawSlide {
   lines: string[];
@@ -92,7 +92,8 @@ function parseFrontMatter(lines: string[], file: string, problems: LessonProblem
     return { data: parseYaml(lines.slice(1, end).join('\n')), bodyStart: end + 1 };
   } catch (error) {
     const line = error instanceof YAMLParseError ? (error.linePos?.[0]?.line ?? 0) + 1 : 1;
-    problems.push({ file, line, message: `the manifest is not valid YAML: ${(error as Error).message.split('\n')[0]}` });
+    const reason = (error as Error).message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, '');
+    problems.push({ file, line, message: `the manifest is not valid YAML: ${reason}` });
     return null;
   }
 }

@@ -8,16 +8,25 @@ export class Store {
 
   constructor(path: string) {
     this.db = new Database(path);
+    try {
+      this.configure();
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.touchStatement = this.db.prepare(
+      `INSERT INTO learners (id, created_at, last_seen_at) VALUES (?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
+    );
+  }
+
+  private configure(): void {
     // WAL: readers never block the writer, and a crash mid-write leaves the last commit intact.
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
-    this.touchStatement = this.db.prepare(
-      `INSERT INTO learners (id, created_at, last_seen_at) VALUES (?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
-    );
   }
 
   get schemaVersion(): number {

@@ -5,17 +5,21 @@
 export class OutputRing {
   private chunks: Buffer[] = [];
   private size = 0;
+  /** True once any byte has been dropped; only then can the snapshot start mid-line. */
+  private wrapped = false;
 
   constructor(private readonly capacity: number) {}
 
   push(chunk: Buffer): void {
     if (chunk.length >= this.capacity) {
+      this.wrapped ||= chunk.length > this.capacity || this.size > 0;
       this.chunks = [chunk.subarray(chunk.length - this.capacity)];
       this.size = this.capacity;
       return;
     }
     this.chunks.push(chunk);
     this.size += chunk.length;
+    if (this.size > this.capacity) this.wrapped = true;
     while (this.size > this.capacity) {
       const first = this.chunks[0]!;
       const excess = this.size - this.capacity;
@@ -39,7 +43,7 @@ export class OutputRing {
    */
   snapshot(): Buffer {
     const all = Buffer.concat(this.chunks, this.size);
-    if (this.size < this.capacity) return all;
+    if (!this.wrapped) return all;
     const newline = all.indexOf(0x0a);
     return newline >= 0 ? all.subarray(newline + 1) : all;
   }

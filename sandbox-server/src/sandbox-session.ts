@@ -33,6 +33,8 @@ export class SandboxSession {
     private readonly driver: SandboxDriver,
     private readonly config: SandboxServerConfig,
     private readonly log: Logger,
+    /** Called once when the session ends for good, so its owner forgets it. */
+    private readonly onDisposed: (session: SandboxSession) => void = () => {},
   ) {
     this.ring = new OutputRing(config.replayBufferBytes);
     this.flow = new FlowControl(config.flowHighWaterBytes, config.flowLowWaterBytes, {
@@ -58,10 +60,11 @@ export class SandboxSession {
   }
 
   addClient(client: TerminalClient, reattached: boolean): void {
+    // Output still batched goes to the existing clients now; the newcomer gets it inside the replay.
+    this.batcher.flush();
     this.clients.add(client);
     this.flow.add(client);
     this.lastActivityAt = Date.now();
-    this.batcher.flush();
     const replay = this.ring.snapshot();
     client.sendControl({
       type: 'hello',
@@ -112,11 +115,18 @@ export class SandboxSession {
     this.stream?.removeAllListeners();
     this.stream?.destroy();
     this.stream = undefined;
+    this.onDisposed(this);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
   }
 
   private async attachStream(): Promise<void> {
     const stream = await this.driver.attach(this.info.id);
     this.stream = stream;
+    // A respawned shell inherits the flow-control state: if the browser is still behind, start paused.
+    if (this.flow.isPaused) stream.pause();
     stream.on('data', (chunk: Buffer) => {
       this.ring.push(chunk);
       this.batcher.push(chunk);

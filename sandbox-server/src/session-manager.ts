@@ -131,7 +131,7 @@ export class SessionManager {
     if (dormant) {
       try {
         const info = await this.driver.inspect(dormant.info.id);
-        const session = new SandboxSession(info, this.driver, this.config, this.log);
+        const session = new SandboxSession(info, this.driver, this.config, this.log, (ended) => this.forget(key, ended));
         await session.open();
         this.sessions.set(key, session);
         this.log.info(`reattached ${session.shortId} for learner ${learnerId.slice(0, 8)}`);
@@ -148,7 +148,7 @@ export class SessionManager {
       expiresAt: Date.now() + this.config.limits.maxLifetimeMs,
       limits: this.config.limits,
     });
-    const session = new SandboxSession(info, this.driver, this.config, this.log);
+    const session = new SandboxSession(info, this.driver, this.config, this.log, (ended) => this.forget(key, ended));
     try {
       await session.open();
     } catch (error) {
@@ -158,6 +158,11 @@ export class SessionManager {
     this.sessions.set(key, session);
     this.log.info(`created ${session.shortId} for learner ${learnerId.slice(0, 8)}`);
     return { session, reattached: false };
+  }
+
+  /** A session that ended (crash loop, failed restart, expiry) must not be handed to the next connect. */
+  private forget(key: string, session: SandboxSession): void {
+    if (this.sessions.get(key) === session) this.sessions.delete(key);
   }
 
   /** Removes sandboxes past their lifetime, and unattended ones idle past the idle timeout. */

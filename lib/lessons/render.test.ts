@@ -1,0 +1,87 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderMarkdown, renderSlides } from './render';
+
+const FENCE = '```';
+const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
+
+describe('renderMarkdown: code blocks', () => {
+  test('a "sh run interrupt" block gets a run button with data-interrupt, and a copy button', () => {
+    const html = renderMarkdown(`${FENCE}sh run interrupt\ndocker run -it busybox\n${FENCE}\n`);
+    assert.equal(count(html, 'data-action="run"'), 1);
+    assert.match(html, /<button[^>]*data-action="run"[^>]*data-interrupt="true"/);
+    assert.equal(count(html, 'data-action="copy"'), 1);
+    assert.match(html, /class="code-block code-block-run"/);
+    assert.match(html, /data-lang="sh"/);
+    assert.match(html, /<pre><code>docker run -it busybox<\/code><\/pre>/);
+  });
+
+  test('a plain "sh run" block has a run button without data-interrupt', () => {
+    const html = renderMarkdown(`${FENCE}sh run\nls\n${FENCE}\n`);
+    assert.equal(count(html, 'data-action="run"'), 1);
+    assert.equal(count(html, 'data-action="copy"'), 1);
+    assert.ok(!html.includes('data-interrupt'));
+  });
+
+  test('a copy block has only a copy button', () => {
+    const html = renderMarkdown(`${FENCE}sh copy\necho hi\n${FENCE}\n`);
+    assert.equal(count(html, 'data-action="copy"'), 1);
+    assert.equal(count(html, 'data-action="run"'), 0);
+    assert.equal(count(html, '<button'), 1);
+    assert.ok(!html.includes('code-block-run'));
+  });
+
+  test('a display block has no buttons', () => {
+    const html = renderMarkdown(`${FENCE}dockerfile\nFROM busybox\n${FENCE}\n`);
+    assert.equal(count(html, '<button'), 0);
+    assert.ok(!html.includes('code-actions'));
+    assert.match(html, /data-lang="dockerfile"/);
+    assert.match(html, /<pre><code>FROM busybox<\/code><\/pre>/);
+  });
+
+  test('HTML in code is escaped', () => {
+    const html = renderMarkdown(`${FENCE}sh run\necho "<script>alert(1)</script>" && a & b > c\n${FENCE}\n`);
+    assert.ok(!html.includes('<script>'));
+    assert.match(html, /echo &quot;&lt;script&gt;alert\(1\)&lt;\/script&gt;&quot; &amp;&amp; a &amp; b &gt; c/);
+  });
+
+  test('a hostile language name is escaped in the attribute', () => {
+    const html = renderMarkdown(`${FENCE}"><img>\nx\n${FENCE}\n`);
+    assert.ok(!html.includes('<img>'));
+    assert.match(html, /data-lang="&quot;&gt;&lt;img&gt;"/);
+  });
+});
+
+describe('renderMarkdown: links', () => {
+  test('external links open in a new tab', () => {
+    const html = renderMarkdown('See [the docs](https://docs.docker.com/engine/) and [http](http://example.com).');
+    assert.match(html, /<a href="https:\/\/docs\.docker\.com\/engine\/" target="_blank" rel="noreferrer">the docs<\/a>/);
+    assert.match(html, /<a href="http:\/\/example\.com" target="_blank" rel="noreferrer">http<\/a>/);
+  });
+
+  test('internal links stay in the page', () => {
+    const html = renderMarkdown('Next: [namespaces](/lessons/namespaces) or [top](#top).');
+    assert.match(html, /<a href="\/lessons\/namespaces">namespaces<\/a>/);
+    assert.match(html, /<a href="#top">top<\/a>/);
+    assert.ok(!html.includes('target='));
+  });
+
+  test('link text keeps its inline formatting', () => {
+    assert.match(renderMarkdown('[**bold** link](https://x.test)'), /<a [^>]*><strong>bold<\/strong> link<\/a>/);
+  });
+});
+
+describe('renderSlides', () => {
+  test('renders body and notes, keeps index and title', () => {
+    const [slide, bare] = renderSlides([
+      { index: 0, title: 'One', body: '# One\n\nHello *you*', notes: 'Say **hi**', codeBlocks: [], line: 8 },
+      { index: 1, title: 'Two', body: '# Two', notes: '', codeBlocks: [], line: 12 },
+    ]);
+    assert.equal(slide!.index, 0);
+    assert.equal(slide!.title, 'One');
+    assert.match(slide!.html, /<h1[^>]*>One<\/h1>/);
+    assert.match(slide!.html, /<em>you<\/em>/);
+    assert.match(slide!.notesHtml, /<strong>hi<\/strong>/);
+    assert.equal(bare!.notesHtml, '');
+  });
+});

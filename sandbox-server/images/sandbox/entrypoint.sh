@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Drydock sandbox entrypoint — the container's main process and the learner's
+# terminal (the server attaches to it with Tty:true before start).
+#
+#  1. prepare the mounts an inner dockerd needs (no --privileged here)
+#  2. start dockerd in the background, wait until it answers
+#  3. import the offline busybox image, touch /run/drydock/engine-ready
+#  4. run `bash -l` in a loop, so `exit` gives a new shell instead of a dead sandbox
+#  5. on SIGTERM: end the shell, stop inner containers (1 s grace) and dockerd, exit (~1-3 s)
+#
+# Environment (all optional):
+#   DRYDOCK_REGISTRY_MIRROR    e.g. http://10.0.0.1:5000 — registry mirror for the inner engine (also allowed as insecure)
+#   DRYDOCK_DOCKERD_ARGS       extra dockerd arguments
+#   DRYDOCK_READY_TIMEOUT      seconds to wait for the engine (default 30)
+#   DRYDOCK_QUIET=1            no greeting lines
+set -u
+
+READY_FILE=/run/drydock/engine-ready
+DOCKERD_LOG=/var/log/dockerd.log
+BUSYBOX_ROOTFS=/opt/drydock/images/busybox
+READY_TIMEOUT="${DRYDOCK_READY_TIMEOUT:-30}"
+export TERM="${TERM:-xterm-256color}"
+[ "$TERM" = dumb ] && export TERM=xterm-256color
+
+say() { [ "${DRYDOCK_QUIET:-0}" = 1 ] || printf '\033[2m%s\033[0m\n' "$*"; }
+warn() { printf '\033[33m%s\033[0m\n' "$*"; }
+now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
+
+# Ctrl-C / Ctrl-\ / Ctrl-Z typed while no shell is running must not kill the
+# sandbox. Children get default dispositions back via `env --default-signal`.
+trap '' INT QUIT TSTP TTIN TTOU
+
+# Keep the terminal on fd 3: a background job in a script gets /dev/null as
+# stdin unless it is redirected explicitly.
+exec 3<&0
+
+dockerd_pid=''
+shell_pid=''
+stopping=0
+
+shutdown() {
+  stopping=1
+  trap '' TERM HUP
+  if [ -n "$shell_pid" ]; then
+    # The interactive shell runs its jobs in their own process groups; HUP
+    # makes bash pass the hangup on to them before it exits.
+    kill -HUP "$shell_pid" 2>/dev/null
+  fi
+  if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
+    # dockerd's own shutdown gives each inner container its stop timeout
+    # (10 s by default; daemon.json's shutdown-timeout does not shorten it),
+    # which would outlast `docker stop`. Give them 1 s, all in parallel.
+    local running
+    running=$(timeout 1 docker ps -q 2>/dev/null)
+    [ -z "$running" ] || timeout 2.5 docker stop -t 1 $running >/dev/null 2>&1
+    kill -TERM "$dockerd_pid" 2>/dev/null
+    for _ in $(seq 20); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  exit 0
+}
+trap shutdown TERM HUP
+
+# ---------------------------------------------------------------- 1. mounts
+prepare_mounts() {
+  # /sys is mounted read-only in an unprivileged container; dockerd and runc
+  # need to write cgroup files and create cgroups (cgroup v1 and v2).
+  mount -o remount,rw /sys 2>/dev/null || true
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    # cgroup v2: move ourselves out of the root cgroup so that controllers can
+    # be enabled for children (same as moby's hack/dind).
+    mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true
+    mkdir -p /sys/fs/cgroup/init.scope 2>/dev/null
+    xargs -rn1 </sys/fs/cgroup/cgroup.procs >/sys/fs/cgroup/init.scope/cgroup.procs 2>/dev/null || true
+    sed -e 's/ / +/g' -e 's/^/+/' </sys/fs/cgroup/cgroup.controllers \
+      >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
+  else
+    # cgroup v1: /sys/fs/cgroup is a tmpfs with one read-only mount per controller.
+    mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true
+    local d
+    for d in /sys/fs/cgroup/*; do
+      [ -d "$d" ] && ! [ -L "$d" ] || continue
+      mount -o remount,bind,rw "$d" 2>/dev/null || true
+    done
+  fi
+  # Debugfs/securityfs are optional; AppArmor checks securityfs if present.
+  if [ -d /sys/kernel/security ] && ! mountpoint -q /sys/kernel/security; then
+    mount -t securityfs none /sys/kernel/security 2>/dev/null || true
+  fi
+  mkdir -p /run/drydock /var/log
+  # The inner engine cannot keep its data on the container's own overlay.
+  if ! mountpoint -q /var/lib/docker; then
+    warn "warning: /var/lib/docker is not a volume; the inner engine will be slow (vfs) or fail"
+  fi
+}
+
+# Use whichever iptables backend the kernel answers to (nf_tables first).
+choose_iptables() {
+  if iptables-nft -t nat -L -n >/dev/null 2>&1 && iptables-nft -t filter -L -n >/dev/null 2>&1; then
+    update-alternatives --quiet --set iptables /usr/sbin/iptables-nft 2>/dev/null
+    update-alternatives --quiet --set ip6tables /usr/sbin/ip6tables-nft 2>/dev/null
+  elif iptables-legacy -t nat -L -n >/dev/null 2>&1; then
+    update-alternatives --quiet --set iptables /usr/sbin/iptables-legacy 2>/dev/null
+    update-alternatives --quiet --set ip6tables /usr/sbin/ip6tables-legacy 2>/dev/null
+  else
+    warn "warning: neither iptables-nft nor iptables-legacy works here; starting the engine without iptables"
+    DRYDOCK_DOCKERD_ARGS="${DRYDOCK_DOCKERD_ARGS:-} --iptables=false"
+  fi
+}
+
+# Give the sandbox a readable hostname unless the server chose one.
+name_host() {
+  local h
+  h=$(hostname 2>/dev/null)
+  if [[ "$h" =~ ^[0-9a-f]{12}$ ]] && hostname sandbox 2>/dev/null; then
+    echo "127.0.1.1	sandbox" >>/etc/hosts 2>/dev/null || true
+  fi
+}
+
+# ------------------------------------------------------------- 2. dockerd
+engine_version() { docker version --format '{{.Server.Version}}' 2>/dev/null; }
+
+start_engine() {
+  local args=()
+  if [ -n "${DRYDOCK_REGISTRY_MIRROR:-}" ]; then
+    args+=(--registry-mirror "$DRYDOCK_REGISTRY_MIRROR")
+    local hostport=${DRYDOCK_REGISTRY_MIRROR#*://}; hostport=${hostport%%/*}
+    args+=(--insecure-registry "$hostport")
+  fi
+  # shellcheck disable=SC2206  # word splitting of extra args is intended
+  args+=(${DRYDOCK_DOCKERD_ARGS:-})
+  # Own session: no terminal signals, no SIGHUP when a shell ends.
+  setsid env --default-signal dockerd "${args[@]}" </dev/null >>"$DOCKERD_LOG" 2>&1 &
+  dockerd_pid=$!
+}
+
+wait_for_engine() {
+  local t0 deadline v d
+  t0=$(now_us); deadline=$(( t0 + READY_TIMEOUT * 1000000 ))
+  while :; do
+    v=$(engine_version)
+    if [ -n "$v" ]; then
+      d=$(( $(now_us) - t0 ))
+      say "Docker $v ready in $((d / 1000000)).$((d / 100000 % 10)) s"
+      return 0
+    fi
+    if ! kill -0 "$dockerd_pid" 2>/dev/null; then
+      warn "The Docker engine stopped while starting. Last lines of $DOCKERD_LOG:"
+      break
+    fi
+    if [ "$(now_us)" -ge "$deadline" ]; then
+      warn "The Docker engine is not up after ${READY_TIMEOUT} s. Last lines of $DOCKERD_LOG:"
+      break
+    fi
+    sleep 0.05
+  done
+  tail -n 15 "$DOCKERD_LOG"
+  warn "You still get a shell; 'docker' commands will fail until the engine runs."
+  return 1
+}
+
+import_busybox() {
+  docker image inspect busybox:latest >/dev/null 2>&1 && return 0
+  [ -d "$BUSYBOX_ROOTFS" ] || return 0
+  tar -C "$BUSYBOX_ROOTFS" -c . \
+    | docker import --change 'CMD ["sh"]' --message 'drydock offline busybox' - busybox:latest >/dev/null 2>>"$DOCKERD_LOG" \
+    || warn "warning: could not import the offline busybox image"
+}
+
+prepare_mounts
+choose_iptables
+name_host
+say "Starting your Docker engine…"
+start_engine
+engine_ok=0
+wait_for_engine && engine_ok=1
+[ "$engine_ok" = 1 ] && import_busybox
+echo "$engine_ok" >"$READY_FILE"   # grader probe: exists when startup is done; content 1 = engine up
+
+# ------------------------------------------------------------- 4. shells
+cd /root || cd /
+while [ "$stopping" = 0 ]; do
+  # Background + wait (not a foreground command) so SIGTERM is handled at once.
+  # `setsid -c` gives each shell a fresh session with the terminal as its
+  # controlling tty, so it is in the foreground even if the last shell was
+  # killed without handing the terminal back.
+  env --default-signal setsid -c bash -l <&3 &
+  shell_pid=$!
+  while kill -0 "$shell_pid" 2>/dev/null; do
+    wait "$shell_pid" 2>/dev/null  # no "Killed" job notice from this script
+  done
+  shell_pid=''
+  [ "$stopping" = 0 ] || break
+  printf '\n\033[2m[shell exited — starting a new one]\033[0m\n'
+  sleep 0.2  # a shell that dies at once must not spin
+done

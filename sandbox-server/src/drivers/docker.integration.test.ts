@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type Docker from 'dockerode';
+import { cleanupServer, collect, PROMPT, requireDocker, testConfig, testDriver, waitFor } from '../../test/support';
+import type { SandboxInfo } from './driver';
+import type { DockerDriver } from './docker';
+
+/** The Docker driver against the real engine: lifecycle, what runs inside, limits, isolation. */
+describe('DockerDriver (real engine)', () => {
+  const config = testConfig();
+  let docker: Docker;
+  let driver: DockerDriver;
+  let sandbox: SandboxInfo;
+
+  before(async () => {
+    docker = await requireDocker();
+    driver = testDriver(config);
+  });
+  after(async () => {
+    const left = await cleanupServer(docker, config.serverId);
+    assert.deepEqual(left, { containers: 0, networks: 0 });
+  });
+
+  test('create → attach → start shows the prompt once the inner engine is ready', async () => {
+    sandbox = await driver.create({ learnerId: 'learner-a', profile: 'dind', sessionId: 'itest1', expiresAt: Date.now() + 600_000, limits: config.limits });
+    const stream = await driver.attach(sandbox.id);
+    const out = collect(stream);
+    await driver.start(sandbox.id);
+    await waitFor('the first prompt', () => PROMPT.test(out.text()), 30_000);
+    assert.match(out.text(), /Docker [\d.]+\S* ready in [\d.]+ s/);
+    stream.write('echo typed-$((6*7))\r');
+    await waitFor('the typed command output', () => /typed-42/.test(out.text()));
+    stream.destroy();
+  });
+
+  test('exec keeps stdout and stderr apart and reports the exit code', async () => {
+    const result = await driver.exec(sandbox.id, ['sh', '-c', 'echo to-out; echo to-err >&2; exit 3'], { timeoutMs: 10_000 });
+    assert.equal(result.exitCode, 3);
+    assert.equal(result.stdout, 'to-out\n');
+    assert.equal(result.stderr, 'to-err\n');
+    assert.equal(result.timedOut, false);
+  });
+
+  test('exec feeds a script on stdin and times out a command that hangs', async () => {
+    const script = await driver.exec(sandbox.id, ['bash', '-s'], { stdin: 'x=21; echo $((x*2))\n', timeoutMs: 10_000 });
+    assert.equal(script.stdout.trim(), '42');
+    const slow = await driver.exec(sandbox.id, ['sleep', '30'], { timeoutMs: 500 });
+    assert.equal(slow.timedOut, true);
+    assert.equal(slow.exitCode, null);
+    assert.ok(slow.durationMs < 5_000, `timed-out exec took ${slow.durationMs} ms`);
+  });
+
+  test('inside: docker runs busybox offline, buildx builds a multi-stage image, unshare gives a PID namespace', async () => {
+    const run = await driver.exec(sandbox.id, ['docker', 'run', '--rm', 'busybox', 'echo', 'hello-inner'], { timeoutMs: 60_000 });
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.equal(run.stdout.trim(), 'hello-inner');
+
+    const build = await driver.exec(sandbox.id, ['bash', '-s'], {
+      stdin: [
+        'set -e; d=$(mktemp -d); cd $d',
+        "printf 'FROM busybox AS build\\nRUN echo built > /out\\nFROM busybox\\nCOPY --from=build /out /out\\nCMD [\"cat\", \"/out\"]\\n' > Dockerfile",
+        'docker buildx build -q -t itest-multistage . >/dev/null',
+        'docker run --rm itest-multistage',
+      ].join('\n'),
+      timeoutMs: 120_000,
+    });
+    assert.equal(build.exitCode, 0, build.stderr);
+    assert.equal(build.stdout.trim(), 'built');
+
+    const ps = await driver.exec(sandbox.id, ['unshare', '--pid', '--fork', '--mount-proc', 'ps', '-o', 'pid,comm'], { timeoutMs: 10_000 });
+    assert.equal(ps.exitCode, 0, ps.stderr);
+    assert.match(ps.stdout, /^\s*1\s+ps$/m);
+    const nsenter = await driver.exec(sandbox.id, ['nsenter', '--target', '1', '--uts', 'hostname'], { timeoutMs: 10_000 });
+    assert.equal(nsenter.stdout.trim(), 'sandbox');
+  });
+
+  test('limits: memory, CPU and pids are set on the container and visible in its cgroup', async () => {
+    const info = await docker.getContainer(sandbox.id).inspect();
+    assert.equal(info.HostConfig.Memory, config.limits.memoryBytes);
+    assert.equal(info.HostConfig.MemorySwap, config.limits.memoryBytes);
+    assert.equal(info.HostConfig.NanoCpus, config.limits.cpus * 1e9);
+    assert.equal(info.HostConfig.PidsLimit, config.limits.pids);
+    assert.equal(info.HostConfig.Privileged, false);
+    const cgroup = await driver.exec(sandbox.id, ['sh', '-c', 'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max'], { timeoutMs: 10_000 });
+    assert.deepEqual(cgroup.stdout.trim().split('\n'), [String(config.limits.memoryBytes), String(config.limits.pids)]);
+  });
+
+  test('a fork bomb hits the pids limit and the sandbox survives it', async () => {
+    const bomb = await driver.exec(sandbox.id, ['bash', '-c', 'for i in $(seq 1 2000); do sleep 5 & done 2>/dev/null; jobs -p | wc -l'], { timeoutMs: 30_000 });
+    const started = Number(bomb.stdout.trim());
+    assert.ok(started < config.limits.pids, `started ${started} sleepers with a pids limit of ${config.limits.pids}`);
+    await driver.exec(sandbox.id, ['pkill', 'sleep'], { timeoutMs: 10_000 });
+    const alive = await driver.exec(sandbox.id, ['echo', 'still-here'], { timeoutMs: 10_000 });
+    assert.equal(alive.stdout.trim(), 'still-here');
+  });
+
+  test('isolation: no host Docker socket, no route to the host or another sandbox', async () => {
+    // A server on every host address: reachable from an ordinary container, so a miss means isolation, not absence.
+    const hostServer = createServer((_, res) => res.end('host-secret'));
+    await new Promise<void>((resolve) => hostServer.listen(0, '0.0.0.0', resolve));
+    const port = (hostServer.address() as AddressInfo).port;
+    const other = await driver.create({ learnerId: 'learner-b', profile: 'dind', sessionId: 'itest2', expiresAt: Date.now() + 600_000, limits: config.limits });
+    await driver.start(other.id);
+    const otherIp = Object.values((await docker.getContainer(other.id).inspect()).NetworkSettings.Networks)[0]?.IPAddress;
+    const gateways = (await docker.listNetworks()).flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Gateway).filter((g): g is string => Boolean(g)));
+    assert.ok(otherIp, 'the other sandbox has an address');
+    const bridgeGateway = gateways.find((g) => g.startsWith('172.17.'));
+    if (bridgeGateway) {
+      // Positive control: from the host side the test server answers on the gateway address.
+      assert.equal(await (await fetch(`http://${bridgeGateway}:${port}/`)).text(), 'host-secret');
+    }
+    const probe = await driver.exec(
+      sandbox.id,
+      ['bash', '-c', `for ip in ${[otherIp, ...gateways].join(' ')}; do if curl -s -m 2 -o /dev/null http://$ip:${port}/ || ping -c1 -W1 $ip >/dev/null 2>&1; then echo "reached $ip"; fi; done; echo done`],
+      { timeoutMs: 60_000 },
+    );
+    assert.equal(probe.stdout.trim(), 'done', `a sandbox reached something it must not: ${probe.stdout}`);
+    // The docker CLI inside talks to the sandbox's own engine, not the host's.
+    const engine = await driver.exec(sandbox.id, ['docker', 'info', '--format', '{{.Name}}'], { timeoutMs: 10_000 });
+    assert.equal(engine.stdout.trim(), 'sandbox');
+    await driver.remove(other.id);
+    hostServer.close();
+  });
+
+  test('remove takes the container, its volume and its network with it, and is idempotent', async () => {
+    const info = await docker.getContainer(sandbox.id).inspect();
+    const volume = info.Mounts.find((m) => m.Destination === '/var/lib/docker')?.Name;
+    const network = info.HostConfig.NetworkMode;
+    assert.ok(volume && network);
+    await driver.remove(sandbox.id);
+    await driver.remove(sandbox.id);
+    await assert.rejects(docker.getContainer(sandbox.id).inspect(), /no such container/i);
+    await assert.rejects(docker.getVolume(volume!).inspect(), /no such volume/i);
+    await assert.rejects(docker.getNetwork(network!).inspect(), /not found|no such network/i);
+    assert.deepEqual(await driver.list(), []);
+  });
+});
