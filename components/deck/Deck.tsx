@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useSyncExternalStore, type MouseEvent } from 'react';
 import { runInTerminal } from '../terminal/run-command';
 
 export interface DeckSlide {
@@ -10,9 +10,22 @@ export interface DeckSlide {
 }
 
 /** `#3` in the URL is slide 3 (1-based), so a link or a reload lands on the same slide. */
-function slideFromHash(count: number): number {
-  const n = Number.parseInt(window.location.hash.replace(/^#/, ''), 10);
+function slideFromHash(hash: string, count: number): number {
+  const n = Number.parseInt(hash.replace(/^#/, ''), 10);
   return Number.isInteger(n) && n >= 1 && n <= count ? n - 1 : 0;
+}
+
+/** Fired after the deck rewrites the hash itself (history.replaceState fires no hashchange). */
+const DECK_NAVIGATED = 'drydock:deck-navigated';
+
+/** The URL hash is the deck's only state: the back button, links and reloads all agree with it. */
+function subscribeToHash(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  window.addEventListener(DECK_NAVIGATED, onChange);
+  return () => {
+    window.removeEventListener('hashchange', onChange);
+    window.removeEventListener(DECK_NAVIGATED, onChange);
+  };
 }
 
 /** Keys typed into the terminal or a form field are theirs, not the deck's. */
@@ -22,21 +35,15 @@ function isTypingTarget(target: EventTarget | null): boolean {
 }
 
 export function Deck({ slides }: { slides: DeckSlide[] }) {
-  const [current, setCurrent] = useState(0);
   const count = slides.length;
-
-  useEffect(() => {
-    setCurrent(slideFromHash(count));
-    const onHash = () => setCurrent(slideFromHash(count));
-    window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
-  }, [count]);
+  const hash = useSyncExternalStore(subscribeToHash, () => window.location.hash, () => '');
+  const current = slideFromHash(hash, count);
 
   const go = useCallback(
     (index: number) => {
       const next = Math.max(0, Math.min(count - 1, index));
-      setCurrent(next);
       window.history.replaceState(null, '', `#${next + 1}`);
+      window.dispatchEvent(new Event(DECK_NAVIGATED));
     },
     [count],
   );

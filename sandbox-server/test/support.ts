@@ -86,3 +86,197 @@ export function collect(stream: Duplex): { text(): string } {
 
 /** The sandbox prompt, after the inner engine is ready. */
 export const PROMPT = /root@sandbox:~# $/m;
+
+// ---------------------------------------------------------------------------
+// Terminal WebSocket helpers (a real sandbox-server over HTTP, and a `ws`
+// client that plays the browser). Used by *.integration.test.ts.
+// ---------------------------------------------------------------------------
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { WebSocket } from 'ws';
+import { openDataDir, type DataDir } from '../../lib/data-dir';
+import { LEARNER_COOKIE, newLearnerId, signLearnerCookie } from '../../lib/identity';
+import { FrameType, decodeServerFrame, encodeAck, type ServerControl as ServerControlMessage } from '../../protocol';
+import { silentLogger } from '../src/logger';
+import { startSandboxService, type SandboxService } from '../src/sandbox-service';
+import { TERMINAL_PATH } from '../src/upgrade';
+
+export interface TestSandboxServer {
+  data: DataDir;
+  service: SandboxService;
+  http: HttpServer;
+  port: number;
+  /** ws://127.0.0.1:<port>/ws/terminal */
+  url: string;
+  /** The page's own origin (what a browser sends as Origin). */
+  origin: string;
+  /** A fresh learner: its id and the signed cookie header value. */
+  newLearner(): { id: string; cookie: string };
+  /** Removes every sandbox, detaches, stops listening and deletes the data dir. */
+  close(): Promise<void>;
+}
+
+/** Stands up the sandbox service behind a plain HTTP server on 127.0.0.1, as the platform server does. */
+export async function startTestSandboxServer(config: SandboxServerConfig, env: Record<string, string> = {}): Promise<TestSandboxServer> {
+  const dir = mkdtempSync(joinPath(tmpdir(), 'drydock-itest-'));
+  const data = openDataDir(dir);
+  const service = await startSandboxService(data, { config, log: silentLogger, env: { NODE_ENV: 'test', DRYDOCK_SANDBOX_IMAGE: config.image, ...env } });
+  const http = createHttpServer((_, res) => res.writeHead(404).end());
+  http.on('upgrade', (req, socket, head) => {
+    if (!service.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const port = (http.address() as AddressInfo).port;
+  return {
+    data,
+    service,
+    http,
+    port,
+    url: `ws://127.0.0.1:${port}${TERMINAL_PATH}`,
+    origin: `http://127.0.0.1:${port}`,
+    newLearner() {
+      const id = newLearnerId();
+      return { id, cookie: `${LEARNER_COOKIE}=${signLearnerCookie(data.cookieSecret, id)}` };
+    },
+    async close() {
+      await service.manager.removeAll();
+      service.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Result of an upgrade attempt: the HTTP status of a refusal, or an open socket. */
+export type UpgradeOutcome = { refused: number; body: string } | { socket: TerminalSocket };
+
+/** A browser stand-in on the terminal WebSocket: decodes frames, records output and controls, acks like xterm.js (unless told not to). */
+export class TerminalSocket {
+  readonly controls: ServerControlMessage[] = [];
+  /** OUTPUT payloads in arrival order, with the time each arrived. */
+  readonly outputs: { at: number; data: Buffer }[] = [];
+  outputBytes = 0;
+  ackedBytes = 0;
+  /** Frames that did not decode (should stay empty). */
+  readonly badFrames: string[] = [];
+  closed: { code: number; reason: string } | null = null;
+  readonly whenClosed: Promise<{ code: number; reason: string }>;
+
+  constructor(
+    readonly ws: WebSocket,
+    /** Ack every OUTPUT payload as it arrives (what the real client does from term.write's callback). */
+    public autoAck = true,
+  ) {
+    this.whenClosed = new Promise((resolve) => {
+      ws.on('close', (code: number, reason: Buffer) => {
+        this.closed = { code, reason: reason.toString('utf8') };
+        resolve(this.closed);
+      });
+    });
+    ws.on('message', (raw: Buffer, isBinary: boolean) => {
+      if (!isBinary) {
+        this.badFrames.push(`text frame: ${raw.toString('utf8').slice(0, 80)}`);
+        return;
+      }
+      try {
+        const frame = decodeServerFrame(raw);
+        if (frame.type === 'output') {
+          const data = Buffer.from(frame.data);
+          this.outputs.push({ at: performance.now(), data });
+          this.outputBytes += data.length;
+          if (this.autoAck) this.ackAll();
+        } else if (frame.type === 'control') {
+          this.controls.push(frame.message);
+        }
+      } catch (error) {
+        this.badFrames.push((error as Error).message);
+      }
+    });
+  }
+
+  /** Opens a socket; resolves with the refusal status or the open socket. */
+  static connect(url: string, headers: Record<string, string>, options: { autoAck?: boolean } = {}): Promise<UpgradeOutcome> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+      const socket = new TerminalSocket(ws, options.autoAck ?? true);
+      ws.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        res.on('end', () => resolve({ refused: res.statusCode ?? 0, body }));
+        res.on('error', () => resolve({ refused: res.statusCode ?? 0, body }));
+      });
+      ws.on('open', () => resolve({ socket }));
+      ws.on('error', (error) => reject(error));
+    });
+  }
+
+  /** Opens a socket that must be accepted. */
+  static async open(url: string, headers: Record<string, string>, options: { autoAck?: boolean } = {}): Promise<TerminalSocket> {
+    const outcome = await TerminalSocket.connect(url, headers, options);
+    if ('refused' in outcome) assert.fail(`terminal socket refused with HTTP ${outcome.refused}: ${outcome.body}`);
+    return outcome.socket;
+  }
+
+  /** Raw output so far, decoded as UTF-8 (from byte `from` on). */
+  raw(from = 0): string {
+    return Buffer.concat(this.outputs.map((o) => o.data)).subarray(from).toString('utf8');
+  }
+
+  /** Output so far without ANSI sequences (from byte `from` on). */
+  text(from = 0): string {
+    return stripAnsi(this.raw(from));
+  }
+
+  send(frame: Uint8Array | string): void {
+    this.ws.send(frame);
+  }
+
+  /** Sends what the learner types as an INPUT frame. */
+  type(text: string): void {
+    const bytes = Buffer.from(text, 'utf8');
+    const frame = Buffer.alloc(bytes.length + 1);
+    frame[0] = FrameType.INPUT;
+    bytes.copy(frame, 1);
+    this.ws.send(frame);
+  }
+
+  /** Acks every output byte received and not yet acked. */
+  ackAll(): void {
+    const owed = this.outputBytes - this.ackedBytes;
+    if (owed <= 0 || this.ws.readyState !== this.ws.OPEN) return;
+    this.ackedBytes = this.outputBytes;
+    this.ws.send(encodeAck(owed));
+  }
+
+  hello(): Extract<ServerControlMessage, { type: 'hello' }> {
+    const hello = this.controls.find((m): m is Extract<ServerControlMessage, { type: 'hello' }> => m.type === 'hello');
+    assert.ok(hello, `no hello yet; controls: ${JSON.stringify(this.controls)}`);
+    return hello;
+  }
+
+  async waitForHello(timeoutMs = 60_000): Promise<Extract<ServerControlMessage, { type: 'hello' }>> {
+    await waitFor('the hello control message', () => this.controls.some((m) => m.type === 'hello') || this.closed !== null, timeoutMs);
+    if (this.closed) assert.fail(`socket closed before hello: ${JSON.stringify(this.closed)}; controls: ${JSON.stringify(this.controls)}`);
+    return this.hello();
+  }
+
+  /** Waits until the output from byte `from` on matches. */
+  async waitForText(what: string, pattern: RegExp, from = 0, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.text(from))) {
+      if (Date.now() > deadline) {
+        assert.fail(`timed out after ${timeoutMs} ms waiting for ${what} (${pattern}); output tail: ${JSON.stringify(this.text(from).slice(-300))}; closed: ${JSON.stringify(this.closed)}`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  close(): Promise<{ code: number; reason: string }> {
+    if (!this.closed) this.ws.close(1000, 'test done');
+    return this.whenClosed;
+  }
+}

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
+import { PROMPT_AT_END, lastLine, launchChromium, screenshotPath, typeInTerminal, waitForTerminal } from './support/browser';
+
+/**
+ * A learner in real Chromium against the real platform (npm start) and the
+ * real engine: pages, slides, typing into xterm, reload, flood.
+ */
+describe('learner in the browser', () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    platform = await startPlatformProcess();
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    page = await context.newPage();
+    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+  });
+
+  after(async () => {
+    await browser?.close();
+    const left = await platform?.destroy();
+    assert.deepEqual(left, { containers: 0, networks: 0 }, 'sandboxes left behind');
+  });
+
+  test('the catalogue lists the lessons', async () => {
+    await page.goto(platform.url);
+    await page.getByRole('link', { name: /Containers 101/ }).waitFor();
+    const titles = await page.locator('main li h2').allInnerTexts();
+    assert.ok(titles.includes('Containers 101'), `catalogue shows ${titles.join(', ')}`);
+    await page.screenshot({ path: screenshotPath('catalogue'), fullPage: true });
+  });
+
+  test('a lesson opens beside a terminal that reaches a ready sandbox', async () => {
+    await page.goto(`${platform.url}/lessons/containers-101`);
+    await page.locator('[data-testid=slide][data-slide="1"]').waitFor();
+    await waitForTerminal(page, /root@sandbox:~#/, 60_000);
+    await page.locator('[data-testid=terminal-status][data-state=ready]').waitFor();
+    await page.screenshot({ path: screenshotPath('lesson') });
+  });
+
+  test('docker run --rm busybox echo prints its output', async () => {
+    await typeInTerminal(page, 'docker run --rm busybox echo "hello from $((40+2))"');
+    await waitForTerminal(page, /^hello from 42$/m);
+  });
+
+  test('unshare gives a new PID namespace where ps is PID 1', async () => {
+    await typeInTerminal(page, 'unshare --pid --fork --mount-proc ps -o pid,comm');
+    await waitForTerminal(page, /^\s*1 ps$/m);
+  });
+
+  test('the keyboard steps through slides, and the slide number is in the URL', async () => {
+    await page.locator('h1').first().click(); // focus leaves the terminal
+    await page.keyboard.press('ArrowRight');
+    await page.locator('[data-testid=slide][data-slide="2"]').waitFor();
+    assert.match(page.url(), /#2$/);
+    await page.keyboard.press('ArrowLeft');
+    await page.locator('[data-testid=slide][data-slide="1"]').waitFor();
+    // Arrow keys typed into the terminal belong to the shell, not the deck.
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(200);
+    assert.equal(await page.locator('[data-testid=slide]').getAttribute('data-slide'), '1');
+  });
+
+  test('a code block’s Run button types the command into the terminal', async () => {
+    const slides = Number((await page.locator('[data-testid=slide-counter]').innerText()).split('/')[1]);
+    for (let i = 0; i < slides && (await page.locator('[data-testid=slide] button[data-action=run]').count()) === 0; i++) {
+      await page.getByRole('button', { name: 'Next slide' }).click();
+    }
+    const block = page.locator('[data-testid=slide] .code-block-run').first();
+    const command = (await block.locator('code').innerText()).split('\n')[0]!.trim();
+    await block.locator('button[data-action=run]').click();
+    await waitForTerminal(page, new RegExp(`# ${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').slice(0, 40)}`));
+    await page.screenshot({ path: screenshotPath('run-button') });
+  });
+
+  test('reload reattaches to the same sandbox and replays recent output', async () => {
+    const sandbox = await page.locator('[title="Your sandbox"]').innerText();
+    const marker = `still-here-${Date.now()}`;
+    await typeInTerminal(page, `echo ${marker}`);
+    await waitForTerminal(page, new RegExp(`^${marker}$`, 'm'));
+    await page.reload();
+    await page.locator('[data-testid=terminal-status]', { hasText: 'Reattached' }).waitFor({ timeout: 30_000 });
+    await waitForTerminal(page, new RegExp(`^${marker}$`, 'm'));
+    assert.equal(await page.locator('[title="Your sandbox"]').innerText(), sandbox);
+    await typeInTerminal(page, 'echo after-reload-$((1+1))');
+    await waitForTerminal(page, /^after-reload-2$/m);
+  });
+
+  test('an output flood leaves the page responsive and Ctrl-C answers within a second', async () => {
+    await typeInTerminal(page, 'cat /dev/urandom | base64');
+    await page.waitForTimeout(3_000);
+    // The page still answers while the flood runs: script, clicks, slide changes.
+    const before = Date.now();
+    await page.evaluate(() => document.title);
+    const evalMs = Date.now() - before;
+    await page.getByRole('button', { name: 'Next slide' }).click({ timeout: 2_000 });
+    const slide = await page.locator('[data-testid=slide]').getAttribute('data-slide');
+    assert.ok(evalMs < 1_000, `page took ${evalMs} ms to answer during the flood`);
+    assert.ok(Number(slide) >= 2);
+
+    await page.locator('.xterm-helper-textarea').focus();
+    const sent = Date.now();
+    await page.keyboard.press('Control+C');
+    const deadline = sent + 5_000;
+    while (!PROMPT_AT_END.test(await lastLine(page)) && Date.now() < deadline) await page.waitForTimeout(20);
+    const answeredMs = Date.now() - sent;
+    console.log(`# flood: page answered in ${evalMs} ms; prompt back ${answeredMs} ms after Ctrl-C`);
+    assert.match(await lastLine(page), PROMPT_AT_END);
+    assert.ok(answeredMs < 1_000, `prompt came back ${answeredMs} ms after Ctrl-C`);
+    await page.screenshot({ path: screenshotPath('after-flood') });
+    await typeInTerminal(page, 'echo calm-$((2*3))');
+    await waitForTerminal(page, /^calm-6$/m);
+  });
+
+  test('resizing the window resizes the shell’s terminal', async () => {
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await page.waitForTimeout(300);
+    await typeInTerminal(page, 'clear; stty size');
+    const text = await waitForTerminal(page, /^\d+ \d+$/m);
+    const [rows, cols] = text.match(/^(\d+) (\d+)$/m)!.slice(1).map(Number) as [number, number];
+    await page.setViewportSize({ width: 1700, height: 860 });
+    await page.waitForTimeout(300);
+    await typeInTerminal(page, 'clear; stty size');
+    const wide = await waitForTerminal(page, new RegExp(`^\\d+ (?!${cols}$)\\d+$`, 'm'));
+    const [, cols2] = wide.match(/^(\d+) (\d+)$/m)!.slice(1).map(Number) as [number, number];
+    assert.ok(cols2 > cols, `columns grew from ${cols} to ${cols2} (rows ${rows})`);
+  });
+});

@@ -1,0 +1,212 @@
+import type { Duplex } from 'node:stream';
+import WebSocket from 'ws';
+import { FrameType, encodeAck, encodeInput, encodeResize, type TerminalSize } from '../../protocol';
+
+/** The bash prompt of the sandbox image (/etc/drydock/bashrc), once colours are stripped. */
+export const SANDBOX_PROMPT = 'root@sandbox:~# ';
+const TAIL_BYTES = 2048;
+
+// CSI, OSC (BEL or ST terminated), and two-byte escapes.
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+export const stripAnsi = (text: string): string => text.replace(ANSI, '');
+
+type Waiter = { test: (w: OutputWatcher) => boolean; resolve: (at: number) => void; reject: (error: Error) => void };
+
+/**
+ * Collects what a terminal prints: a byte count and the last few KiB, and
+ * resolves waiters from inside the data callback, so the timestamp is the
+ * moment the bytes reached this process (not when a promise continuation ran).
+ */
+export class OutputWatcher {
+  bytes = 0;
+  private tailBuf: Buffer = Buffer.alloc(0);
+  private waiters: Waiter[] = [];
+  private failure: Error | undefined;
+
+  push(chunk: Buffer): void {
+    const at = performance.now();
+    this.bytes += chunk.length;
+    this.tailBuf =
+      chunk.length >= TAIL_BYTES
+        ? Buffer.from(chunk.subarray(chunk.length - TAIL_BYTES))
+        : Buffer.concat([this.tailBuf.length + chunk.length > TAIL_BYTES ? this.tailBuf.subarray(this.tailBuf.length + chunk.length - TAIL_BYTES) : this.tailBuf, chunk]);
+    if (this.waiters.length === 0) return;
+    const still: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (w.test(this)) w.resolve(at);
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+
+  /** The recent output as text, escape sequences removed. */
+  get tail(): string {
+    return stripAnsi(this.tailBuf.toString('utf8'));
+  }
+
+  get endsWithPrompt(): boolean {
+    return this.tail.endsWith(SANDBOX_PROMPT);
+  }
+
+  /** The stream ended: every waiter (present and future) fails with this error. */
+  fail(error: Error): void {
+    this.failure ??= error;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.reject(this.failure);
+  }
+
+  /** Resolves with the arrival time of the chunk after which `test` holds. */
+  waitFor(test: (w: OutputWatcher) => boolean, timeoutMs: number, what: string): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last output: ${JSON.stringify(this.tail.slice(-200))}`));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        test,
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(new Error(`${error.message} (while waiting for ${what}; last output: ${JSON.stringify(this.tail.slice(-200))})`));
+        },
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  waitForPrompt(timeoutMs: number): Promise<number> {
+    return this.waitFor((w) => w.endsWithPrompt, timeoutMs, `the prompt "${SANDBOX_PROMPT}"`);
+  }
+
+  /** Resolves at the next chunk of output, whatever it is. */
+  nextChunk(timeoutMs: number): Promise<number> {
+    return this.waitFor(() => true, timeoutMs, 'an echo');
+  }
+}
+
+/** A terminal the benchmark can type into and read from. */
+export interface TerminalLink {
+  readonly out: OutputWatcher;
+  type(data: string): void;
+  close(): Promise<void>;
+}
+
+/** The baseline: a raw dockerode attach stream (Tty, so raw bytes both ways). */
+export class DockerStreamLink implements TerminalLink {
+  readonly out = new OutputWatcher();
+
+  constructor(private readonly stream: Duplex) {
+    stream.on('data', (chunk: Buffer) => this.out.push(chunk));
+    stream.on('error', (error: Error) => this.out.fail(new Error(`attach stream failed: ${error.message}`)));
+    stream.on('close', () => this.out.fail(new Error('attach stream closed')));
+  }
+
+  type(data: string): void {
+    this.stream.write(data);
+  }
+
+  async close(): Promise<void> {
+    this.stream.removeAllListeners('data');
+    this.stream.destroy();
+  }
+}
+
+/** Acks are batched like the browser's TerminalConnection: every 16 KiB rendered, or 50 ms after the first unacked byte. */
+const ACK_BYTES = 16 * 1024;
+const ACK_DELAY_MS = 50;
+
+/**
+ * Drydock's path: the terminal WebSocket, speaking the binary frame protocol
+ * as components/terminal/terminal-connection.ts does. "Rendering" is instant
+ * here (no xterm.js), so acks follow arrival: the best case for flow control.
+ */
+export class DrydockSocketLink implements TerminalLink {
+  readonly out = new OutputWatcher();
+  private unacked = 0;
+  private ackTimer: NodeJS.Timeout | undefined;
+  readonly controls: Array<{ type: string; [k: string]: unknown }> = [];
+  closeInfo: { code: number; reason: string } | undefined;
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary || data.length === 0) return;
+      if (data[0] === FrameType.OUTPUT) {
+        const payload = data.subarray(1);
+        this.out.push(payload);
+        this.rendered(payload.length);
+      } else if (data[0] === FrameType.CONTROL) {
+        try {
+          this.controls.push(JSON.parse(data.subarray(1).toString('utf8')) as { type: string });
+        } catch {
+          /* not our concern here */
+        }
+      }
+    });
+    ws.on('close', (code, reason) => {
+      this.closeInfo = { code, reason: reason.toString() };
+      clearTimeout(this.ackTimer);
+      this.out.fail(new Error(`terminal socket closed (${this.describeFailure()})`));
+    });
+  }
+
+  /** Opens the socket (resolves once the upgrade completed) and sends the terminal size, as the browser does on open. */
+  static open(url: string, cookie: string, origin: string, size: TerminalSize): Promise<DrydockSocketLink> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers: { Cookie: cookie, Origin: origin }, perMessageDeflate: false });
+      const link = new DrydockSocketLink(ws);
+      ws.once('open', () => {
+        ws.send(encodeResize(size));
+        resolve(link);
+      });
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`terminal upgrade refused: HTTP ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+  }
+
+  type(data: string): void {
+    this.ws.send(encodeInput(data));
+  }
+
+  private rendered(bytes: number): void {
+    this.unacked += bytes;
+    if (this.unacked >= ACK_BYTES) this.flushAck();
+    else this.ackTimer ??= setTimeout(() => this.flushAck(), ACK_DELAY_MS);
+  }
+
+  private flushAck(): void {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    if (this.unacked === 0 || this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(encodeAck(this.unacked));
+    this.unacked = 0;
+  }
+
+  /** Why the server gave up, if it did (for error messages). */
+  describeFailure(): string {
+    const error = this.controls.find((c) => c.type === 'error');
+    if (error) return String(error.message);
+    if (this.closeInfo) return `socket closed ${this.closeInfo.code} ${this.closeInfo.reason}`;
+    return '';
+  }
+
+  close(): Promise<void> {
+    clearTimeout(this.ackTimer);
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.ws.terminate();
+        resolve();
+      }, 2000);
+      this.ws.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.ws.close(1000, 'bench done');
+    });
+  }
+}

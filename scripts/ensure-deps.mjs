@@ -1,0 +1,13 @@
+// Runs before `npm start` and `npm test` (npm's pre-scripts): installs the
+// locked dependencies when node_modules is missing or older than the lock
+// file, so both README commands work on a fresh clone. Plain Node, no deps.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+
+const installed = 'node_modules/.package-lock.json';
+const stale = !existsSync(installed) || statSync('package-lock.json').mtimeMs > statSync(installed).mtimeMs;
+if (stale) {
+  console.log('[drydock] installing dependencies (npm ci; the SQLite driver compiles, about 2 minutes the first time)…');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
