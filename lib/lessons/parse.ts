@@ -1,5 +1,5 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { LessonManifestSchema, type CodeBlock, type CodeMode, type Lesson, type LessonProblem, type Slide } from './schema';
+import { ExerciseSchema, LessonManifestSchema, type CodeBlock, type CodeMode, type Exercise, type Lesson, type LessonProblem, type Slide } from './schema';
 
 /**
  * The one parser of the lesson format (lessons/README.md). The site, the
@@ -48,13 +48,19 @@ function parseInfo(info: string): { lang: string; mode: CodeMode; interrupt: boo
   return { lang, mode, interrupt, unknown };
 }
 
-function extractCodeBlocks(lines: string[], firstLine: number, file: string, problems: LessonProblem[]): CodeBlock[] {
-  const blocks: CodeBlock[] = [];
-  let open: { marker: string; info: string; line: number; body: string[] } | null = null;
+/** A code block plus where it sits in the slide's lines (to cut exercise blocks out of the body). */
+interface LocatedBlock extends CodeBlock {
+  firstIndex: number;
+  lastIndex: number;
+}
+
+function extractCodeBlocks(lines: string[], firstLine: number, file: string, problems: LessonProblem[]): LocatedBlock[] {
+  const blocks: LocatedBlock[] = [];
+  let open: { marker: string; info: string; line: number; index: number; body: string[] } | null = null;
   lines.forEach((text, i) => {
     const m = FENCE.exec(text);
     if (!open) {
-      if (m) open = { marker: m[2]!, info: m[3]!, line: firstLine + i, body: [] };
+      if (m) open = { marker: m[2]!, info: m[3]!, line: firstLine + i, index: i, body: [] };
       return;
     }
     if (m && m[2]![0] === open.marker[0] && m[2]!.length >= open.marker.length && m[3]!.trim() === '') {
@@ -68,7 +74,7 @@ function extractCodeBlocks(lines: string[], firstLine: number, file: string, pro
       if (info.mode === 'run' && open.body.join('').trim() === '') {
         problems.push({ file, line: open.line, message: 'a "run" block has no command in it' });
       }
-      blocks.push({ lang: info.lang, mode: info.mode, interrupt: info.interrupt, code: open.body.join('\n'), line: open.line });
+      blocks.push({ lang: info.lang, mode: info.mode, interrupt: info.interrupt, code: open.body.join('\n'), line: open.line, firstIndex: open.index, lastIndex: i });
       open = null;
       return;
     }
@@ -96,6 +102,33 @@ function parseFrontMatter(lines: string[], file: string, problems: LessonProblem
     problems.push({ file, line, message: `the manifest is not valid YAML: ${reason}` });
     return null;
   }
+}
+
+/** Parses a ```exercise block (YAML) into an Exercise, reporting problems at their line in lesson.md. */
+function parseExercise(block: LocatedBlock, file: string, problems: LessonProblem[]): Exercise | undefined {
+  const yamlLines = block.code.split('\n');
+  let data: unknown;
+  try {
+    data = parseYaml(block.code);
+  } catch (error) {
+    const line = block.line + (error instanceof YAMLParseError ? (error.linePos?.[0]?.line ?? 0) : 1);
+    const reason = (error as Error).message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, '');
+    problems.push({ file, line, message: `the exercise is not valid YAML: ${reason}` });
+    return undefined;
+  }
+  const result = ExerciseSchema.safeParse(data ?? {});
+  if (result.success) return { ...result.data, line: block.line };
+  for (const issue of result.error.issues) {
+    const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path[0]?.toString();
+    const keyIndex = key ? yamlLines.findIndex((l) => l.startsWith(`${key}:`)) : -1;
+    const line = block.line + 1 + Math.max(keyIndex, 0);
+    const what =
+      issue.code === 'unrecognized_keys'
+        ? `unknown exercise key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')} at ${issue.path.join('.') || 'top level'}`
+        : `exercise "${issue.path.join('.')}": ${issue.message}`;
+    problems.push({ file, line, message: what });
+  }
+  return undefined;
 }
 
 /** Line of a top-level manifest key, for messages about it. */
@@ -132,16 +165,29 @@ export function parseLesson(source: string, file: string, folderName?: string): 
     const titleIndex = bodyLines.findIndex((l) => l.trim() !== '');
     const title = TITLE.exec(bodyLines[titleIndex] ?? '')?.[1];
     if (!title) problems.push({ file, line: raw.line + Math.max(titleIndex, 0), message: 'a slide must begin with a "# Title" or "## Title" heading' });
+    const blocks = extractCodeBlocks(bodyLines, raw.line, file, problems);
+    const exerciseBlocks = blocks.filter((b) => b.lang === 'exercise');
+    for (const extra of exerciseBlocks.slice(1)) problems.push({ file, line: extra.line, message: 'a slide holds at most one exercise' });
+    const exerciseBlock = exerciseBlocks[0];
+    const exercise = exerciseBlock ? parseExercise(exerciseBlock, file, problems) : undefined;
+    const shownLines = exerciseBlock ? [...bodyLines.slice(0, exerciseBlock.firstIndex), ...bodyLines.slice(exerciseBlock.lastIndex + 1)] : bodyLines;
     slides.push({
       index: slides.length,
       title: title ?? 'Untitled',
-      body: bodyLines.join('\n').trim(),
+      body: shownLines.join('\n').trim(),
       notes,
-      codeBlocks: extractCodeBlocks(bodyLines, raw.line, file, problems),
+      codeBlocks: blocks.filter((b) => b.lang !== 'exercise').map(({ firstIndex: _f, lastIndex: _l, ...block }) => block),
+      ...(exercise ? { exercise } : {}),
       line: raw.line,
     });
   }
   if (slides.length === 0) problems.push({ file, line: front.bodyStart + 1, message: 'the lesson has no slides' });
+  const seen = new Map<string, number>();
+  for (const ex of slides.flatMap((s) => (s.exercise ? [s.exercise] : []))) {
+    const first = seen.get(ex.id);
+    if (first !== undefined) problems.push({ file, line: ex.line, message: `exercise id "${ex.id}" is already used at line ${first}` });
+    else seen.set(ex.id, ex.line);
+  }
 
   if (problems.length > 0 || !manifestResult.success) return { ok: false, problems };
   return { ok: true, lesson: { manifest: manifestResult.data, slides, file } };

@@ -17,6 +17,44 @@ export const LessonManifestSchema = z
   .strict();
 export type LessonManifest = z.infer<typeof LessonManifestSchema>;
 
+const EXERCISE_ID = LESSON_ID;
+
+/**
+ * One check of an exercise. A shell check is a script run in the learner's
+ * sandbox by the grader (never stored there): exit status 0 passes; on
+ * failure the learner sees `fail`, and the script's last line of output if
+ * it printed one, so a check can say what it found.
+ */
+export const ShellCheckSchema = z
+  .object({
+    shell: z.string().min(1, 'a shell check needs a script'),
+    fail: z.string().min(1, 'say what the learner should see when this check fails'),
+  })
+  .strict();
+export type ShellCheck = z.infer<typeof ShellCheckSchema>;
+
+export const CheckSchema = ShellCheckSchema;
+export type Check = z.infer<typeof CheckSchema>;
+
+/** An auto-graded exercise: a fenced ```exercise block of YAML inside a slide. */
+export const ExerciseSchema = z
+  .object({
+    id: z.string().regex(EXERCISE_ID, 'must be lowercase letters, digits and dashes'),
+    title: z.string().min(1).max(100),
+    checks: z.array(CheckSchema).min(1, 'an exercise needs at least one check'),
+    /** A shell script that solves the exercise in a fresh sandbox (content CI runs it). */
+    solution: z.string().min(1, 'every exercise ships a reference solution'),
+    /** Revealed one at a time, in order. */
+    hints: z.array(z.string().min(1)).default([]),
+    /** Per check. */
+    timeoutSeconds: z.number().int().min(1).max(120).default(20),
+  })
+  .strict();
+export type Exercise = z.infer<typeof ExerciseSchema> & {
+  /** 1-based line of the ```exercise fence in lesson.md. */
+  line: number;
+};
+
 /** How a code block may be used from the deck. */
 export type CodeMode = 'run' | 'copy' | 'display';
 
@@ -39,6 +77,8 @@ export interface Slide {
   /** Speaker notes (after a `???` line), Markdown; empty when none. */
   notes: string;
   codeBlocks: CodeBlock[];
+  /** At most one exercise per slide; its block is not part of `body`. */
+  exercise?: Exercise;
   /** 1-based line where the slide starts in lesson.md. */
   line: number;
 }

@@ -1,0 +1,79 @@
+/**
+ * Finds the images a piece of shell or Dockerfile text uses, so the linter can
+ * insist that every one is declared in the manifest (and so available offline).
+ * A heuristic over common forms — `docker run/create [options] IMAGE`,
+ * `docker pull IMAGE`, `FROM IMAGE` — that errs on the side of silence.
+ */
+
+/** `docker run`/`create` options that take a value (so the value is not mistaken for the image). */
+const VALUE_OPTIONS = new Set([
+  '-a', '--attach', '--add-host', '--cap-add', '--cap-drop', '--cgroupns', '--cidfile', '--cpu-period', '--cpu-quota',
+  '--cpu-shares', '-c', '--cpus', '--cpuset-cpus', '--device', '--device-cgroup-rule', '--dns', '-e', '--env', '--env-file',
+  '--entrypoint', '--expose', '--group-add', '--health-cmd', '--health-interval', '--health-retries', '--health-timeout',
+  '-h', '--hostname', '--ipc', '-l', '--label', '--log-driver', '--log-opt', '-m', '--memory', '--memory-swap',
+  '--memory-reservation', '--mount', '--name', '--network', '--net', '--network-alias', '--pid', '--pids-limit',
+  '--platform', '-p', '--publish', '--restart', '--runtime', '--security-opt', '--shm-size', '--stop-signal',
+  '--stop-timeout', '--storage-opt', '--sysctl', '--tmpfs', '-u', '--user', '--ulimit', '--userns', '--uts', '-v',
+  '--volume', '--volumes-from', '-w', '--workdir', '--ip', '--mac-address', '--oom-score-adj', '--blkio-weight',
+]);
+
+/** Splits a command line into words, honouring simple quotes. */
+function words(line: string): string[] {
+  return line.match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+}
+
+function imageAfterOptions(tokens: string[]): string | undefined {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t === '--') continue;
+    if (t.startsWith('-')) {
+      if (!t.includes('=') && VALUE_OPTIONS.has(t)) i++;
+      continue;
+    }
+    return t;
+  }
+  return undefined;
+}
+
+/** Images referenced by a shell command text (each `docker run/create/pull` and `FROM` line). */
+export function referencedImages(text: string): string[] {
+  const found: string[] = [];
+  for (const rawLine of text.split('\n')) {
+    const line = rawLine.replace(/#.*$/, '').trim();
+    for (const segment of line.split(/&&|\|\||;|\|/)) {
+      const tokens = words(segment.trim());
+      const d = tokens.indexOf('docker');
+      if (d >= 0) {
+        let rest = tokens.slice(d + 1);
+        if (rest[0] === 'container' || rest[0] === 'image') rest = rest.slice(1);
+        const verb = rest[0];
+        if (verb === 'run' || verb === 'create' || verb === 'pull') {
+          const image = imageAfterOptions(rest.slice(1));
+          if (image && !image.startsWith('$')) found.push(image);
+        }
+      }
+      const from = /^FROM\s+(?:--platform=\S+\s+)?(\S+)/i.exec(segment.trim());
+      if (from?.[1] && !from[1].startsWith('$')) found.push(from[1]);
+    }
+  }
+  return found;
+}
+
+/** Tags a text builds or tags locally (`docker build -t X`, `docker tag A X`, `FROM … AS X` stages). */
+export function locallyMadeImages(text: string): string[] {
+  const made: string[] = [];
+  for (const line of text.split('\n')) {
+    for (const m of line.matchAll(/(?:-t|--tag)[ =](\S+)/g)) made.push(m[1]!);
+    for (const m of line.matchAll(/docker (?:image )?tag \S+ (\S+)/g)) made.push(m[1]!);
+    for (const m of line.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gim)) made.push(m[1]!);
+  }
+  return made;
+}
+
+/** `busybox` and `busybox:latest` are one image; a registry host or a digest stays part of the name. */
+export function normaliseImage(name: string): string {
+  const clean = name.replace(/^["']|["']$/g, '');
+  if (clean.includes('@')) return clean;
+  const lastSegment = clean.split('/').at(-1) ?? clean;
+  return lastSegment.includes(':') ? clean : `${clean}:latest`;
+}

@@ -1,0 +1,73 @@
+import { loadAllLessons, lessonsRoot, type LoadedLesson } from './loader';
+import { locallyMadeImages, normaliseImage, referencedImages } from './image-references';
+import type { Lesson, LessonProblem } from './schema';
+
+const LESSON_LINK = /\]\(\/lessons\/([^)#\s/]+)[^)]*\)/g;
+
+/** Problems that need the whole course to see: links, prerequisites, undeclared images. */
+function courseProblems(lesson: Lesson, known: ReadonlySet<string>): LessonProblem[] {
+  const problems: LessonProblem[] = [];
+  const { manifest, file } = lesson;
+  for (const p of manifest.prerequisites) {
+    if (!known.has(p)) problems.push({ file, line: 1, message: `prerequisite "${p}" is not a lesson in lessons/` });
+    if (p === manifest.id) problems.push({ file, line: 1, message: 'a lesson cannot be its own prerequisite' });
+  }
+  const declared = new Set(manifest.images.map(normaliseImage));
+  const made = new Set<string>(['scratch:latest']);
+  for (const slide of lesson.slides) {
+    const texts = [
+      ...slide.codeBlocks.map((b) => ({ text: b.code, line: b.line })),
+      ...(slide.exercise ? [{ text: slide.exercise.solution, line: slide.exercise.line }] : []),
+    ];
+    for (const { text } of texts) for (const m of locallyMadeImages(text)) made.add(normaliseImage(m));
+    for (const { text, line } of texts) {
+      for (const image of referencedImages(text)) {
+        const name = normaliseImage(image);
+        if (!declared.has(name) && !made.has(name)) {
+          problems.push({ file, line, message: `image "${image}" is used but not declared in the manifest's images (lessons must work offline)` });
+        }
+      }
+    }
+    for (const m of slide.body.matchAll(LESSON_LINK)) {
+      if (!known.has(m[1]!)) problems.push({ file, line: slide.line, message: `link to /lessons/${m[1]} points to no lesson` });
+    }
+  }
+  return problems;
+}
+
+function prerequisiteCycles(lessons: Lesson[]): LessonProblem[] {
+  const byId = new Map(lessons.map((l) => [l.manifest.id, l]));
+  const problems: LessonProblem[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, path: string[]): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') {
+      const lesson = byId.get(id)!;
+      problems.push({ file: lesson.file, line: 1, message: `prerequisites form a cycle: ${[...path.slice(path.indexOf(id)), id].join(' → ')}` });
+      return;
+    }
+    state.set(id, 'visiting');
+    for (const p of byId.get(id)?.manifest.prerequisites ?? []) if (byId.has(p)) visit(p, [...path, id]);
+    state.set(id, 'done');
+  };
+  for (const id of byId.keys()) visit(id, []);
+  return problems;
+}
+
+/** Every problem in the course, parse errors included, sorted by file and line. */
+export function lintCourse(root = lessonsRoot()): { lessons: LoadedLesson[]; problems: LessonProblem[] } {
+  const lessons = loadAllLessons(root);
+  const known = new Set(lessons.map((l) => l.id));
+  const problems: LessonProblem[] = [];
+  const good: Lesson[] = [];
+  for (const entry of lessons) {
+    if (!entry.ok) problems.push(...entry.problems);
+    else {
+      good.push(entry.lesson);
+      problems.push(...courseProblems(entry.lesson, known));
+    }
+  }
+  problems.push(...prerequisiteCycles(good));
+  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return { lessons, problems };
+}

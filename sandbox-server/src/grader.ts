@@ -1,0 +1,79 @@
+import type { Exercise } from '../../lib/lessons/schema';
+import type { SandboxDriver } from './drivers/driver';
+
+/**
+ * Runs an exercise's checks in a sandbox from outside the learner's shell:
+ * each script goes in through the Docker API (exec, script on stdin, never
+ * written into the sandbox), with a timeout and stdout/stderr kept apart.
+ * The verdict is the server's; the browser can only ask for it.
+ */
+export interface CheckResult {
+  index: number;
+  passed: boolean;
+  /** What the learner sees: the check's `fail` text (plus what it found), or "ok". */
+  message: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  /** The end of what the check printed, kept as evidence. */
+  stdout: string;
+  stderr: string;
+}
+
+export interface Verdict {
+  exerciseId: string;
+  passed: boolean;
+  checks: CheckResult[];
+  durationMs: number;
+}
+
+/** Evidence kept per check: enough to see what happened, bounded in size. */
+const EVIDENCE_BYTES = 2_000;
+
+/**
+ * The environment checks run with: a fixed PATH and nothing inherited from
+ * the learner's shell (an exec never sees the shell's variables, aliases or
+ * functions). Hardening against a tampered sandbox filesystem is separate.
+ */
+const CHECK_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'LANG=C.UTF-8', 'HOME=/root'];
+
+const tail = (text: string): string => (text.length > EVIDENCE_BYTES ? `…${text.slice(-EVIDENCE_BYTES)}` : text);
+const lastLine = (text: string): string => text.trim().split('\n').at(-1)?.trim() ?? '';
+
+/** Grades every check (they are independent; the learner sees all that fail, not just the first). */
+export async function gradeExercise(driver: SandboxDriver, sandboxId: string, exercise: Exercise): Promise<Verdict> {
+  const started = performance.now();
+  const checks: CheckResult[] = [];
+  for (const [index, check] of exercise.checks.entries()) {
+    const result = await driver.exec(sandboxId, ['bash', '--noprofile', '--norc', '-s'], {
+      stdin: check.shell,
+      timeoutMs: exercise.timeoutSeconds * 1000,
+      env: CHECK_ENV,
+    });
+    const passed = result.exitCode === 0 && !result.timedOut;
+    const found = lastLine(result.stdout);
+    const message = passed
+      ? 'ok'
+      : result.timedOut
+        ? `${check.fail} (the check timed out after ${exercise.timeoutSeconds} s)`
+        : found
+          ? `${check.fail} — ${found}`
+          : check.fail;
+    checks.push({
+      index,
+      passed,
+      message,
+      exitCode: result.exitCode,
+      timedOut: result.timedOut,
+      durationMs: Math.round(result.durationMs),
+      stdout: tail(result.stdout),
+      stderr: tail(result.stderr),
+    });
+  }
+  return { exerciseId: exercise.id, passed: checks.every((c) => c.passed), checks, durationMs: Math.round(performance.now() - started) };
+}
+
+/** Runs an exercise's reference solution (content CI, and an instructor's "show me"). */
+export async function runSolution(driver: SandboxDriver, sandboxId: string, exercise: Exercise, timeoutMs = 120_000) {
+  return driver.exec(sandboxId, ['bash', '--noprofile', '--norc', '-e', '-s'], { stdin: exercise.solution, timeoutMs, env: CHECK_ENV });
+}
