@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { LessonProgressBadge } from '@/components/progress/LessonProgressBadge';
 import { courseOrder, loadAllLessons } from '@/lib/lessons/loader';
 
 export const dynamic = 'force-static';
@@ -20,8 +21,13 @@ export default function CataloguePage() {
             >
               {entry.ok ? (
                 <>
-                  <div className="text-xs uppercase tracking-wide text-slate-500">
-                    Lesson {i + 1} · {entry.lesson.manifest.level} · {entry.lesson.manifest.minutes} min
+                  <div className="flex items-center gap-2 text-xs uppercase tracking-wide text-slate-500">
+                    <span>
+                      Lesson {i + 1} · {entry.lesson.manifest.level} · {entry.lesson.manifest.minutes} min
+                    </span>
+                    <span className="ml-auto normal-case tracking-normal">
+                      <LessonProgressBadge lessonId={entry.id} exerciseIds={entry.lesson.slides.flatMap((s) => (s.exercise ? [s.exercise.id] : []))} />
+                    </span>
                   </div>
                   <h2 className="mt-1 text-lg font-semibold">{entry.lesson.manifest.title}</h2>
                   <p className="mt-2 text-sm text-slate-600 dark:text-slate-300">{entry.lesson.manifest.summary}</p>

@@ -1,12 +1,22 @@
 'use client';
 
 import { useCallback, useEffect, useSyncExternalStore, type MouseEvent } from 'react';
+import { fetchProgress, savePosition } from '../progress/progress-client';
 import { runInTerminal } from '../terminal/run-command';
+import { ExercisePanel, type DeckExercise } from './ExercisePanel';
 
 export interface DeckSlide {
   index: number;
   title: string;
   html: string;
+  exercise?: DeckExercise;
+}
+
+/** Runs the Nth ▶ Run block of the visible slide (Alt+1 … Alt+9). */
+function runNthBlock(n: number): boolean {
+  const button = document.querySelectorAll<HTMLButtonElement>('[data-testid=slide] button[data-action=run]')[n - 1];
+  button?.click();
+  return Boolean(button);
 }
 
 /** `#3` in the URL is slide 3 (1-based), so a link or a reload lands on the same slide. */
@@ -34,7 +44,7 @@ function isTypingTarget(target: EventTarget | null): boolean {
   return Boolean(target.closest('.xterm, input, textarea, select, [contenteditable="true"]'));
 }
 
-export function Deck({ slides }: { slides: DeckSlide[] }) {
+export function Deck({ lessonId, slides }: { lessonId: string; slides: DeckSlide[] }) {
   const count = slides.length;
   const hash = useSyncExternalStore(subscribeToHash, () => window.location.hash, () => '');
   const current = slideFromHash(hash, count);
@@ -48,9 +58,40 @@ export function Deck({ slides }: { slides: DeckSlide[] }) {
     [count],
   );
 
+  // Remember the slide (debounced). Only once the URL names one: a fresh open shows slide 1
+  // until the resume below has looked up where the learner was, and must not overwrite it.
+  useEffect(() => {
+    if (!hash) return;
+    const timer = setTimeout(() => savePosition(lessonId, current), 400);
+    return () => clearTimeout(timer);
+  }, [hash, current, lessonId]);
+
+  // Opened without a slide in the URL: resume where this learner left the lesson.
+  useEffect(() => {
+    if (window.location.hash) return;
+    let live = true;
+    void fetchProgress().then((progress) => {
+      const last = progress[lessonId]?.lastSlide;
+      if (live && last != null && last > 0 && !window.location.hash) go(last);
+    });
+    return () => {
+      live = false;
+    };
+  }, [lessonId, go]);
+
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.altKey || event.ctrlKey || event.metaKey || isTypingTarget(event.target)) return;
+      // Alt+digit runs a block and Alt+C checks the exercise, even from inside the terminal.
+      if (event.altKey && !event.ctrlKey && !event.metaKey) {
+        const digit = /^Digit([1-9])$/.exec(event.code)?.[1];
+        if (digit && runNthBlock(Number(digit))) event.preventDefault();
+        if (event.code === 'KeyC') {
+          document.querySelector<HTMLButtonElement>('[data-testid=slide-panel] [data-testid=check-button]')?.click();
+          event.preventDefault();
+        }
+        return;
+      }
+      if (event.ctrlKey || event.metaKey || isTypingTarget(event.target)) return;
       if (['ArrowRight', 'PageDown'].includes(event.key)) go(current + 1);
       else if (['ArrowLeft', 'PageUp'].includes(event.key)) go(current - 1);
       else if (event.key === 'Home') go(0);
@@ -88,6 +129,11 @@ export function Deck({ slides }: { slides: DeckSlide[] }) {
         onClick={onClick}
         dangerouslySetInnerHTML={{ __html: slide?.html ?? '' }}
       />
+      {slide?.exercise && (
+        <div data-testid="slide-panel">
+          <ExercisePanel key={slide.exercise.id} lessonId={lessonId} exercise={slide.exercise} />
+        </div>
+      )}
       <nav className="mt-3 flex items-center gap-3 text-sm" aria-label="Slides">
         <button type="button" className="deck-button" onClick={() => go(current - 1)} disabled={current === 0} aria-label="Previous slide">
           ← Prev

@@ -43,6 +43,11 @@ export function renderMarkdown(markdown: string): string {
   return marked.parse(markdown, { async: false });
 }
 
+/** One line of Markdown without a paragraph around it (hints, titles). */
+export function renderInline(markdown: string): string {
+  return marked.parseInline(markdown, { async: false });
+}
+
 export function renderSlides(slides: Slide[]): RenderedSlide[] {
   return slides.map((s) => ({ index: s.index, title: s.title, html: renderMarkdown(s.body), notesHtml: s.notes ? renderMarkdown(s.notes) : '' }));
 }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import next from 'next';
 import { startSandboxService, type SandboxService } from '../../sandbox-server/src/sandbox-service';
-import type { Logger } from '../../sandbox-server/src/logger';
+import { consoleLogger, type Logger } from '../../sandbox-server/src/logger';
+import { createApi } from './api';
 import { openDataDir, type DataDir } from '../data-dir';
 import { LEARNER_COOKIE, learnerCookieHeader, newLearnerId, readCookie, signLearnerCookie, verifyLearnerCookie } from '../identity';
 import { Store } from '../store';
@@ -33,7 +34,7 @@ export interface Platform {
  * the verified learner id to the pages in a header (any copy of that header
  * sent by the browser is dropped first).
  */
-function identifyLearner(req: IncomingMessage, res: ServerResponse, data: DataDir, store: Store): void {
+function identifyLearner(req: IncomingMessage, res: ServerResponse, data: DataDir, store: Store): string {
   delete req.headers[LEARNER_HEADER];
   let learnerId = verifyLearnerCookie(data.cookieSecret, readCookie(req.headers.cookie, LEARNER_COOKIE));
   if (!learnerId) {
@@ -46,13 +47,16 @@ function identifyLearner(req: IncomingMessage, res: ServerResponse, data: DataDi
   req.headers[LEARNER_HEADER] = learnerId;
   // Page loads only, not every asset request.
   if (!req.url?.startsWith('/_next/')) store.touchLearner(learnerId);
+  return learnerId;
 }
 
 /** Pages and the terminal WebSocket on one port. */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const data = openDataDir(options.dataDir);
   const store = new Store(data.databasePath);
-  const sandboxes = await startSandboxService(data, { env: options.env, log: options.log });
+  const log = options.log ?? consoleLogger;
+  const sandboxes = await startSandboxService(data, { env: options.env, log });
+  const api = createApi({ store, sandboxes, log });
   const app = next({ dev: options.dev ?? false, dir: options.projectDir, hostname: options.host, port: options.port });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -63,8 +67,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, sandboxes: sandboxes.manager.size }));
       return;
     }
-    identifyLearner(req, res, data, store);
-    void handle(req, res);
+    const learnerId = identifyLearner(req, res, data, store);
+    void api.handle(req, res, learnerId).then((handled) => {
+      if (!handled) void handle(req, res);
+    });
   });
   server.on('upgrade', (req, socket, head) => {
     if (sandboxes.handleUpgrade(req, socket, head)) return;

@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations';
+import { ProgressRepository } from './progress';
 
 /** The embedded store (SQLite in WAL mode). This module owns the schema. */
 export class Store {
   readonly db: Database.Database;
   private readonly touchStatement: Database.Statement<[string, number, number]>;
+  readonly progress: ProgressRepository;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -18,6 +20,7 @@ export class Store {
       `INSERT INTO learners (id, created_at, last_seen_at) VALUES (?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
     );
+    this.progress = new ProgressRepository(this.db);
   }
 
   private configure(): void {

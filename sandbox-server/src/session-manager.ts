@@ -88,6 +88,21 @@ export class SessionManager {
     return this.driver.exec(session.info.id, cmd, options);
   }
 
+  /**
+   * The id of the learner's existing sandbox (live or adopted after a restart),
+   * without creating one: grading a sandbox that does not exist means nothing.
+   * Counts as activity, so a learner checking exercises is not idle.
+   */
+  sandboxIdOf(learnerId: string, profile: string): string | undefined {
+    const key = keyOf(learnerId, profile);
+    const session = this.sessions.get(key);
+    if (session) {
+      session.lastActivityAt = Date.now();
+      return session.info.id;
+    }
+    return this.dormant.get(key)?.info.id;
+  }
+
   find(learnerId: string, profile: string): SandboxSession | undefined {
     return this.sessions.get(keyOf(learnerId, profile));
   }

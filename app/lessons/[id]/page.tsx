@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { Deck } from '@/components/deck/Deck';
 import { TerminalPane } from '@/components/terminal/TerminalPane';
 import { listLessonIds, loadLesson } from '@/lib/lessons/loader';
-import { renderSlides } from '@/lib/lessons/render';
+import { renderInline, renderSlides } from '@/lib/lessons/render';
 
 export const dynamicParams = false;
 
@@ -40,14 +40,18 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
   }
 
   const { manifest, slides } = entry.lesson;
-  const deckSlides = renderSlides(slides).map(({ index, title, html }) => ({ index, title, html }));
+  // Checks and solutions stay on the server; the browser gets the title and hints only.
+  const deckSlides = renderSlides(slides).map(({ index, title, html }) => {
+    const exercise = slides[index]?.exercise;
+    return { index, title, html, ...(exercise ? { exercise: { id: exercise.id, title: exercise.title, hintsHtml: exercise.hints.map(renderInline) } } : {}) };
+  });
   return (
     <main className="grid min-h-0 flex-1 grid-cols-1 gap-3 p-3 lg:h-[calc(100vh-41px)] lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
       <div className="flex min-h-[60vh] flex-col lg:min-h-0">
         <h1 className="mb-2 text-sm font-medium text-slate-500">
           {manifest.title} <span className="text-slate-400">· {manifest.minutes} min</span>
         </h1>
-        <Deck slides={deckSlides} />
+        <Deck lessonId={manifest.id} slides={deckSlides} />
       </div>
       <div className="h-[70vh] lg:h-auto lg:min-h-0">
         <TerminalPane profile={manifest.profile} />

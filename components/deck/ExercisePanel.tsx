@@ -1,0 +1,101 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { fetchProgress, requestCheck, type CheckResponse } from '../progress/progress-client';
+
+export interface DeckExercise {
+  id: string;
+  title: string;
+  /** Rendered server-side from the lesson's Markdown. */
+  hintsHtml: string[];
+}
+
+type PanelState =
+  | { kind: 'idle' }
+  | { kind: 'checking' }
+  | { kind: 'verdict'; verdict: CheckResponse }
+  | { kind: 'error'; message: string };
+
+/**
+ * An exercise under its slide: Check asks the server to grade the learner's
+ * sandbox (the verdict is the server's), hints are revealed one at a time.
+ */
+export function ExercisePanel({ lessonId, exercise }: { lessonId: string; exercise: DeckExercise }) {
+  const [state, setState] = useState<PanelState>({ kind: 'idle' });
+  const [passedBefore, setPassedBefore] = useState(false);
+  const [hintsShown, setHintsShown] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    void fetchProgress().then((p) => {
+      if (live && p[lessonId]?.exercises[exercise.id]?.passed) setPassedBefore(true);
+    });
+    return () => {
+      live = false;
+    };
+  }, [lessonId, exercise.id]);
+
+  const check = async () => {
+    setState({ kind: 'checking' });
+    const result = await requestCheck(lessonId, exercise.id);
+    if ('error' in result) setState({ kind: 'error', message: result.error });
+    else {
+      setState({ kind: 'verdict', verdict: result });
+      if (result.everPassed) setPassedBefore(true);
+    }
+  };
+
+  const verdict = state.kind === 'verdict' ? state.verdict : null;
+  const solved = passedBefore || verdict?.everPassed;
+  return (
+    <section className="mt-3 rounded-lg border border-sky-300 bg-sky-50 p-4 text-sm dark:border-sky-800 dark:bg-sky-950/40" aria-label={`Exercise: ${exercise.title}`} data-testid="exercise" data-exercise={exercise.id}>
+      <div className="flex flex-wrap items-center gap-3">
+        <span className="font-medium">{exercise.title}</span>
+        {solved && (
+          <span className="rounded-full bg-emerald-600 px-2 py-0.5 text-xs font-semibold text-white" data-testid="exercise-solved">
+            ✓ Solved
+          </span>
+        )}
+        <button
+          type="button"
+          onClick={() => void check()}
+          disabled={state.kind === 'checking'}
+          className="ml-auto rounded-md bg-sky-600 px-3 py-1 font-medium text-white hover:bg-sky-700 disabled:opacity-60"
+          title="Ask the server to look at your sandbox (Alt+C)"
+          data-testid="check-button"
+        >
+          {state.kind === 'checking' ? 'Checking…' : 'Check'}
+        </button>
+      </div>
+      <div aria-live="polite" data-testid="check-result">
+        {verdict && (
+          <div className={`mt-3 ${verdict.passed ? 'text-emerald-700 dark:text-emerald-400' : 'text-rose-700 dark:text-rose-400'}`}>
+            <p className="font-medium">{verdict.passed ? `Passed (attempt ${verdict.attempt}).` : `Not yet (attempt ${verdict.attempt}):`}</p>
+            {!verdict.passed && (
+              <ul className="mt-1 list-disc pl-5">
+                {verdict.checks.filter((c) => !c.passed).map((c, i) => (
+                  <li key={i}>{c.message}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+        {state.kind === 'error' && <p className="mt-3 text-rose-700 dark:text-rose-400">{state.message}</p>}
+      </div>
+      {exercise.hintsHtml.length > 0 && (
+        <div className="mt-3">
+          {exercise.hintsHtml.slice(0, hintsShown).map((hint, i) => (
+            <p key={i} className="hint mt-1 rounded bg-white/70 px-2 py-1 dark:bg-slate-900/60" data-testid="hint">
+              <span className="font-medium">Hint {i + 1}:</span> <span dangerouslySetInnerHTML={{ __html: hint }} />
+            </p>
+          ))}
+          {hintsShown < exercise.hintsHtml.length && (
+            <button type="button" className="mt-2 text-sky-700 underline dark:text-sky-400" onClick={() => setHintsShown((n) => n + 1)}>
+              Show a hint ({hintsShown + 1} of {exercise.hintsHtml.length})
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { loadLesson } from '../lib/lessons/loader';
+import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
+import { launchChromium, screenshotPath, typeInTerminal, waitForTerminal } from './support/browser';
+
+/** Solving an exercise as a learner: fail, solve in the terminal, pass, reload, progress in the catalogue. */
+describe('graded exercises in the browser', () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let page: Page;
+  const lesson = loadLesson('containers-101');
+  if (!lesson?.ok) throw new Error('containers-101 must parse');
+  const slide = lesson.lesson.slides.findIndex((s) => s.exercise?.id === 'exit-three') + 1;
+  const exercises = lesson.lesson.slides.filter((s) => s.exercise).length;
+
+  before(async () => {
+    platform = await startPlatformProcess();
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+  });
+  after(async () => {
+    await browser?.close();
+    assert.deepEqual(await platform?.destroy(), { containers: 0, networks: 0 });
+  });
+
+  test('Check fails with the check’s message before the learner solved it', async () => {
+    assert.ok(slide > 0, 'exit-three exercise found');
+    await page.goto(`${platform.url}/lessons/containers-101#${slide}`);
+    await waitForTerminal(page, /root@sandbox:~#/, 60_000);
+    await page.getByTestId('check-button').click();
+    const result = page.getByTestId('check-result');
+    await result.getByText('Not yet (attempt 1)').waitFor();
+    assert.match(await result.innerText(), /A container named three must have exited with status 3\. — there is no container named three/);
+  });
+
+  test('hints are revealed one at a time', async () => {
+    assert.equal(await page.getByTestId('hint').count(), 0);
+    await page.getByRole('button', { name: /Show a hint \(1 of/ }).click();
+    assert.equal(await page.getByTestId('hint').count(), 1);
+    await page.getByRole('button', { name: /Show a hint \(2 of/ }).click();
+    assert.equal(await page.getByTestId('hint').count(), 2);
+  });
+
+  test('solved in the terminal, Check passes; after a reload it is still solved', async () => {
+    await typeInTerminal(page, "docker run --name three busybox sh -c 'exit 3'; echo status=$?");
+    await waitForTerminal(page, /^status=3$/m);
+    await page.getByTestId('check-button').click();
+    await page.getByTestId('check-result').getByText('Passed (attempt 2).').waitFor();
+    await page.screenshot({ path: screenshotPath('exercise-passed') });
+    await page.reload();
+    await page.getByTestId('exercise-solved').waitFor();
+  });
+
+  test('the catalogue shows the progress, and a reopened lesson resumes on the last slide', async () => {
+    await page.goto(platform.url);
+    const badge = page.getByTestId('progress-containers-101');
+    await badge.getByText(`1 / ${exercises} solved`).waitFor();
+    await page.screenshot({ path: screenshotPath('catalogue-progress') });
+    await page.goto(`${platform.url}/lessons/containers-101`);
+    await page.locator(`[data-testid=slide][data-slide="${slide}"]`).waitFor();
+  });
+
+  test('the API decides: no way to report a pass, foreign origins and unknown exercises refused', async () => {
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'drydock_learner')!;
+    const headers = { cookie: `drydock_learner=${cookie.value}` };
+    const forged = await fetch(`${platform.url}/api/progress`, { method: 'POST', headers: { ...headers, origin: platform.url }, body: '{"passed":true}' });
+    assert.equal(forged.status, 404);
+    const foreign = await fetch(`${platform.url}/api/lessons/containers-101/exercises/exit-three/check`, { method: 'POST', headers: { ...headers, origin: 'http://evil.example' } });
+    assert.equal(foreign.status, 403);
+    const unknown = await fetch(`${platform.url}/api/lessons/containers-101/exercises/nope/check`, { method: 'POST', headers: { ...headers, origin: platform.url } });
+    assert.equal(unknown.status, 404);
+    assert.match(((await unknown.json()) as { error: string }).error, /no exercise "nope"/);
+  });
+});

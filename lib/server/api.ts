@@ -1,0 +1,139 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { gradeExercise } from '../../sandbox-server/src/grader';
+import type { SandboxService } from '../../sandbox-server/src/sandbox-service';
+import { EngineUnavailableError, SandboxNotFoundError } from '../../sandbox-server/src/drivers/errors';
+import type { Logger } from '../../sandbox-server/src/logger';
+import { isAllowedOrigin } from '../../sandbox-server/src/upgrade';
+import type { Store } from '../store';
+import { LessonCache } from './lesson-cache';
+import { RateLimiter } from './rate-limiter';
+
+/** What the browser is told about a verdict: messages, never the check scripts or the evidence. */
+export interface CheckResponse {
+  exerciseId: string;
+  passed: boolean;
+  /** True if any attempt so far passed (a pass is never taken away). */
+  everPassed: boolean;
+  attempt: number;
+  checks: { passed: boolean; message: string }[];
+  durationMs: number;
+}
+
+const CHECK_PATH = /^\/api\/lessons\/([a-z0-9-]{1,64})\/exercises\/([a-z0-9-]{1,64})\/check$/;
+const POSITION_PATH = /^\/api\/lessons\/([a-z0-9-]{1,64})\/position$/;
+const PositionBody = z.object({ slide: z.number().int().min(0).max(10_000) }).strict();
+const MAX_BODY_BYTES = 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (status === 204) {
+    res.writeHead(204, { 'cache-control': 'no-store', ...headers }).end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+  } catch {
+    throw new HttpError(400, 'request body is not valid JSON');
+  }
+}
+
+/**
+ * The JSON API used by the pages: grading and progress. The learner is the
+ * one the platform server identified from the signed cookie; the browser can
+ * ask for a check but never report a result.
+ */
+export function createApi(deps: { store: Store; sandboxes: SandboxService; log: Logger }) {
+  const lessons = new LessonCache();
+  // A check is cheap (tens of ms) but runs processes in a sandbox: 5 at once, then one per 2 s.
+  const checkLimiter = new RateLimiter(5, 0.5);
+
+  async function check(learnerId: string, lessonId: string, exerciseId: string): Promise<CheckResponse> {
+    const entry = lessons.get(lessonId);
+    if (!entry) throw new HttpError(404, `no lesson "${lessonId}"`);
+    if (!entry.ok) throw new HttpError(409, `lesson "${lessonId}" has errors and cannot be graded`);
+    const exercise = entry.lesson.slides.find((s) => s.exercise?.id === exerciseId)?.exercise;
+    if (!exercise) throw new HttpError(404, `lesson "${lessonId}" has no exercise "${exerciseId}"`);
+    const wait = checkLimiter.take(learnerId);
+    if (wait > 0) throw new HttpError(429, `too many checks; try again in ${wait} s`, { 'retry-after': String(wait) });
+    const sandboxId = deps.sandboxes.manager.sandboxIdOf(learnerId, entry.lesson.manifest.profile);
+    if (!sandboxId) throw new HttpError(409, 'you have no sandbox yet: open the terminal and do the exercise there first');
+
+    let verdict;
+    try {
+      verdict = await gradeExercise(deps.sandboxes.driver, sandboxId, exercise);
+    } catch (error) {
+      if (error instanceof SandboxNotFoundError) throw new HttpError(409, 'your sandbox is gone; reload the page for a fresh one');
+      if (error instanceof EngineUnavailableError) throw new HttpError(503, 'the Docker engine is not answering; tell your instructor');
+      throw error;
+    }
+    const recorded = deps.store.progress.recordAttempt({
+      learnerId,
+      lessonId,
+      exerciseId,
+      passed: verdict.passed,
+      evidence: { sandbox: sandboxId.slice(0, 12), checks: verdict.checks },
+      durationMs: verdict.durationMs,
+    });
+    return {
+      exerciseId,
+      passed: verdict.passed,
+      everPassed: recorded.everPassed,
+      attempt: recorded.attempt,
+      checks: verdict.checks.map((c) => ({ passed: c.passed, message: c.message })),
+      durationMs: verdict.durationMs,
+    };
+  }
+
+  /** Returns false when the request is not for the API. */
+  async function handle(req: IncomingMessage, res: ServerResponse, learnerId: string): Promise<boolean> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!path.startsWith('/api/')) return false;
+    try {
+      if (req.method !== 'GET' && !isAllowedOrigin(req)) throw new HttpError(403, 'cross-origin request refused');
+      let m: RegExpExecArray | null;
+      if (path === '/api/progress' && req.method === 'GET') {
+        send(res, 200, { lessons: deps.store.progress.forLearner(learnerId) });
+      } else if ((m = CHECK_PATH.exec(path)) && req.method === 'POST') {
+        send(res, 200, await check(learnerId, m[1]!, m[2]!));
+      } else if ((m = POSITION_PATH.exec(path)) && req.method === 'PUT') {
+        const body = PositionBody.safeParse(await readJson(req));
+        if (!body.success) throw new HttpError(400, `expected {"slide": <0-based number>}: ${body.error.issues[0]?.message}`);
+        if (!lessons.get(m[1]!)) throw new HttpError(404, `no lesson "${m[1]}"`);
+        deps.store.progress.setPosition(learnerId, m[1]!, body.data.slide);
+        send(res, 204, null);
+      } else {
+        throw new HttpError(404, `no API at ${req.method} ${path}`);
+      }
+    } catch (error) {
+      if (error instanceof HttpError) send(res, error.status, { error: error.message }, error.headers);
+      else {
+        deps.log.error(`API ${req.method} ${path}: ${(error as Error).stack ?? error}`);
+        send(res, 500, { error: 'internal error; the server log has the details' });
+      }
+    }
+    return true;
+  }
+
+  return { handle };
+}

@@ -1,0 +1,97 @@
+import type Database from 'better-sqlite3';
+
+export interface ExerciseProgress {
+  attempts: number;
+  passed: boolean;
+  firstPassedAt: number | null;
+  lastAttemptAt: number;
+}
+
+export interface LessonProgress {
+  exercises: Record<string, ExerciseProgress>;
+  /** 0-based slide the learner was last on, if known. */
+  lastSlide: number | null;
+}
+
+export interface RecordedAttempt {
+  attempt: number;
+  /** True once any attempt has passed: a later failing check does not take a pass away. */
+  everPassed: boolean;
+}
+
+interface ProgressRow {
+  lesson_id: string;
+  exercise_id: string;
+  attempts: number;
+  first_passed_at: number | null;
+  last_attempt_at: number;
+}
+
+/** Per-learner progress: graded attempts with their evidence, and where each lesson was left. */
+export class ProgressRepository {
+  private readonly insertAttempt;
+  private readonly upsertProgress;
+  private readonly readProgress;
+  private readonly readPositions;
+  private readonly writePosition;
+  private readonly readOne;
+
+  constructor(private readonly db: Database.Database) {
+    this.readOne = db.prepare<[string, string, string], ProgressRow>(
+      'SELECT lesson_id, exercise_id, attempts, first_passed_at, last_attempt_at FROM exercise_progress WHERE learner_id = ? AND lesson_id = ? AND exercise_id = ?',
+    );
+    this.insertAttempt = db.prepare(
+      `INSERT INTO check_attempts (learner_id, lesson_id, exercise_id, attempt, passed, evidence, duration_ms, created_at)
+       VALUES (@learnerId, @lessonId, @exerciseId, @attempt, @passed, @evidence, @durationMs, @now)`,
+    );
+    this.upsertProgress = db.prepare(
+      `INSERT INTO exercise_progress (learner_id, lesson_id, exercise_id, attempts, first_passed_at, last_attempt_at)
+       VALUES (@learnerId, @lessonId, @exerciseId, 1, CASE WHEN @passed = 1 THEN @now END, @now)
+       ON CONFLICT (learner_id, lesson_id, exercise_id) DO UPDATE SET
+         attempts = attempts + 1,
+         first_passed_at = COALESCE(first_passed_at, excluded.first_passed_at),
+         last_attempt_at = excluded.last_attempt_at`,
+    );
+    this.readProgress = db.prepare<[string], ProgressRow>(
+      'SELECT lesson_id, exercise_id, attempts, first_passed_at, last_attempt_at FROM exercise_progress WHERE learner_id = ?',
+    );
+    this.readPositions = db.prepare<[string], { lesson_id: string; slide: number }>('SELECT lesson_id, slide FROM lesson_positions WHERE learner_id = ?');
+    this.writePosition = db.prepare(
+      `INSERT INTO lesson_positions (learner_id, lesson_id, slide, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (learner_id, lesson_id) DO UPDATE SET slide = excluded.slide, updated_at = excluded.updated_at`,
+    );
+  }
+
+  /** Records one graded attempt and its evidence atomically: either both the attempt and the progress change, or neither. */
+  recordAttempt(input: { learnerId: string; lessonId: string; exerciseId: string; passed: boolean; evidence: unknown; durationMs: number; now?: number }): RecordedAttempt {
+    const now = input.now ?? Date.now();
+    return this.db.transaction((): RecordedAttempt => {
+      const before = this.readOne.get(input.learnerId, input.lessonId, input.exerciseId);
+      const attempt = (before?.attempts ?? 0) + 1;
+      const params = { ...input, attempt, passed: input.passed ? 1 : 0, evidence: JSON.stringify(input.evidence), durationMs: Math.round(input.durationMs), now };
+      this.insertAttempt.run(params);
+      this.upsertProgress.run(params);
+      return { attempt, everPassed: input.passed || before?.first_passed_at != null };
+    }).immediate();
+  }
+
+  setPosition(learnerId: string, lessonId: string, slide: number, now = Date.now()): void {
+    this.writePosition.run(learnerId, lessonId, slide, now);
+  }
+
+  /** Everything a learner has done, by lesson. */
+  forLearner(learnerId: string): Record<string, LessonProgress> {
+    const lessons: Record<string, LessonProgress> = {};
+    const lesson = (id: string): LessonProgress => (lessons[id] ??= { exercises: {}, lastSlide: null });
+    for (const row of this.readProgress.all(learnerId)) {
+      lesson(row.lesson_id).exercises[row.exercise_id] = {
+        attempts: row.attempts,
+        passed: row.first_passed_at != null,
+        firstPassedAt: row.first_passed_at,
+        lastAttemptAt: row.last_attempt_at,
+      };
+    }
+    for (const row of this.readPositions.all(learnerId)) lesson(row.lesson_id).lastSlide = row.slide;
+    return lessons;
+  }
+}
