@@ -4,15 +4,15 @@
  * an IPC channel; DRYDOCK_DATA_DIR points at a throw-away folder, so its
  * server id (and so every sandbox label) is new and unique to this run.
  *
- * Messages in:  { id, op: 'remove', learnerId } | { id, op: 'shutdown' }
- * Messages out: { op: 'ready', url, serverId } | { id, ok, error? }
+ * Messages in:  { id, op: 'remove', learnerId } | { id, op: 'cpu' } | { id, op: 'shutdown' }
+ * Messages out: { op: 'ready', url, serverId } | { id, ok, value?, error? }
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPlatform, type Platform } from '../../lib/server/platform';
 import type { Logger } from '../../sandbox-server/src/logger';
 
-type Request = { id: number; op: 'remove'; learnerId: string } | { id: number; op: 'shutdown' };
+type Request = { id: number; op: 'remove'; learnerId: string } | { id: number; op: 'cpu' } | { id: number; op: 'shutdown' };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Info lines would interleave with the bench's progress; warnings and errors still show.
@@ -47,10 +47,11 @@ async function main(): Promise<void> {
     const msg = raw as Request;
     const reply = (p: Promise<unknown>) =>
       p.then(
-        () => send({ id: msg.id, ok: true }),
+        (value) => send({ id: msg.id, ok: true, value }),
         (e: Error) => send({ id: msg.id, ok: false, error: e.message }),
       );
-    if (msg.op === 'remove') void reply(platform!.sandboxes.manager.reset(msg.learnerId, 'dind'));
+    if (msg.op === 'cpu') void reply(Promise.resolve(process.cpuUsage()));
+    else if (msg.op === 'remove') void reply(platform!.sandboxes.manager.reset(msg.learnerId, 'dind'));
     else if (msg.op === 'shutdown') void reply(shutdown()).then(() => process.exit(0));
   });
 
