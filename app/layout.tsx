@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { ThemeToggle } from '@/components/ui/ThemeToggle';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -8,9 +9,16 @@ export const metadata: Metadata = {
   description: 'Learn Docker by doing: lessons beside a real terminal into your own sandbox.',
 };
 
+/** Runs before first paint: the stored choice, else the system's preference (no flash of the wrong theme). */
+const THEME_SCRIPT = `try{var t=localStorage.getItem('drydock-theme');if(t!=='light'&&t!=='dark')t=matchMedia('(prefers-color-scheme: dark)').matches?'dark':'light';document.documentElement.dataset.theme=t}catch(e){}`;
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // The theme script sets data-theme on <html> before React hydrates, hence suppressHydrationWarning.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="flex min-h-full flex-col">
         <header className="flex items-center gap-4 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
           <Link href="/" className="font-semibold tracking-tight">
@@ -21,6 +29,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               Course
             </Link>
           </nav>
+          <div className="ml-auto">
+            <ThemeToggle />
+          </div>
         </header>
         <div className="flex min-h-0 flex-1 flex-col">{children}</div>
       </body>

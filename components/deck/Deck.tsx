@@ -1,9 +1,10 @@
 'use client';
 
-import { useCallback, useEffect, useSyncExternalStore, type MouseEvent } from 'react';
+import { useEffect, type MouseEvent } from 'react';
 import { fetchProgress, savePosition } from '../progress/progress-client';
 import { runInTerminal } from '../terminal/run-command';
 import { ExercisePanel, type DeckExercise } from './ExercisePanel';
+import { isTypingTarget, slideForKey, useSlideHash } from './use-slide-hash';
 
 export interface DeckSlide {
   index: number;
@@ -19,52 +20,17 @@ function runNthBlock(n: number): boolean {
   return Boolean(button);
 }
 
-/** `#3` in the URL is slide 3 (1-based), so a link or a reload lands on the same slide. */
-function slideFromHash(hash: string, count: number): number {
-  const n = Number.parseInt(hash.replace(/^#/, ''), 10);
-  return Number.isInteger(n) && n >= 1 && n <= count ? n - 1 : 0;
-}
-
-/** Fired after the deck rewrites the hash itself (history.replaceState fires no hashchange). */
-const DECK_NAVIGATED = 'drydock:deck-navigated';
-
-/** The URL hash is the deck's only state: the back button, links and reloads all agree with it. */
-function subscribeToHash(onChange: () => void): () => void {
-  window.addEventListener('hashchange', onChange);
-  window.addEventListener(DECK_NAVIGATED, onChange);
-  return () => {
-    window.removeEventListener('hashchange', onChange);
-    window.removeEventListener(DECK_NAVIGATED, onChange);
-  };
-}
-
-/** Keys typed into the terminal or a form field are theirs, not the deck's. */
-function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return Boolean(target.closest('.xterm, input, textarea, select, [contenteditable="true"]'));
-}
-
 export function Deck({ lessonId, slides }: { lessonId: string; slides: DeckSlide[] }) {
   const count = slides.length;
-  const hash = useSyncExternalStore(subscribeToHash, () => window.location.hash, () => '');
-  const current = slideFromHash(hash, count);
-
-  const go = useCallback(
-    (index: number) => {
-      const next = Math.max(0, Math.min(count - 1, index));
-      window.history.replaceState(null, '', `#${next + 1}`);
-      window.dispatchEvent(new Event(DECK_NAVIGATED));
-    },
-    [count],
-  );
+  const { current, hasHash, go } = useSlideHash(count);
 
   // Remember the slide (debounced). Only once the URL names one: a fresh open shows slide 1
   // until the resume below has looked up where the learner was, and must not overwrite it.
   useEffect(() => {
-    if (!hash) return;
+    if (!hasHash) return;
     const timer = setTimeout(() => savePosition(lessonId, current), 400);
     return () => clearTimeout(timer);
-  }, [hash, current, lessonId]);
+  }, [hasHash, current, lessonId]);
 
   // Opened without a slide in the URL: resume where this learner left the lesson.
   useEffect(() => {
@@ -92,11 +58,9 @@ export function Deck({ lessonId, slides }: { lessonId: string; slides: DeckSlide
         return;
       }
       if (event.ctrlKey || event.metaKey || isTypingTarget(event.target)) return;
-      if (['ArrowRight', 'PageDown'].includes(event.key)) go(current + 1);
-      else if (['ArrowLeft', 'PageUp'].includes(event.key)) go(current - 1);
-      else if (event.key === 'Home') go(0);
-      else if (event.key === 'End') go(count - 1);
-      else return;
+      const target = slideForKey(event.key, current, count);
+      if (target === null) return;
+      go(target);
       event.preventDefault();
     };
     window.addEventListener('keydown', onKey);

@@ -15,6 +15,24 @@ const STATE_STYLE: Record<ConnectionState, string> = {
   error: 'bg-rose-500',
 };
 
+const SCREEN_READER_KEY = 'drydock-screen-reader';
+
+function readScreenReaderChoice(): boolean {
+  try {
+    return localStorage.getItem(SCREEN_READER_KEY) === 'on';
+  } catch {
+    return false;
+  }
+}
+
+function storeScreenReaderChoice(on: boolean): void {
+  try {
+    localStorage.setItem(SCREEN_READER_KEY, on ? 'on' : 'off');
+  } catch {
+    // storage disabled: the choice lasts for this page only
+  }
+}
+
 /** Delay between Ctrl-C and the command, so the shell has printed its new prompt. */
 const AFTER_INTERRUPT_MS = 150;
 
@@ -28,6 +46,8 @@ export function TerminalPane({ profile }: { profile: string }) {
   const connectionRef = useRef<TerminalConnection | null>(null);
   const [status, setStatus] = useState<{ state: ConnectionState; message: string }>({ state: 'connecting', message: 'Loading terminal…' });
   const [sandboxId, setSandboxId] = useState<string | null>(null);
+  const termRef = useRef<{ options: { screenReaderMode?: boolean } } | null>(null);
+  const [screenReader, setScreenReader] = useState(false);
 
   useEffect(() => {
     const host = hostRef.current;
@@ -53,6 +73,11 @@ export function TerminalPane({ profile }: { profile: string }) {
       term.loadAddon(fit);
       term.loadAddon(new WebLinksAddon());
       term.open(host);
+      termRef.current = term;
+      // xterm's screen reader mode mirrors the screen into an accessible DOM tree; off by default (it costs speed).
+      const wantsScreenReader = readScreenReaderChoice();
+      term.options.screenReaderMode = wantsScreenReader;
+      setScreenReader(wantsScreenReader);
 
       const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
       const connection = new TerminalConnection(`${scheme}://${window.location.host}/ws/terminal?profile=${encodeURIComponent(profile)}`, {
@@ -97,6 +122,7 @@ export function TerminalPane({ profile }: { profile: string }) {
         for (const s of subscriptions) s.dispose();
         connection.dispose();
         connectionRef.current = null;
+        termRef.current = null;
         term.dispose();
       };
     })();
@@ -116,6 +142,20 @@ export function TerminalPane({ profile }: { profile: string }) {
           {status.message}
         </span>
         {sandboxId && <span className="ml-auto font-mono text-slate-500" title="Your sandbox">sandbox {sandboxId}</span>}
+        <button
+          type="button"
+          className={`${sandboxId ? '' : 'ml-auto '}rounded border px-2 py-0.5 ${screenReader ? 'border-sky-400 text-sky-300' : 'border-slate-600'} hover:bg-slate-800`}
+          aria-pressed={screenReader}
+          title="Make the terminal readable by a screen reader"
+          onClick={() => {
+            const next = !screenReader;
+            if (termRef.current) termRef.current.options.screenReaderMode = next;
+            storeScreenReaderChoice(next);
+            setScreenReader(next);
+          }}
+        >
+          Screen reader
+        </button>
         {canRetry ? (
           <button type="button" className="rounded border border-slate-600 px-2 py-0.5 hover:bg-slate-800" onClick={() => window.location.reload()}>
             Reconnect
@@ -123,7 +163,7 @@ export function TerminalPane({ profile }: { profile: string }) {
         ) : (
           <button
             type="button"
-            className={`${sandboxId ? '' : 'ml-auto '}rounded border border-slate-600 px-2 py-0.5 hover:bg-slate-800`}
+            className="rounded border border-slate-600 px-2 py-0.5 hover:bg-slate-800"
             title="Throw this sandbox away and start a fresh one"
             onClick={() => {
               if (window.confirm('Reset your sandbox? Everything in it (files, images, containers) is lost.')) connectionRef.current?.reset();

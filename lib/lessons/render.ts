@@ -1,4 +1,24 @@
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import dockerfile from 'highlight.js/lib/languages/dockerfile';
+import ini from 'highlight.js/lib/languages/ini';
+import json from 'highlight.js/lib/languages/json';
+import yaml from 'highlight.js/lib/languages/yaml';
 import { Marked, type RendererThis, type Tokens } from 'marked';
+
+// Highlighting happens here, on the server, when the static pages are built:
+// the browser gets coloured HTML and no highlighter code.
+hljs.registerLanguage('bash', bash);
+hljs.registerLanguage('dockerfile', dockerfile);
+hljs.registerLanguage('ini', ini);
+hljs.registerLanguage('json', json);
+hljs.registerLanguage('yaml', yaml);
+const LANGUAGE_ALIASES: Record<string, string> = { sh: 'bash', shell: 'bash', console: 'bash', docker: 'dockerfile', yml: 'yaml', toml: 'ini' };
+
+function highlight(code: string, language: string): string {
+  const name = LANGUAGE_ALIASES[language] ?? language;
+  return hljs.getLanguage(name) ? hljs.highlight(code, { language: name, ignoreIllegals: true }).value : escapeHtml(code);
+}
 import type { Slide } from './schema';
 
 function escapeHtml(text: string): string {
@@ -22,7 +42,7 @@ const marked = new Marked({
         run ? `<button type="button" class="code-action code-run" data-action="run"${interrupt ? ' data-interrupt="true"' : ''} title="Type this into your terminal and press Enter">▶ Run</button>` : '',
         copy ? `<button type="button" class="code-action" data-action="copy" title="Copy to the clipboard">Copy</button>` : '',
       ].join('');
-      return `<div class="code-block${run ? ' code-block-run' : ''}" data-lang="${escapeHtml(language)}">${buttons ? `<div class="code-actions">${buttons}</div>` : ''}<pre><code>${escapeHtml(text)}</code></pre></div>`;
+      return `<div class="code-block${run ? ' code-block-run' : ''}" data-lang="${escapeHtml(language)}">${buttons ? `<div class="code-actions">${buttons}</div>` : ''}<pre><code class="hljs">${highlight(text, language)}</code></pre></div>`;
     },
     // External links open in a new tab: leaving the page would drop the learner's terminal view.
     link(this: RendererThis, { href, tokens }: Tokens.Link): string {

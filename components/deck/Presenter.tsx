@@ -1,0 +1,92 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import type { DeckSlideData } from '@/lib/lessons/deck-data';
+import { openPresenterChannel } from './presenter-channel';
+import { isTypingTarget, slideForKey, useSlideHash } from './use-slide-hash';
+
+/**
+ * Slides for a room (`/lessons/<id>/present`) and the speaker's view
+ * (`…/notes`): the same deck, kept on the same slide across both windows.
+ * Keys: ← → PageUp PageDown Home End; F full screen; N opens the notes window.
+ */
+export function Presenter({ lessonId, title, slides, mode }: { lessonId: string; title: string; slides: DeckSlideData[]; mode: 'slides' | 'notes' }) {
+  const count = slides.length;
+  const { current, go } = useSlideHash(count);
+  const channel = useRef<ReturnType<typeof openPresenterChannel> | null>(null);
+  const [startedAt] = useState(() => Date.now());
+  const [now, setNow] = useState(startedAt);
+
+  useEffect(() => {
+    channel.current = openPresenterChannel(lessonId, (slide) => go(slide));
+    return () => channel.current?.close();
+  }, [lessonId, go]);
+
+  useEffect(() => {
+    channel.current?.announce(current);
+  }, [current]);
+
+  useEffect(() => {
+    if (mode !== 'notes') return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [mode]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.altKey || event.ctrlKey || event.metaKey || isTypingTarget(event.target)) return;
+      const target = event.key === ' ' ? current + 1 : slideForKey(event.key, current, count);
+      if (target !== null) go(target);
+      else if (event.key === 'f') void (document.fullscreenElement ? document.exitFullscreen() : document.documentElement.requestFullscreen());
+      else if (event.key === 'n') window.open(`/lessons/${lessonId}/notes#${current + 1}`, `drydock-notes-${lessonId}`, 'width=1000,height=700');
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [current, count, go, lessonId]);
+
+  const slide = slides[current];
+  if (mode === 'slides') {
+    return (
+      <main className="flex min-h-0 flex-1 flex-col bg-white dark:bg-slate-950" data-testid="presenter">
+        <article
+          className="slide slide-present mx-auto w-full max-w-5xl flex-1 overflow-y-auto px-10 py-10"
+          data-testid="slide"
+          data-slide={current + 1}
+          dangerouslySetInnerHTML={{ __html: slide?.html ?? '' }}
+        />
+        <footer className="flex items-center gap-4 px-6 py-2 text-sm text-slate-500">
+          <span>{title}</span>
+          <span className="ml-auto">F full screen · N speaker notes</span>
+          <span className="tabular-nums" data-testid="slide-counter">
+            {current + 1} / {count}
+          </span>
+        </footer>
+      </main>
+    );
+  }
+
+  const elapsed = Math.floor((now - startedAt) / 1000);
+  const next = slides[current + 1];
+  return (
+    <main className="grid min-h-0 flex-1 grid-cols-1 gap-4 p-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]" data-testid="notes-view">
+      <section>
+        <div className="mb-2 flex items-baseline gap-3 text-sm text-slate-500">
+          <span className="tabular-nums" data-testid="slide-counter">
+            Slide {current + 1} / {count}
+          </span>
+          <span className="ml-auto font-mono tabular-nums" title="Time since this window opened">
+            {String(Math.floor(elapsed / 60)).padStart(2, '0')}:{String(elapsed % 60).padStart(2, '0')}
+          </span>
+        </div>
+        <article className="slide max-h-[60vh] overflow-y-auto rounded-lg border border-slate-200 p-4 text-sm dark:border-slate-700" data-slide={current + 1} dangerouslySetInnerHTML={{ __html: slide?.html ?? '' }} />
+        <p className="mt-3 text-sm text-slate-500">Next: {next ? next.title : '— end of the deck —'}</p>
+      </section>
+      <section className="slide overflow-y-auto text-lg" data-testid="speaker-notes">
+        <h2>Speaker notes</h2>
+        {slide?.notesHtml ? <div dangerouslySetInnerHTML={{ __html: slide.notesHtml }} /> : <p className="text-slate-500">No notes for this slide.</p>}
+      </section>
+    </main>
+  );
+}
