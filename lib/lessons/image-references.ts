@@ -38,7 +38,8 @@ function imageAfterOptions(tokens: string[]): string | undefined {
 /** Images referenced by a shell command text (each `docker run/create/pull` and `FROM` line). */
 export function referencedImages(text: string): string[] {
   const found: string[] = [];
-  for (const rawLine of text.split('\n')) {
+  // A trailing backslash continues the command on the next line.
+  for (const rawLine of text.replace(/\\\n/g, ' ').split('\n')) {
     const line = rawLine.replace(/#.*$/, '').trim();
     for (const segment of line.split(/&&|\|\||;|\|/)) {
       const tokens = words(segment.trim());
