@@ -36,7 +36,8 @@ describe('every exercise: fails on a fresh sandbox, passes after its solution', 
     describe(lesson.id, () => {
       let sandboxId = '';
       before(async () => {
-        const info = await driver.create({ learnerId: `content-ci-${lesson.id}`, profile: 'dind', sessionId: `ci-${lesson.id}`.slice(0, 40), expiresAt: Date.now() + 3_600_000, limits: config.limits });
+        // The session id names the container: it carries this run's server id, so two CI runs on one engine never collide.
+        const info = await driver.create({ learnerId: `content-ci-${lesson.id}`, profile: 'dind', sessionId: `ci-${config.serverId}-${lesson.id}`.slice(0, 60), expiresAt: Date.now() + 3_600_000, limits: config.limits });
         sandboxId = info.id;
         const stream = await driver.attach(sandboxId);
         let out = '';

@@ -24,7 +24,7 @@ describe('DockerDriver (real engine)', () => {
   });
 
   test('create → attach → start shows the prompt once the inner engine is ready', async () => {
-    sandbox = await driver.create({ learnerId: 'learner-a', profile: 'dind', sessionId: 'itest1', expiresAt: Date.now() + 600_000, limits: config.limits });
+    sandbox = await driver.create({ learnerId: 'learner-a', profile: 'dind', sessionId: `${config.serverId}-a`, expiresAt: Date.now() + 600_000, limits: config.limits });
     const stream = await driver.attach(sandbox.id);
     const out = collect(stream);
     await driver.start(sandbox.id);
@@ -101,7 +101,7 @@ describe('DockerDriver (real engine)', () => {
     const hostServer = createServer((_, res) => res.end('host-secret'));
     await new Promise<void>((resolve) => hostServer.listen(0, '0.0.0.0', resolve));
     const port = (hostServer.address() as AddressInfo).port;
-    const other = await driver.create({ learnerId: 'learner-b', profile: 'dind', sessionId: 'itest2', expiresAt: Date.now() + 600_000, limits: config.limits });
+    const other = await driver.create({ learnerId: 'learner-b', profile: 'dind', sessionId: `${config.serverId}-b`, expiresAt: Date.now() + 600_000, limits: config.limits });
     await driver.start(other.id);
     const otherIp = Object.values((await docker.getContainer(other.id).inspect()).NetworkSettings.Networks)[0]?.IPAddress;
     const gateways = (await docker.listNetworks()).flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Gateway).filter((g): g is string => Boolean(g)));
