@@ -12,7 +12,7 @@ const VALUE_OPTIONS = new Set([
   '--entrypoint', '--expose', '--group-add', '--health-cmd', '--health-interval', '--health-retries', '--health-timeout',
   '-h', '--hostname', '--ipc', '-l', '--label', '--log-driver', '--log-opt', '-m', '--memory', '--memory-swap',
   '--memory-reservation', '--mount', '--name', '--network', '--net', '--network-alias', '--pid', '--pids-limit',
-  '--platform', '-p', '--publish', '--restart', '--runtime', '--security-opt', '--shm-size', '--stop-signal',
+  '--platform', '-p', '--publish', '--pull', '--restart', '--runtime', '--security-opt', '--shm-size', '--stop-signal',
   '--stop-timeout', '--storage-opt', '--sysctl', '--tmpfs', '-u', '--user', '--ulimit', '--userns', '--uts', '-v',
   '--volume', '--volumes-from', '-w', '--workdir', '--ip', '--mac-address', '--oom-score-adj', '--blkio-weight',
 ]);
@@ -35,11 +35,15 @@ function imageAfterOptions(tokens: string[]): string | undefined {
   return undefined;
 }
 
+/** A trailing backslash continues a command on the next line. */
+function joinContinuations(text: string): string {
+  return text.replace(/\\\n/g, ' ');
+}
+
 /** Images referenced by a shell command text (each `docker run/create/pull` and `FROM` line). */
 export function referencedImages(text: string): string[] {
   const found: string[] = [];
-  // A trailing backslash continues the command on the next line.
-  for (const rawLine of text.replace(/\\\n/g, ' ').split('\n')) {
+  for (const rawLine of joinContinuations(text).split('\n')) {
     const line = rawLine.replace(/#.*$/, '').trim();
     for (const segment of line.split(/&&|\|\||;|\|/)) {
       const tokens = words(segment.trim());
@@ -49,7 +53,7 @@ export function referencedImages(text: string): string[] {
         if (rest[0] === 'container' || rest[0] === 'image') rest = rest.slice(1);
         const verb = rest[0];
         if (verb === 'run' || verb === 'create' || verb === 'pull') {
-          const image = imageAfterOptions(rest.slice(1));
+          const image = imageAfterOptions(rest.slice(1))?.replace(/^["']|["']$/g, '');
           if (image && !image.startsWith('$')) found.push(image);
         }
       }
@@ -63,10 +67,11 @@ export function referencedImages(text: string): string[] {
 /** Tags a text builds or tags locally (`docker build -t X`, `docker tag A X`, `FROM … AS X` stages). */
 export function locallyMadeImages(text: string): string[] {
   const made: string[] = [];
-  for (const line of text.split('\n')) {
-    for (const m of line.matchAll(/(?:-t|--tag)[ =](\S+)/g)) made.push(m[1]!);
+  for (const line of joinContinuations(text).split('\n')) {
+    // Only a build or `imagetools create` makes an image with -t (`docker run -t` is a terminal, not a tag).
+    if (/\bbuild\b|\bimagetools create\b/.test(line)) for (const m of line.matchAll(/(?:-t|--tag)[ =](\S+)/g)) made.push(m[1]!);
     for (const m of line.matchAll(/docker (?:image )?tag \S+ (\S+)/g)) made.push(m[1]!);
-    for (const m of line.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gim)) made.push(m[1]!);
+    for (const m of line.matchAll(/^FROM\s+(?:--platform=\S+\s+)?\S+\s+AS\s+(\S+)/gim)) made.push(m[1]!);
   }
   return made;
 }

@@ -244,3 +244,208 @@ describe('parseLesson: problems and where they are', () => {
     );
   });
 });
+
+/** An exercise block's YAML lines (without fences), to vary per test. */
+const EXERCISE_YAML = [
+  'id: make-box', //                                        +1
+  'title: Run a container named `box`', //                   +2
+  'checks:', //                                              +3
+  '  - shell: docker inspect box-check-marker-one', //     +4
+  '    fail: There is no container named box.', //           +5
+  '  - shell: |', //                                         +6
+  '      echo check-marker-two', //                          +7
+  '      exit 1', //                                         +8
+  '    fail: The second check failed.', //                   +9
+  'solution: |', //                                          +10
+  '  docker run -d --name box busybox sleep 600 solution-marker', // +11
+  'hints:', //                                               +12
+  '  - Use `docker run`.', //                                +13
+  '  - Give it a name with --name.', //                      +14
+];
+
+/**
+ * A lesson whose first slide holds an exercise: the ```exercise fence is on
+ * line 12, so YAML line k (1-based) is on line 12 + k.
+ */
+const exerciseBody = (yaml: string[]): string[] => [
+  '', //                      8
+  '# Try it', //              9
+  '', //                     10
+  'Before the exercise.', // 11
+  `${FENCE}exercise`, //     12
+  ...yaml,
+  FENCE,
+  '',
+  'After the exercise.',
+  '',
+  `${FENCE}sh run`,
+  'docker ps -a',
+  FENCE,
+];
+const EXERCISE_FENCE_LINE = 12;
+/** The lesson.md line of a YAML line of the exercise, found by its text. */
+const yamlLine = (yaml: string[], startsWith: string): number => {
+  const i = yaml.findIndex((l) => l.startsWith(startsWith));
+  assert.ok(i >= 0, `no YAML line starts with ${JSON.stringify(startsWith)}`);
+  return EXERCISE_FENCE_LINE + 1 + i;
+};
+const withYaml = (yaml: string[]): ParseResult => parseLesson(lessonSource(MANIFEST, exerciseBody(yaml)), FILE);
+const replaceLine = (yaml: string[], startsWith: string, replacement: string[]): string[] => {
+  const i = yaml.findIndex((l) => l.startsWith(startsWith));
+  assert.ok(i >= 0, `no YAML line starts with ${JSON.stringify(startsWith)}`);
+  return [...yaml.slice(0, i), ...replacement, ...yaml.slice(i + 1)];
+};
+/** Drops a top-level key and its indented continuation lines. */
+const withoutKey = (yaml: string[], key: string): string[] => {
+  const out: string[] = [];
+  let dropping = false;
+  for (const l of yaml) {
+    if (/^\S/.test(l)) dropping = l.startsWith(`${key}:`);
+    if (!dropping) out.push(l);
+  }
+  return out;
+};
+
+describe('parseLesson: exercises', () => {
+  test('a valid exercise parses, with the default timeout and the fence line', () => {
+    const lesson = expectLesson(withYaml(EXERCISE_YAML));
+    assert.equal(lesson.slides.length, 1);
+    assert.deepEqual(lesson.slides[0]!.exercise, {
+      id: 'make-box',
+      title: 'Run a container named `box`',
+      checks: [
+        { shell: 'docker inspect box-check-marker-one', fail: 'There is no container named box.' },
+        { shell: 'echo check-marker-two\nexit 1\n', fail: 'The second check failed.' },
+      ],
+      solution: 'docker run -d --name box busybox sleep 600 solution-marker\n',
+      hints: ['Use `docker run`.', 'Give it a name with --name.'],
+      timeoutSeconds: 20,
+      line: EXERCISE_FENCE_LINE,
+    });
+  });
+
+  test('hints are optional (default []) and timeoutSeconds can be set', () => {
+    const yaml = [...withoutKey(EXERCISE_YAML, 'hints'), 'timeoutSeconds: 90'];
+    const exercise = expectLesson(withYaml(yaml)).slides[0]!.exercise!;
+    assert.deepEqual(exercise.hints, []);
+    assert.equal(exercise.timeoutSeconds, 90);
+  });
+
+  test('the exercise block is neither part of the body nor of the code blocks; the rest of the slide is', () => {
+    const slide = expectLesson(withYaml(EXERCISE_YAML)).slides[0]!;
+    for (const hidden of [`${FENCE}exercise`, 'make-box', 'Run a container named', 'check-marker-one', 'check-marker-two', 'solution-marker', 'Use `docker run`']) {
+      assert.ok(!slide.body.includes(hidden), `body contains ${JSON.stringify(hidden)}: ${slide.body}`);
+    }
+    assert.equal(slide.body, ['# Try it', '', 'Before the exercise.', '', 'After the exercise.', '', `${FENCE}sh run`, 'docker ps -a', FENCE].join('\n'));
+    assert.deepEqual(slide.codeBlocks, [{ lang: 'sh', mode: 'run', interrupt: false, code: 'docker ps -a', line: EXERCISE_FENCE_LINE + EXERCISE_YAML.length + 5 }]);
+  });
+
+  test('a slide without an exercise has no exercise property', () => {
+    const lesson = expectLesson(parseLesson(lessonSource(MANIFEST, VALID_BODY), FILE));
+    for (const s of lesson.slides) assert.ok(!('exercise' in s), `slide ${s.index} has an exercise key`);
+  });
+
+  test('invalid YAML inside the block is reported at its line in lesson.md', () => {
+    const yaml = replaceLine(EXERCISE_YAML, 'title:', ['title: a: b']);
+    expectOneProblem(withYaml(yaml), yamlLine(yaml, 'title:'), /the exercise is not valid YAML: Nested mappings/);
+  });
+
+  test('an invalid-YAML message in an exercise does not cite a line number other than its own', () => {
+    const yaml = replaceLine(EXERCISE_YAML, 'title:', ['title: a: b']);
+    const [problem] = expectProblems(withYaml(yaml));
+    const cited = [...problem!.message.matchAll(/\bline (\d+)/g)].map((m) => Number(m[1]));
+    for (const n of cited) assert.equal(n, problem!.line, `message "${problem!.message}" cites line ${n}, problem is at line ${problem!.line}`);
+  });
+
+  test('an unknown exercise key is reported at its line', () => {
+    const yaml = [...EXERCISE_YAML, 'difficulty: hard'];
+    expectOneProblem(withYaml(yaml), yamlLine(yaml, 'difficulty:'), /unknown exercise key\(s\) "difficulty" at top level/);
+  });
+
+  test('an unknown key inside a check is reported inside the checks list, naming the key and the check', () => {
+    const yaml = replaceLine(EXERCISE_YAML, '    fail: There is no', ['    fail: There is no container named box.', '    retries: 3']);
+    const problems = expectProblems(withYaml(yaml));
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.match(problems[0]!.message, /unknown exercise key\(s\) "retries" at checks\.0/);
+    // The right place is the "checks:" line, the check's item or the key itself — not some other line of the block.
+    const line = problems[0]!.line;
+    assert.ok(
+      line >= yamlLine(yaml, 'checks:') && line <= yamlLine(yaml, '    retries:'),
+      `reported at line ${line}, expected between the "checks:" line ${yamlLine(yaml, 'checks:')} and the "retries:" line ${yamlLine(yaml, '    retries:')}`,
+    );
+  });
+
+  test('missing checks', () => {
+    const yaml = withoutKey(EXERCISE_YAML, 'checks');
+    expectOneProblem(withYaml(yaml), EXERCISE_FENCE_LINE + 1, /exercise "checks": .*expected array/);
+  });
+
+  test('empty checks', () => {
+    const yaml = [...withoutKey(EXERCISE_YAML, 'checks'), 'checks: []'];
+    expectOneProblem(withYaml(yaml), yamlLine(yaml, 'checks:'), /exercise "checks": an exercise needs at least one check/);
+  });
+
+  test('a check without "fail"', () => {
+    const yaml = EXERCISE_YAML.filter((l) => !l.startsWith('    fail: There is no'));
+    const problems = expectProblems(withYaml(yaml));
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.match(problems[0]!.message, /exercise "checks\.0\.fail": .*expected string/);
+    const line = problems[0]!.line;
+    assert.ok(line >= yamlLine(yaml, 'checks:') && line <= yamlLine(yaml, '  - shell: docker inspect'), `reported at line ${line}`);
+  });
+
+  test('a check with an empty "fail" says what it is for', () => {
+    const yaml = replaceLine(EXERCISE_YAML, '    fail: There is no', ['    fail: ""']);
+    const problems = expectProblems(withYaml(yaml));
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.match(problems[0]!.message, /exercise "checks\.0\.fail": say what the learner should see when this check fails/);
+  });
+
+  test('missing solution', () => {
+    const yaml = withoutKey(EXERCISE_YAML, 'solution');
+    expectOneProblem(withYaml(yaml), EXERCISE_FENCE_LINE + 1, /exercise "solution": .*expected string/);
+  });
+
+  test('an empty solution', () => {
+    const yaml = replaceLine(withoutKey(EXERCISE_YAML, 'solution'), 'hints:', ['solution: ""', 'hints:']);
+    expectOneProblem(withYaml(yaml), yamlLine(yaml, 'solution:'), /exercise "solution": every exercise ships a reference solution/);
+  });
+
+  test('a bad id is reported at its line', () => {
+    const yaml = replaceLine(EXERCISE_YAML, 'id:', ['id: Make_Box']);
+    expectOneProblem(withYaml(yaml), yamlLine(yaml, 'id:'), /exercise "id": must be lowercase letters, digits and dashes/);
+  });
+
+  test('timeoutSeconds out of range (0, 121) or not an integer is reported at its line', () => {
+    for (const value of ['0', '121', '2.5']) {
+      const yaml = [...EXERCISE_YAML, `timeoutSeconds: ${value}`];
+      expectOneProblem(withYaml(yaml), yamlLine(yaml, 'timeoutSeconds:'), /exercise "timeoutSeconds": /);
+    }
+    expectLesson(withYaml([...EXERCISE_YAML, 'timeoutSeconds: 1']));
+    expectLesson(withYaml([...EXERCISE_YAML, 'timeoutSeconds: 120']));
+  });
+
+  test('two exercise blocks on one slide: the second is reported at its fence', () => {
+    const other = replaceLine(EXERCISE_YAML, 'id:', ['id: another-one']);
+    const body = [...exerciseBody(EXERCISE_YAML), '', `${FENCE}exercise`, ...other, FENCE];
+    const secondFence = 7 + body.length - other.length - 1;
+    expectOneProblem(parseLesson(lessonSource(MANIFEST, body), FILE), secondFence, /a slide holds at most one exercise/);
+  });
+
+  test('the same exercise id on two slides: the second is reported, citing the first', () => {
+    const body = [...exerciseBody(EXERCISE_YAML), '---', '# Again', `${FENCE}exercise`, ...EXERCISE_YAML, FENCE];
+    const secondFence = 7 + body.length - EXERCISE_YAML.length - 1;
+    expectOneProblem(
+      parseLesson(lessonSource(MANIFEST, body), FILE),
+      secondFence,
+      new RegExp(`exercise id "make-box" is already used at line ${EXERCISE_FENCE_LINE}$`),
+    );
+  });
+
+  test('different exercise ids on two slides are fine', () => {
+    const other = replaceLine(EXERCISE_YAML, 'id:', ['id: another-one']);
+    const body = [...exerciseBody(EXERCISE_YAML), '---', '# Again', `${FENCE}exercise`, ...other, FENCE];
+    const lesson = expectLesson(parseLesson(lessonSource(MANIFEST, body), FILE));
+    assert.deepEqual(lesson.slides.map((s) => [s.exercise?.id, s.exercise?.line]), [['make-box', EXERCISE_FENCE_LINE], ['another-one', 7 + body.length - other.length - 1]]);
+  });
+});

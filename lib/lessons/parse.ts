@@ -104,6 +104,22 @@ function parseFrontMatter(lines: string[], file: string, problems: LessonProblem
   }
 }
 
+/**
+ * The 0-based line in an exercise's YAML that an issue is about: a top-level
+ * key, or a nested one (an unknown key inside a check) searched for below
+ * its top-level parent. -1 when it cannot be found.
+ */
+function exerciseKeyIndex(yamlLines: string[], issue: { code: string; path: PropertyKey[]; keys?: string[] }): number {
+  const top = issue.path[0]?.toString();
+  const nested = issue.code === 'unrecognized_keys' ? issue.keys?.[0] : undefined;
+  const topIndex = top ? yamlLines.findIndex((l) => l.startsWith(`${top}:`)) : -1;
+  if (!nested) return topIndex;
+  if (!top) return yamlLines.findIndex((l) => l.startsWith(`${nested}:`));
+  const nestedPattern = new RegExp(`^\\s+(?:-\\s+)?${nested.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`);
+  const below = yamlLines.findIndex((l, i) => i > topIndex && nestedPattern.test(l));
+  return below >= 0 ? below : topIndex;
+}
+
 /** Parses a ```exercise block (YAML) into an Exercise, reporting problems at their line in lesson.md. */
 function parseExercise(block: LocatedBlock, file: string, problems: LessonProblem[]): Exercise | undefined {
   const yamlLines = block.code.split('\n');
@@ -119,9 +135,7 @@ function parseExercise(block: LocatedBlock, file: string, problems: LessonProble
   const result = ExerciseSchema.safeParse(data ?? {});
   if (result.success) return { ...result.data, line: block.line };
   for (const issue of result.error.issues) {
-    const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path[0]?.toString();
-    const keyIndex = key ? yamlLines.findIndex((l) => l.startsWith(`${key}:`)) : -1;
-    const line = block.line + 1 + Math.max(keyIndex, 0);
+    const line = block.line + 1 + Math.max(exerciseKeyIndex(yamlLines, issue), 0);
     const what =
       issue.code === 'unrecognized_keys'
         ? `unknown exercise key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')} at ${issue.path.join('.') || 'top level'}`
