@@ -58,7 +58,8 @@ async function main(): Promise<void> {
   // One file at a time: integration and e2e files share one Docker engine and two cores.
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', ...files],
+    // --test-force-exit: a handle a failed test leaves open must not hang CI until its time limit.
+    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', '--test-force-exit', ...files],
     { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } },
   );
   process.exit(result.status ?? 1);

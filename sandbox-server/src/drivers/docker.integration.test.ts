@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
 import { cleanupServer, collect, PROMPT, requireDocker, testConfig, testDriver, waitFor } from '../../test/support';
@@ -96,32 +97,36 @@ describe('DockerDriver (real engine)', () => {
     assert.equal(alive.stdout.trim(), 'still-here');
   });
 
-  test('isolation: no host Docker socket, no route to the host or another sandbox', async () => {
-    // A server on every host address: reachable from an ordinary container, so a miss means isolation, not absence.
+  test('isolation: the sandbox reaches neither the host’s ports nor another sandbox', async (t) => {
+    // A server on every host address. Positive control: from the host it answers on each of them,
+    // so a refusal from the sandbox means isolation, not a missing server.
     const hostServer = createServer((_, res) => res.end('host-secret'));
     await new Promise<void>((resolve) => hostServer.listen(0, '0.0.0.0', resolve));
+    t.after(() => hostServer.close());
     const port = (hostServer.address() as AddressInfo).port;
+    const hostIps = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((a) => a.family === 'IPv4' && !a.internal).map((a) => a.address));
+    const ownGateway = (await docker.getNetwork((await docker.getContainer(sandbox.id).inspect()).HostConfig.NetworkMode!).inspect()).IPAM?.Config?.[0]?.Gateway;
+    const targets = [...new Set([...hostIps, ...(ownGateway ? [ownGateway] : [])])];
+    for (const ip of hostIps) assert.equal(await (await fetch(`http://${ip}:${port}/`)).text(), 'host-secret', `control: host answers on ${ip}`);
+
+    // Another learner's sandbox serving HTTP; it answers itself (control) but must not answer us.
     const other = await driver.create({ learnerId: 'learner-b', profile: 'dind', sessionId: `${config.serverId}-b`, expiresAt: Date.now() + 600_000, limits: config.limits });
     await driver.start(other.id);
+    await driver.exec(other.id, ['sh', '-c', 'mkdir -p /tmp/www && echo other-secret > /tmp/www/index.html && busybox httpd -p 8088 -h /tmp/www'], { timeoutMs: 10_000 });
     const otherIp = Object.values((await docker.getContainer(other.id).inspect()).NetworkSettings.Networks)[0]?.IPAddress;
-    const gateways = (await docker.listNetworks()).flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Gateway).filter((g): g is string => Boolean(g)));
     assert.ok(otherIp, 'the other sandbox has an address');
-    const bridgeGateway = gateways.find((g) => g.startsWith('172.17.'));
-    if (bridgeGateway) {
-      // Positive control: from the host side the test server answers on the gateway address.
-      assert.equal(await (await fetch(`http://${bridgeGateway}:${port}/`)).text(), 'host-secret');
-    }
-    const probe = await driver.exec(
-      sandbox.id,
-      ['bash', '-c', `for ip in ${[otherIp, ...gateways].join(' ')}; do if curl -s -m 2 -o /dev/null http://$ip:${port}/ || ping -c1 -W1 $ip >/dev/null 2>&1; then echo "reached $ip"; fi; done; echo done`],
-      { timeoutMs: 60_000 },
-    );
+    const self = await driver.exec(other.id, ['curl', '-s', '-m', '2', `http://${otherIp}:8088/`], { timeoutMs: 10_000 });
+    assert.equal(self.stdout.trim(), 'other-secret', 'control: the other sandbox serves itself');
+
+    const probes = [...targets.map((ip) => `http://${ip}:${port}/`), `http://${otherIp}:8088/`];
+    const probe = await driver.exec(sandbox.id, ['bash', '-c', `for u in ${probes.join(' ')}; do curl -s -m 2 -o /dev/null "$u" && echo "reached $u"; done; echo done`], { timeoutMs: 60_000 });
     assert.equal(probe.stdout.trim(), 'done', `a sandbox reached something it must not: ${probe.stdout}`);
-    // The docker CLI inside talks to the sandbox's own engine, not the host's.
+    assert.ok(probes.length >= 3, `probed ${probes.join(', ')}`);
+
+    // The docker CLI inside talks to the sandbox's own engine, never the host's socket.
     const engine = await driver.exec(sandbox.id, ['docker', 'info', '--format', '{{.Name}}'], { timeoutMs: 10_000 });
     assert.equal(engine.stdout.trim(), 'sandbox');
     await driver.remove(other.id);
-    hostServer.close();
   });
 
   test('remove takes the container, its volume and its network with it, and is idempotent', async () => {

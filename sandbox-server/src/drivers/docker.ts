@@ -54,7 +54,18 @@ export class DockerDriver implements SandboxDriver {
     let networkMode = 'bridge';
     try {
       if (this.options.isolatedNetwork) {
-        await this.docker.createNetwork({ Name: name, Driver: 'bridge', Internal: true, Labels: labels, CheckDuplicate: true });
+        await this.docker.createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          // No route out of the network (nor to other sandboxes' networks)…
+          Internal: true,
+          // …and no host address on the bridge: an internal network still gives the host an IP
+          // (the gateway) through which a container reaches every port the host listens on,
+          // Drydock's own included. Without it the sandbox can reach nothing but itself.
+          Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
+          Labels: labels,
+          CheckDuplicate: true,
+        });
         networkMode = name;
       }
       const container = await this.createWithKnownCapabilities({
