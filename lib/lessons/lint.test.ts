@@ -228,3 +228,31 @@ describe('lintCourse on the real course', () => {
     assert.ok(lessons.every((l) => l.ok));
   });
 });
+
+describe('lintCourse: lessons/course.yaml', () => {
+  const messages = (root: string): string[] => lintCourse(root).problems.map((p) => p.message);
+
+  test('a course file listing every lesson after its prerequisites is clean, and orders nothing wrongly', () => {
+    const { root } = course({ first: {}, second: { prerequisites: ['first'] } });
+    writeFileSync(join(root, 'course.yaml'), 'lessons:\n  - first\n  - second\n');
+    assert.deepEqual(messages(root), []);
+  });
+
+  test('reports an unlisted lesson, an unknown id, a duplicate, and a lesson before its prerequisite', () => {
+    const { root } = course({ first: {}, second: { prerequisites: ['first'] }, third: {} });
+    writeFileSync(join(root, 'course.yaml'), 'lessons:\n  - second\n  - first\n  - ghost\n  - first\n');
+    const found = messages(root);
+    assert.ok(found.includes('lesson "third" is not listed, so it has no place in the course'), summary(lintCourse(root).problems));
+    assert.ok(found.includes('"ghost" is listed but there is no lessons/ghost/lesson.md'));
+    assert.ok(found.includes('"first" is listed twice'));
+    assert.ok(found.includes('"second" comes before its prerequisite "first"'));
+  });
+
+  test('a malformed course file is one clear problem', () => {
+    const { root } = course({ first: {} });
+    writeFileSync(join(root, 'course.yaml'), 'order: [first]\n');
+    const found = messages(root);
+    assert.equal(found.length, 1);
+    assert.match(found[0]!, /^course\.yaml must be "lessons:" followed by a list of lesson ids/);
+  });
+});

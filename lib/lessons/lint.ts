@@ -1,4 +1,5 @@
-import { loadAllLessons, lessonsRoot, type LoadedLesson } from './loader';
+import { join, relative } from 'node:path';
+import { COURSE_FILE, loadAllLessons, lessonsRoot, readCourseOrder, type LoadedLesson } from './loader';
 import { locallyMadeImages, normaliseImage, referencedImages } from './image-references';
 import type { Lesson, LessonProblem } from './schema';
 
@@ -54,6 +55,32 @@ function prerequisiteCycles(lessons: Lesson[]): LessonProblem[] {
   return problems;
 }
 
+/** lessons/course.yaml: every lesson exactly once, none unknown, each after its prerequisites. */
+function courseFileProblems(root: string, lessons: LoadedLesson[], good: Lesson[]): LessonProblem[] {
+  const file = relative(process.cwd(), join(root, COURSE_FILE)) || COURSE_FILE;
+  const order = readCourseOrder(root);
+  if (!order) return [];
+  if ('error' in order) return [{ file, line: 1, message: order.error }];
+  const problems: LessonProblem[] = [];
+  const known = new Set(lessons.map((l) => l.id));
+  const position = new Map<string, number>();
+  order.ids.forEach((id, i) => {
+    if (!known.has(id)) problems.push({ file, line: 1, message: `"${id}" is listed but there is no lessons/${id}/lesson.md` });
+    if (position.has(id)) problems.push({ file, line: 1, message: `"${id}" is listed twice` });
+    else position.set(id, i);
+  });
+  for (const id of known) if (!position.has(id)) problems.push({ file, line: 1, message: `lesson "${id}" is not listed, so it has no place in the course` });
+  for (const lesson of good) {
+    for (const p of lesson.manifest.prerequisites) {
+      const [at, before] = [position.get(lesson.manifest.id), position.get(p)];
+      if (at !== undefined && before !== undefined && before > at) {
+        problems.push({ file, line: 1, message: `"${lesson.manifest.id}" comes before its prerequisite "${p}"` });
+      }
+    }
+  }
+  return problems;
+}
+
 /** Every problem in the course, parse errors included, sorted by file and line. */
 export function lintCourse(root = lessonsRoot()): { lessons: LoadedLesson[]; problems: LessonProblem[] } {
   const lessons = loadAllLessons(root);
@@ -68,6 +95,7 @@ export function lintCourse(root = lessonsRoot()): { lessons: LoadedLesson[]; pro
     }
   }
   problems.push(...prerequisiteCycles(good));
+  problems.push(...courseFileProblems(root, lessons, good));
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { lessons, problems };
 }

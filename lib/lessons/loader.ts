@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import { parseLesson } from './parse';
 import type { Lesson, LessonProblem } from './schema';
 
@@ -36,18 +38,36 @@ export function loadAllLessons(root = lessonsRoot()): LoadedLesson[] {
   return listLessonIds(root).map((id) => loadLesson(id, root)!);
 }
 
-/** Course order: prerequisites first, then by id. Lessons that failed to load go last. */
-export function courseOrder(lessons: LoadedLesson[]): LoadedLesson[] {
-  const byId = new Map(lessons.map((l) => [l.id, l]));
-  const ordered: LoadedLesson[] = [];
-  const seen = new Set<string>();
-  const visit = (l: LoadedLesson, stack: Set<string>): void => {
-    if (seen.has(l.id) || stack.has(l.id)) return;
-    stack.add(l.id);
-    if (l.ok) for (const p of l.lesson.manifest.prerequisites) { const dep = byId.get(p); if (dep) visit(dep, stack); }
-    seen.add(l.id);
-    ordered.push(l);
-  };
-  for (const l of lessons.filter((x) => x.ok)) visit(l, new Set());
-  return [...ordered, ...lessons.filter((l) => !l.ok)];
+export const COURSE_FILE = 'course.yaml';
+
+const CourseSchema = z.object({ lessons: z.array(z.string()).min(1) }).strict();
+
+/**
+ * The course order from lessons/course.yaml: its ids, `null` when there is no
+ * such file (lessons are then ordered by id), or what is wrong with it.
+ */
+export function readCourseOrder(root = lessonsRoot()): { ids: string[] } | { error: string } | null {
+  const path = join(root, COURSE_FILE);
+  if (!existsSync(path)) return null;
+  try {
+    const parsed = CourseSchema.safeParse(parseYaml(readFileSync(path, 'utf8')));
+    if (!parsed.success) return { error: `${COURSE_FILE} must be "lessons:" followed by a list of lesson ids (${parsed.error.issues[0]?.message})` };
+    return { ids: parsed.data.lessons };
+  } catch (error) {
+    return { error: `${COURSE_FILE} is not valid YAML: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
+/**
+ * Catalogue order: as lessons/course.yaml lists them; lessons it does not list
+ * follow by id, and lessons that failed to load go last.
+ */
+export function courseOrder(lessons: LoadedLesson[], root = lessonsRoot()): LoadedLesson[] {
+  const order = readCourseOrder(root);
+  const rank = new Map(order && 'ids' in order ? order.ids.map((id, i) => [id, i] as const) : []);
+  const key = (l: LoadedLesson): [number, number, string] => [l.ok ? 0 : 1, rank.get(l.id) ?? Number.MAX_SAFE_INTEGER, l.id];
+  return [...lessons].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2].localeCompare(kb[2]);
+  });
 }

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
+import { launchChromium, screenshotPath } from './support/browser';
+
+/** One deck, two modes: presenter slides with a speaker-notes window, and the learner's view on any screen. */
+describe('deck modes, themes and narrow screens', () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  before(async () => {
+    platform = await startPlatformProcess();
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  });
+  after(async () => {
+    await browser?.close();
+    assert.deepEqual(await platform?.destroy(), { containers: 0, networks: 0 });
+  });
+
+  test('presenter slides step with the keyboard and keep the slide number in the URL', async () => {
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/lessons/containers-101/present`);
+    await page.locator('[data-testid=slide][data-slide="1"]').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press(' ');
+    await page.locator('[data-testid=slide][data-slide="3"]').waitFor();
+    assert.match(page.url(), /\/present#3$/);
+    await page.keyboard.press('End');
+    const last = await page.locator('[data-testid=slide-counter]').innerText();
+    assert.match(last, /^(\d+) \/ \1$/);
+    await page.keyboard.press('Home');
+    await page.locator('[data-testid=slide][data-slide="1"]').waitFor();
+    await page.screenshot({ path: screenshotPath('presenter') });
+    await page.close();
+  });
+
+  test('the speaker-notes window shows notes and stays on the presenter’s slide', async () => {
+    const slides = await context.newPage();
+    await slides.goto(`${platform.url}/lessons/containers-101/present#2`);
+    const notes = await context.newPage();
+    await notes.goto(`${platform.url}/lessons/containers-101/notes#2`);
+    await notes.getByTestId('speaker-notes').waitFor();
+    assert.ok((await notes.getByTestId('speaker-notes').innerText()).length > 40, 'slide 2 has speaker notes');
+    // Moving in the presenter window moves the notes window, and back.
+    await slides.bringToFront();
+    await slides.keyboard.press('ArrowRight');
+    await notes.locator('article[data-slide="3"]').waitFor({ timeout: 5_000 });
+    await notes.bringToFront();
+    await notes.keyboard.press('ArrowRight');
+    await slides.locator('[data-testid=slide][data-slide="4"]').waitFor({ timeout: 5_000 });
+    await notes.screenshot({ path: screenshotPath('speaker-notes') });
+    await slides.close();
+    await notes.close();
+  });
+
+  test('the theme switch applies at once and survives a reload', async () => {
+    const page = await context.newPage();
+    await page.goto(platform.url);
+    const before = await page.evaluate(() => document.documentElement.dataset.theme);
+    await page.getByTestId('theme-toggle').click();
+    const after = await page.evaluate(() => document.documentElement.dataset.theme);
+    assert.notEqual(after, before);
+    await page.reload();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), after);
+    if (after === 'dark') await page.screenshot({ path: screenshotPath('catalogue-dark') });
+    await page.getByTestId('theme-toggle').click();
+    await page.close();
+  });
+
+  test('on a phone-sized screen the lesson stacks: slides, then terminal, nothing cut off sideways', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    const page = await phone.newPage();
+    await page.goto(`${platform.url}/lessons/containers-101#2`);
+    await page.locator('[data-testid=slide][data-slide="2"]').waitFor();
+    await page.locator('.xterm-rows').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the page is ${overflow}px wider than the screen`);
+    const slide = await page.getByTestId('slide').boundingBox();
+    const terminal = await page.getByTestId('terminal').boundingBox();
+    assert.ok(slide && terminal && terminal.y >= slide.y + slide.height - 1, 'the terminal sits below the slides');
+    await page.screenshot({ path: screenshotPath('lesson-phone'), fullPage: true });
+    await phone.close();
+  });
+});
