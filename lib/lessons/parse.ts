@@ -48,6 +48,15 @@ function parseInfo(info: string): { lang: string; mode: CodeMode; interrupt: boo
   return { lang, mode, interrupt, unknown };
 }
 
+/**
+ * The yaml library's first message line without its own "at line N, column M":
+ * that position counts from the start of the YAML, not of lesson.md, and the
+ * problem already carries the right line.
+ */
+function yamlReason(error: unknown): string {
+  return (error as Error).message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, '');
+}
+
 /** A code block plus where it sits in the slide's lines (to cut exercise blocks out of the body). */
 interface LocatedBlock extends CodeBlock {
   firstIndex: number;
@@ -98,7 +107,7 @@ function parseFrontMatter(lines: string[], file: string, problems: LessonProblem
     return { data: parseYaml(lines.slice(1, end).join('\n')), bodyStart: end + 1 };
   } catch (error) {
     const line = error instanceof YAMLParseError ? (error.linePos?.[0]?.line ?? 0) + 1 : 1;
-    const reason = (error as Error).message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, '');
+    const reason = yamlReason(error);
     problems.push({ file, line, message: `the manifest is not valid YAML: ${reason}` });
     return null;
   }
@@ -128,7 +137,7 @@ function parseExercise(block: LocatedBlock, file: string, problems: LessonProble
     data = parseYaml(block.code);
   } catch (error) {
     const line = block.line + (error instanceof YAMLParseError ? (error.linePos?.[0]?.line ?? 0) : 1);
-    const reason = (error as Error).message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, '');
+    const reason = yamlReason(error);
     problems.push({ file, line, message: `the exercise is not valid YAML: ${reason}` });
     return undefined;
   }
