@@ -27,6 +27,17 @@ interface ProgressRow {
   last_attempt_at: number;
 }
 
+/** One row of a grade export: a learner's standing on one exercise. */
+export interface GradeRow {
+  learnerId: string;
+  lessonId: string;
+  exerciseId: string;
+  attempts: number;
+  passed: boolean;
+  firstPassedAt: number | null;
+  lastAttemptAt: number;
+}
+
 /** Per-learner progress: graded attempts with their evidence, and where each lesson was left. */
 export class ProgressRepository {
   private readonly insertAttempt;
@@ -77,6 +88,24 @@ export class ProgressRepository {
 
   setPosition(learnerId: string, lessonId: string, slide: number, now = Date.now()): void {
     this.writePosition.run(learnerId, lessonId, slide, now);
+  }
+
+  /** Every learner's standing on every exercise they attempted, in a stable order (for exports). */
+  allGrades(): GradeRow[] {
+    const rows = this.db
+      .prepare<[], ProgressRow & { learner_id: string }>(
+        'SELECT learner_id, lesson_id, exercise_id, attempts, first_passed_at, last_attempt_at FROM exercise_progress ORDER BY learner_id, lesson_id, exercise_id',
+      )
+      .all();
+    return rows.map((r) => ({
+      learnerId: r.learner_id,
+      lessonId: r.lesson_id,
+      exerciseId: r.exercise_id,
+      attempts: r.attempts,
+      passed: r.first_passed_at != null,
+      firstPassedAt: r.first_passed_at,
+      lastAttemptAt: r.last_attempt_at,
+    }));
   }
 
   /** Everything a learner has done, by lesson. */

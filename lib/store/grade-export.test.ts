@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { Store } from './index';
+import { gradesToCsv, gradesToJson } from './grade-export';
+
+const dir = mkdtempSync(join(tmpdir(), 'drydock-export-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('grade export', () => {
+  const store = new Store(join(dir, 'db.sqlite'));
+  store.touchLearner('learner-b');
+  store.touchLearner('learner-a');
+  const at = Date.UTC(2026, 10, 22, 9, 0, 0);
+  store.progress.recordAttempt({ learnerId: 'learner-b', lessonId: 'volumes', exerciseId: 'shared-volume', passed: false, evidence: {}, durationMs: 10, now: at });
+  store.progress.recordAttempt({ learnerId: 'learner-a', lessonId: 'containers-101', exerciseId: 'exit-three', passed: false, evidence: {}, durationMs: 10, now: at });
+  store.progress.recordAttempt({ learnerId: 'learner-a', lessonId: 'containers-101', exerciseId: 'exit-three', passed: true, evidence: {}, durationMs: 10, now: at + 60_000 });
+  const rows = store.progress.allGrades();
+  after(() => store.close());
+
+  test('one row per learner and exercise, sorted, with attempts and the first pass', () => {
+    assert.deepEqual(
+      rows.map((r) => [r.learnerId, r.exerciseId, r.attempts, r.passed]),
+      [
+        ['learner-a', 'exit-three', 2, true],
+        ['learner-b', 'shared-volume', 1, false],
+      ],
+    );
+  });
+
+  test('CSV has a header, ISO times, empty first_passed_at when never passed, and CRLF lines', () => {
+    assert.equal(
+      gradesToCsv(rows),
+      'learner,lesson,exercise,passed,attempts,first_passed_at,last_attempt_at\r\n' +
+        'learner-a,containers-101,exit-three,yes,2,2026-11-22T09:01:00.000Z,2026-11-22T09:01:00.000Z\r\n' +
+        'learner-b,volumes,shared-volume,no,1,,2026-11-22T09:00:00.000Z\r\n',
+    );
+  });
+
+  test('CSV quotes fields that need it', () => {
+    const csv = gradesToCsv([{ learnerId: 'a,"b"', lessonId: 'l', exerciseId: 'e', attempts: 1, passed: true, firstPassedAt: null, lastAttemptAt: 0 }]);
+    assert.match(csv, /^"a,""b""",l,e,yes,1,,1970-01-01T00:00:00.000Z\r$/m);
+  });
+
+  test('JSON carries the same rows with ISO times', () => {
+    const parsed = JSON.parse(gradesToJson(rows)) as { learnerId: string; firstPassedAt: string | null; attempts: number }[];
+    assert.equal(parsed.length, 2);
+    assert.equal(parsed[0]!.firstPassedAt, '2026-11-22T09:01:00.000Z');
+    assert.equal(parsed[1]!.firstPassedAt, null);
+    assert.equal(parsed[0]!.attempts, 2);
+  });
+});
