@@ -1,0 +1,67 @@
+/**
+ * `npm run grade -- --lesson <id> [--exercise <id>] [--learner <id> | --all]`
+ * grades sandboxes from the terminal, as the Check button does, and records
+ * the attempts: one learner's sandbox, or every sandbox of this installation
+ * (DRYDOCK_DATA_DIR, default ./data). Prints one line per learner and
+ * exercise; exits 1 if any check failed, 2 on bad usage.
+ */
+import { openDataDir } from '../lib/data-dir';
+import { loadLesson } from '../lib/lessons/loader';
+import { Store } from '../lib/store';
+import { loadSandboxServerConfig } from '../sandbox-server/src/config';
+import { DockerDriver } from '../sandbox-server/src/drivers/docker';
+import { gradeExercise } from '../sandbox-server/src/grader';
+
+function usage(message?: string): never {
+  if (message) console.error(message);
+  console.error('usage: npm run grade -- --lesson <id> [--exercise <id>] [--learner <id> | --all]');
+  process.exit(2);
+}
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+const lessonId = option('lesson') ?? usage('--lesson is required');
+const exerciseId = option('exercise');
+const learnerId = option('learner');
+const all = process.argv.includes('--all');
+if (!learnerId === !all) usage('give either --learner <id> or --all');
+
+const entry = loadLesson(lessonId) ?? usage(`no lesson "${lessonId}" in lessons/`);
+if (!entry.ok) usage(`lesson "${lessonId}" has errors; run npm run lessons:lint`);
+const exercises = entry.lesson.slides.flatMap((s) => (s.exercise && (!exerciseId || s.exercise.id === exerciseId) ? [s.exercise] : []));
+if (exercises.length === 0) usage(exerciseId ? `lesson "${lessonId}" has no exercise "${exerciseId}"` : `lesson "${lessonId}" has no exercises`);
+
+const data = openDataDir();
+const config = loadSandboxServerConfig(data.serverId);
+const driver = new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork });
+await driver.ping();
+const sandboxes = (await driver.list()).filter((s) => s.running && s.profile === entry.lesson.manifest.profile && (all || s.learnerId === learnerId));
+if (sandboxes.length === 0) {
+  console.error(all ? 'no running sandboxes' : `learner ${learnerId} has no running sandbox`);
+  process.exit(1);
+}
+
+const store = new Store(data.databasePath);
+let failures = 0;
+for (const sandbox of sandboxes) {
+  store.touchLearner(sandbox.learnerId);
+  for (const exercise of exercises) {
+    const verdict = await gradeExercise(driver, sandbox.id, exercise);
+    store.progress.recordAttempt({
+      learnerId: sandbox.learnerId,
+      lessonId,
+      exerciseId: exercise.id,
+      passed: verdict.passed,
+      evidence: { sandbox: sandbox.id.slice(0, 12), checks: verdict.checks, by: 'cli' },
+      durationMs: verdict.durationMs,
+    });
+    if (!verdict.passed) failures++;
+    const why = verdict.checks.filter((c) => !c.passed).map((c) => c.message).join('; ');
+    console.log(`${sandbox.learnerId}\t${exercise.id}\t${verdict.passed ? 'pass' : 'FAIL'}\t${verdict.durationMs} ms${why ? `\t${why}` : ''}`);
+  }
+}
+store.close();
+process.exit(failures > 0 ? 1 : 0);
