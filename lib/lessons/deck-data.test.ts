@@ -56,7 +56,9 @@ const SECRETS = ['CHECK-SCRIPT-MARKER-A', 'CHECK-SCRIPT-MARKER-B', 'FAIL-TEXT-MA
 describe('deckSlides', () => {
   test('the lesson under test really has the secrets (so the absence checks mean something)', () => {
     const ex = lesson().slides[1]!.exercise!;
-    assert.match(ex.checks[0]!.shell, /CHECK-SCRIPT-MARKER-A/);
+    const first = ex.checks[0]!;
+    assert.ok('shell' in first, 'the first check is a shell check');
+    assert.match(first.shell, /CHECK-SCRIPT-MARKER-A/);
     assert.match(ex.solution, /SOLUTION-MARKER/);
   });
 

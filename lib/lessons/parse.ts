@@ -1,5 +1,6 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { ExerciseSchema, LessonManifestSchema, type CodeBlock, type CodeMode, type Exercise, type Lesson, type LessonProblem, type Slide } from './schema';
+import type { z } from 'zod';
+import { DockerCheckSchema, ExerciseSchema, LessonManifestSchema, ShellCheckSchema, type CodeBlock, type CodeMode, type Exercise, type Lesson, type LessonProblem, type Slide } from './schema';
 
 /**
  * The one parser of the lesson format (lessons/README.md). The site, the
@@ -129,6 +130,22 @@ function exerciseKeyIndex(yamlLines: string[], issue: { code: string; path: Prop
   return below >= 0 ? below : topIndex;
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A check that matches neither kind makes zod say only "Invalid input". Judge
+ * it against the kind its keys ask for (`docker:` or else `shell:`), so the
+ * author hears what is actually wrong, at the right path.
+ */
+function explainCheckUnion(issue: Issue, data: unknown): Issue[] {
+  const [first, index] = issue.path;
+  if (issue.code !== 'invalid_union' || first !== 'checks' || typeof index !== 'number' || issue.path.length !== 2) return [issue];
+  const check = (data as { checks?: unknown[] }).checks?.[index];
+  const schema = typeof check === 'object' && check !== null && 'docker' in check ? DockerCheckSchema : ShellCheckSchema;
+  const result = schema.safeParse(check);
+  return result.success ? [issue] : result.error.issues.map((sub) => ({ ...sub, path: [...issue.path, ...sub.path] }));
+}
+
 /** Parses a ```exercise block (YAML) into an Exercise, reporting problems at their line in lesson.md. */
 function parseExercise(block: LocatedBlock, file: string, problems: LessonProblem[]): Exercise | undefined {
   const yamlLines = block.code.split('\n');
@@ -143,7 +160,7 @@ function parseExercise(block: LocatedBlock, file: string, problems: LessonProble
   }
   const result = ExerciseSchema.safeParse(data ?? {});
   if (result.success) return { ...result.data, line: block.line };
-  for (const issue of result.error.issues) {
+  for (const issue of result.error.issues.flatMap((i) => explainCheckUnion(i, data))) {
     const line = block.line + 1 + Math.max(exerciseKeyIndex(yamlLines, issue), 0);
     const what =
       issue.code === 'unrecognized_keys'

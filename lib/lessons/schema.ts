@@ -33,7 +33,56 @@ export const ShellCheckSchema = z
   .strict();
 export type ShellCheck = z.infer<typeof ShellCheckSchema>;
 
-export const CheckSchema = ShellCheckSchema;
+const PORT_MAPPING = /^\d{1,5}:\d{1,5}(\/(tcp|udp))?$/;
+
+/** What a learner's container must look like, judged on the inner engine's inspect JSON. */
+export const ContainerAssertionSchema = z
+  .object({
+    container: z.string().min(1),
+    running: z.boolean().optional(),
+    /** The image it was created from, as the learner named it (busybox ≡ busybox:latest). */
+    image: z.string().min(1).optional(),
+    /** Host port → container port, e.g. "9090:80". */
+    publishes: z.array(z.string().regex(PORT_MAPPING, 'write HOST:CONTAINER, e.g. "9090:80"')).optional(),
+    mounts: z.array(z.object({ source: z.string().min(1).optional(), target: z.string().min(1), readOnly: z.boolean().optional() }).strict()).optional(),
+    networks: z.array(z.string().min(1)).optional(),
+    exitCode: z.number().int().optional(),
+  })
+  .strict();
+
+/** What a learner's image must be, judged on the inner engine's image inspect and history. */
+export const ImageAssertionSchema = z
+  .object({
+    image: z.string().min(1),
+    /** The configured USER is set and is neither root nor uid 0. */
+    nonRootUser: z.literal(true).optional(),
+    healthcheck: z.literal(true).optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    maxSizeMB: z.number().positive().optional(),
+    /** Its filesystem is only what the final stage copied (no base image layers shared with busybox). */
+    maxLayers: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const ResourceAssertionSchema = z.union([
+  z.object({ volume: z.string().min(1), exists: z.boolean() }).strict(),
+  z.object({ network: z.string().min(1), exists: z.boolean() }).strict(),
+]);
+
+/**
+ * A Docker-state check: declarative assertions evaluated by the server on
+ * JSON it fetches itself from the sandbox's inner engine, not through any
+ * program inside the sandbox.
+ */
+export const DockerCheckSchema = z
+  .object({
+    docker: z.union([ContainerAssertionSchema, ImageAssertionSchema, ResourceAssertionSchema]),
+    fail: z.string().min(1, 'say what the learner should see when this check fails'),
+  })
+  .strict();
+export type DockerCheck = z.infer<typeof DockerCheckSchema>;
+
+export const CheckSchema = z.union([ShellCheckSchema, DockerCheckSchema]);
 export type Check = z.infer<typeof CheckSchema>;
 
 /** An auto-graded exercise: a fenced ```exercise block of YAML inside a slide. */

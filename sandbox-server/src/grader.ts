@@ -1,4 +1,6 @@
+import type Docker from 'dockerode';
 import type { Exercise } from '../../lib/lessons/schema';
+import { judgeDockerState } from './docker-state';
 import type { SandboxDriver } from './drivers/driver';
 
 /**
@@ -44,7 +46,24 @@ const lastLine = (text: string): string => text.trim().split('\n').at(-1)?.trim(
 export async function gradeExercise(driver: SandboxDriver, sandboxId: string, exercise: Exercise): Promise<Verdict> {
   const started = performance.now();
   const checks: CheckResult[] = [];
+  let engine: Docker | undefined;
   for (const [index, check] of exercise.checks.entries()) {
+    if ('docker' in check) {
+      const checkStarted = performance.now();
+      engine ??= await driver.innerEngine(sandboxId);
+      const result = await judgeDockerState(engine, check.docker);
+      checks.push({
+        index,
+        passed: result.passed,
+        message: result.passed ? 'ok' : `${check.fail} — ${result.found}`,
+        exitCode: null,
+        timedOut: false,
+        durationMs: Math.round(performance.now() - checkStarted),
+        stdout: result.found,
+        stderr: '',
+      });
+      continue;
+    }
     const result = await driver.exec(sandboxId, ['bash', '--noprofile', '--norc', '-s'], {
       stdin: check.shell,
       timeoutMs: exercise.timeoutSeconds * 1000,

@@ -3,7 +3,7 @@ import { PassThrough, type Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../protocol';
 import { hostBoundingCapabilities } from './capabilities';
 import type { ExecOptions, ExecResult, SandboxDriver, SandboxInfo, SandboxSpec } from './driver';
-import { EngineUnavailableError, mapDockerError } from './errors';
+import { EngineUnavailableError, SandboxNotFoundError, mapDockerError } from './errors';
 import { Label } from './labels';
 
 export interface DockerDriverOptions {
@@ -221,6 +221,20 @@ export class DockerDriver implements SandboxDriver {
     } catch (error) {
       throw mapDockerError(error, `inspect sandbox ${id.slice(0, 12)}`);
     }
+  }
+
+  /**
+   * The inner engine, reached from this host through the sandbox's init
+   * process: /proc/<pid>/root is the sandbox's own filesystem view, so this
+   * is the socket its dockerd listens on, and nothing the learner put on PATH
+   * or in LD_PRELOAD is involved. Needs this server on the engine's host.
+   */
+  async innerEngine(id: string): Promise<Docker> {
+    const info = await this.docker.getContainer(id).inspect().catch((error: unknown) => {
+      throw mapDockerError(error, `inspect sandbox ${id.slice(0, 12)}`);
+    });
+    if (!info.State.Running || !info.State.Pid) throw new SandboxNotFoundError(`sandbox ${id.slice(0, 12)} is not running`);
+    return new Docker({ socketPath: `/proc/${info.State.Pid}/root/run/docker.sock` });
   }
 
   /** Networks this server made whose sandbox is gone (left by a crash between create and remove). */

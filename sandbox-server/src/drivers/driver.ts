@@ -1,3 +1,4 @@
+import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../protocol';
 import type { SandboxLimits } from '../config';
@@ -57,4 +58,9 @@ export interface SandboxDriver {
   /** Sandboxes this server created, running or not. */
   list(): Promise<SandboxInfo[]>;
   inspect(id: string): Promise<SandboxInfo>;
+  /**
+   * A client for the sandbox's inner Docker engine that does not go through
+   * any program inside the sandbox (the grader's Docker-state checks).
+   */
+  innerEngine(id: string): Promise<Docker>;
 }

@@ -1,3 +1,4 @@
+import type Docker from 'dockerode';
 import { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../protocol';
 import type { ExecOptions, ExecResult, SandboxDriver, SandboxInfo, SandboxSpec } from './driver';
@@ -180,6 +181,10 @@ export class FakeDriver implements SandboxDriver {
   async list(): Promise<SandboxInfo[]> {
     await Promise.resolve();
     return [...this.sandboxes.values()].filter((s) => s.serverId === this.serverId).map((s) => ({ ...s.info }));
+  }
+
+  async innerEngine(_id: string): Promise<Docker> {
+    throw new Error('FakeDriver has no inner engine: Docker-state checks are tested against the real engine');
   }
 
   async inspect(id: string): Promise<SandboxInfo> {
