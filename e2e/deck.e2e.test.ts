@@ -23,6 +23,7 @@ describe('deck modes, themes and narrow screens', () => {
   test('presenter slides step with the keyboard and keep the slide number in the URL', async () => {
     const page = await context.newPage();
     await page.goto(`${platform.url}/lessons/containers-101/present`);
+    await page.locator('[data-testid=presenter][data-ready=true]').waitFor();
     await page.locator('[data-testid=slide][data-slide="1"]').waitFor();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press(' ');
@@ -42,6 +43,9 @@ describe('deck modes, themes and narrow screens', () => {
     await slides.goto(`${platform.url}/lessons/containers-101/present#2`);
     const notes = await context.newPage();
     await notes.goto(`${platform.url}/lessons/containers-101/notes#2`);
+    // Server-rendered HTML shows before hydration; wait until both windows listen.
+    await slides.locator('[data-testid=presenter][data-ready=true]').waitFor();
+    await notes.locator('[data-testid=notes-view][data-ready=true]').waitFor();
     await notes.getByTestId('speaker-notes').waitFor();
     assert.ok((await notes.getByTestId('speaker-notes').innerText()).length > 40, 'slide 2 has speaker notes');
     // Moving in the presenter window moves the notes window, and back.

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DeckSlideData } from '@/lib/lessons/deck-data';
 import { openPresenterChannel } from './presenter-channel';
 import { isTypingTarget, slideForKey, useSlideHash } from './use-slide-hash';
@@ -17,14 +17,28 @@ export function Presenter({ lessonId, title, slides, mode }: { lessonId: string;
   const [startedAt] = useState(() => Date.now());
   const [now, setNow] = useState(startedAt);
 
+  const root = useRef<HTMLElement>(null);
+
   useEffect(() => {
     channel.current = openPresenterChannel(lessonId, (slide) => go(slide));
+    // Marks the page as live (keys and the channel work from now on); tests wait for it.
+    root.current?.setAttribute('data-ready', 'true');
     return () => channel.current?.close();
   }, [lessonId, go]);
 
-  useEffect(() => {
-    channel.current?.announce(current);
-  }, [current]);
+  /**
+   * A slide change made in this window, told to the other one. Changes that
+   * arrive from the channel are not re-announced: echoing them (or announcing
+   * the slide a page shows while it hydrates) makes the windows chase each other.
+   */
+  const navigate = useCallback(
+    (index: number) => {
+      const next = Math.max(0, Math.min(count - 1, index));
+      go(next);
+      channel.current?.announce(next);
+    },
+    [count, go],
+  );
 
   useEffect(() => {
     if (mode !== 'notes') return;
@@ -36,7 +50,7 @@ export function Presenter({ lessonId, title, slides, mode }: { lessonId: string;
     const onKey = (event: KeyboardEvent) => {
       if (event.altKey || event.ctrlKey || event.metaKey || isTypingTarget(event.target)) return;
       const target = event.key === ' ' ? current + 1 : slideForKey(event.key, current, count);
-      if (target !== null) go(target);
+      if (target !== null) navigate(target);
       else if (event.key === 'f') void (document.fullscreenElement ? document.exitFullscreen() : document.documentElement.requestFullscreen());
       else if (event.key === 'n') window.open(`/lessons/${lessonId}/notes#${current + 1}`, `drydock-notes-${lessonId}`, 'width=1000,height=700');
       else return;
@@ -44,12 +58,12 @@ export function Presenter({ lessonId, title, slides, mode }: { lessonId: string;
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [current, count, go, lessonId]);
+  }, [current, count, navigate, lessonId]);
 
   const slide = slides[current];
   if (mode === 'slides') {
     return (
-      <main className="flex min-h-0 flex-1 flex-col bg-white dark:bg-slate-950" data-testid="presenter">
+      <main ref={root} className="flex min-h-0 flex-1 flex-col bg-white dark:bg-slate-950" data-testid="presenter">
         <article
           className="slide slide-present mx-auto w-full max-w-5xl flex-1 overflow-y-auto px-10 py-10"
           data-testid="slide"
@@ -70,7 +84,7 @@ export function Presenter({ lessonId, title, slides, mode }: { lessonId: string;
   const elapsed = Math.floor((now - startedAt) / 1000);
   const next = slides[current + 1];
   return (
-    <main className="grid min-h-0 flex-1 grid-cols-1 gap-4 p-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]" data-testid="notes-view">
+    <main ref={root} className="grid min-h-0 flex-1 grid-cols-1 gap-4 p-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]" data-testid="notes-view">
       <section>
         <div className="mb-2 flex items-baseline gap-3 text-sm text-slate-500">
           <span className="tabular-nums" data-testid="slide-counter">

@@ -60,7 +60,7 @@ describe('Docker-state checks (real engine)', () => {
       [{ container: 'nope', running: true }, 'there is no container named nope'],
       [{ container: 'web', publishes: ['8080:80'] }, 'web should publish 8080:80; it publishes 9090:80'],
       [{ container: 'web', mounts: [{ target: '/www', readOnly: false }] }, '/www should be writable; it is read-only'],
-      [{ container: 'web', mounts: [{ target: '/elsewhere' }] }, 'web should have something mounted at /elsewhere; its mounts: /root/site→/www:ro, data→/data'],
+      [{ container: 'web', mounts: [{ target: '/elsewhere' }] }, 'web should have something mounted at /elsewhere; its mounts: data→/data, /root/site→/www:ro'],
       [{ container: 'web', networks: ['other'] }, 'web should be on network other; it is on appnet'],
       [{ container: 'three', running: true }, 'three should be running; it is exited'],
       [{ container: 'three', exitCode: 4 }, 'three should have exited with 4; it is exited (3)'],

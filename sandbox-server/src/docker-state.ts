@@ -41,7 +41,8 @@ async function judgeContainer(engine: Docker, a: Extract<DockerCheck['docker'], 
   }
   for (const m of a.mounts ?? []) {
     const mount = mounts.find((x) => x.Destination === m.target);
-    const shown = mounts.map((x) => `${x.Source || x.Name}→${x.Destination}${x.RW ? '' : ':ro'}`).join(', ') || 'none';
+    // Sorted: the engine lists mounts in no fixed order.
+    const shown = [...mounts].sort((x, y) => x.Destination.localeCompare(y.Destination)).map((x) => `${x.Source || x.Name}→${x.Destination}${x.RW ? '' : ':ro'}`).join(', ') || 'none';
     expectations.push([Boolean(mount), `${a.container} should have something mounted at ${m.target}; its mounts: ${shown}`]);
     if (mount && m.source) expectations.push([mount.Source === m.source || mount.Name === m.source, `${m.target} should come from ${m.source}; it comes from ${mount.Source || mount.Name}`]);
     if (mount && m.readOnly !== undefined) expectations.push([mount.RW === !m.readOnly, `${m.target} should be ${m.readOnly ? 'read-only' : 'writable'}; it is ${mount.RW ? 'writable' : 'read-only'}`]);

@@ -32,6 +32,7 @@ import { loadSandboxServerConfig } from '../../sandbox-server/src/config';
 import { DockerDriver } from '../../sandbox-server/src/drivers/docker';
 import { ensureNextBuild } from '../lib/build-next';
 import { checkDockerEngine } from '../lib/engine';
+import { measureGradeLatency, type GradeLatency } from './grade-latency';
 import { cell, ratio, summarize, summarizeHigherIsBetter, table, type Summary } from './stats';
 import { DockerStreamLink, DrydockSocketLink, type TerminalLink } from './terminal-link';
 
@@ -41,8 +42,8 @@ const QUICK = args.has('--quick');
 const JSON_OUT = args.has('--json');
 
 const PARAMS = QUICK
-  ? { firstPrompt: 3, plainBash: 5, warmup: 1, echoSamples: 100, echoWarmup: 10, throughputRuns: 3, throughputBytes: 20_000_000 }
-  : { firstPrompt: 8, plainBash: 10, warmup: 1, echoSamples: 200, echoWarmup: 20, throughputRuns: 5, throughputBytes: 50_000_000 };
+  ? { firstPrompt: 3, plainBash: 5, warmup: 1, echoSamples: 100, echoWarmup: 10, throughputRuns: 3, throughputBytes: 20_000_000, gradeSamples: 10 }
+  : { firstPrompt: 8, plainBash: 10, warmup: 1, echoSamples: 200, echoWarmup: 20, throughputRuns: 5, throughputBytes: 50_000_000, gradeSamples: 30 };
 
 const LESSON_PATH = '/lessons/containers-101';
 const PROFILE = 'dind';
@@ -442,8 +443,9 @@ function report(results: {
   firstPrompt: Awaited<ReturnType<typeof measureFirstPrompt>>;
   echo: Awaited<ReturnType<typeof measureEcho>>;
   throughput: Awaited<ReturnType<typeof measureThroughput>>;
+  grade: GradeLatency;
 }): string {
-  const { firstPrompt: fp, echo, throughput: tp } = results;
+  const { firstPrompt: fp, echo, throughput: tp, grade } = results;
   const rows: string[][] = [
     ['first prompt, new learner (ms)', cell(fp.drydock), cell(fp.baseline), ratio(fp.drydock, fp.baseline), 'A'],
     ['  of which lesson page GET (ms)', cell(fp.page), '', '', ''],
@@ -454,6 +456,8 @@ function report(results: {
     ['  server CPU per MB relayed (ms)', cell(tp.serverCpuPerMB), '', '', ''],
     ['  bench client CPU per MB (ms)', cell(tp.clientCpuPerMB.drydock), cell(tp.clientCpuPerMB.baseline), ratio(tp.clientCpuPerMB.drydock, tp.clientCpuPerMB.baseline), ''],
     ['  mean chunk received (KiB)', cell(tp.chunkKiB.drydock), cell(tp.chunkKiB.baseline), ratio(tp.chunkKiB.drydock, tp.chunkKiB.baseline), ''],
+    ['grade, 1 Docker-state check (ms)', cell(grade.dockerState), cell(grade.bareExec), ratio(grade.dockerState, grade.bareExec), 'D'],
+    ['grade, 1 state + 2 shell checks (ms)', cell(grade.mixed), cell(grade.bareExec), ratio(grade.mixed, grade.bareExec), 'D'],
   ];
   const diff = (a?: Summary, b?: Summary) => (a && b ? (a.median - b.median).toFixed(0) : '—');
   return [
@@ -470,6 +474,8 @@ function report(results: {
     '   the WebSocket upgrade, the session manager, output batching and the frame protocol.',
     'B  debian:trixie-slim running bash with a TTY, create → attach → start → first byte: no inner dockerd, no entrypoint.',
     `   Inner engine + entrypoint cost ≈ ${diff(fp.baseline, fp.plain)} ms (A − B); Drydock's own overhead ≈ ${diff(fp.drydock, fp.baseline)} ms (Drydock − A).`,
+    'D  one bare `docker exec true` in the same sandbox, interleaved with the grading runs (the grader itself, as the Check',
+    '   button runs it behind the HTTP API; a Docker-state check needs no exec, a shell check is one exec each).',
     'C  the same kind of sandbox started by the baseline driver, typed into and read over a raw dockerode attach stream',
     '   (no WebSocket, no server process). Drydock\'s client acks like the browser (every 16 KiB or 50 ms) but renders nothing,',
     '   so its throughput is an upper bound for a real browser. Server CPU is the Drydock process\'s user+system time during',
@@ -503,17 +509,20 @@ async function main(): Promise<void> {
     const base = await baselineSandboxToPrompt();
     let echo: Awaited<ReturnType<typeof measureEcho>>;
     let throughput: Awaited<ReturnType<typeof measureThroughput>>;
+    let grade: GradeLatency;
     try {
       await sleep(500); // let both sandboxes settle after start
       echo = await measureEcho(learner.link, base.link);
       log(`echo: drydock ${echo.drydock.median.toFixed(2)} ms, baseline ${echo.baseline.median.toFixed(2)} ms (medians)`);
       throughput = await measureThroughput(server, learner.link, base.link);
+      log('grade latency: the grader vs a bare exec, in the baseline sandbox…');
+      grade = await measureGradeLatency(baselineDriver, base.id, PARAMS.gradeSamples);
     } finally {
       await learner.link.close();
       await base.link.close();
     }
 
-    const results = { firstPrompt, echo, throughput };
+    const results = { firstPrompt, echo, throughput, grade };
     if (JSON_OUT) {
       const strip = (s?: Summary) => s;
       process.stdout.write(
@@ -525,12 +534,15 @@ async function main(): Promise<void> {
             params: PARAMS,
             firstPromptMs: { drydock: strip(firstPrompt.drydock), pageMs: firstPrompt.page, upgradeMs: firstPrompt.upgrade, baselineDind: firstPrompt.baseline, baselinePlainBash: firstPrompt.plain, samples: firstPrompt.samples },
             echoMs: { drydock: echo.drydock, baseline: echo.baseline, samples: echo.samples },
+            gradeMs: grade,
             throughputMBps: { drydock: throughput.drydock, baseline: throughput.baseline, serverCpuMsPerMB: throughput.serverCpuPerMB, clientCpuMsPerMB: throughput.clientCpuPerMB, chunkKiB: throughput.chunkKiB, bytesPerRun: throughput.bytesPerRun, samples: throughput.samples },
             ratios: {
               firstPrompt: firstPrompt.drydock.median / firstPrompt.baseline.median,
               firstPromptVsPlainBash: firstPrompt.plain ? firstPrompt.drydock.median / firstPrompt.plain.median : null,
               echo: echo.drydock.median / echo.baseline.median,
               throughput: throughput.drydock.median / throughput.baseline.median,
+              gradeDockerStateVsBareExec: grade.dockerState.median / grade.bareExec.median,
+              gradeMixedVsBareExec: grade.mixed.median / grade.bareExec.median,
             },
           },
           null,

@@ -1,0 +1,45 @@
+import { loadLesson } from '../../lib/lessons/loader';
+import type { Exercise } from '../../lib/lessons/schema';
+import type { DockerDriver } from '../../sandbox-server/src/drivers/docker';
+import { gradeExercise } from '../../sandbox-server/src/grader';
+import { summarize, type Summary } from './stats';
+
+function exercise(lessonId: string, exerciseId: string): Exercise {
+  const entry = loadLesson(lessonId);
+  const found = entry?.ok ? entry.lesson.slides.find((s) => s.exercise?.id === exerciseId)?.exercise : undefined;
+  if (!found) throw new Error(`bench needs ${lessonId}/${exerciseId}`);
+  return found;
+}
+
+export interface GradeLatency {
+  /** One Docker-state check (containers-101 exit-three). */
+  dockerState: Summary;
+  /** One Docker-state check plus two shell checks (containers-101 serve-read-only). */
+  mixed: Summary;
+  /** The baseline: one bare `docker exec true` in the same sandbox. */
+  bareExec: Summary;
+}
+
+/**
+ * Grade latency on a ready sandbox: the grader (what the Check button runs
+ * behind the HTTP API) beside one bare exec of `true`, interleaved so that
+ * machine load hits both alike.
+ */
+export async function measureGradeLatency(driver: DockerDriver, sandboxId: string, samples: number): Promise<GradeLatency> {
+  const single = exercise('containers-101', 'exit-three');
+  const mixed = exercise('containers-101', 'serve-read-only');
+  const runs = { dockerState: [] as number[], mixed: [] as number[], bareExec: [] as number[] };
+  for (let i = 0; i < samples + 2; i++) {
+    const warm = i < 2;
+    let t = performance.now();
+    await gradeExercise(driver, sandboxId, single);
+    if (!warm) runs.dockerState.push(performance.now() - t);
+    t = performance.now();
+    await gradeExercise(driver, sandboxId, mixed);
+    if (!warm) runs.mixed.push(performance.now() - t);
+    t = performance.now();
+    await driver.exec(sandboxId, ['true'], { timeoutMs: 10_000 });
+    if (!warm) runs.bareExec.push(performance.now() - t);
+  }
+  return { dockerState: summarize(runs.dockerState), mixed: summarize(runs.mixed), bareExec: summarize(runs.bareExec) };
+}
