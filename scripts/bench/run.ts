@@ -474,12 +474,12 @@ function report(results: {
     '   the WebSocket upgrade, the session manager, output batching and the frame protocol.',
     'B  debian:trixie-slim running bash with a TTY, create → attach → start → first byte: no inner dockerd, no entrypoint.',
     `   Inner engine + entrypoint cost ≈ ${diff(fp.baseline, fp.plain)} ms (A − B); Drydock's own overhead ≈ ${diff(fp.drydock, fp.baseline)} ms (Drydock − A).`,
-    'D  one bare `docker exec true` in the same sandbox, interleaved with the grading runs (the grader itself, as the Check',
-    '   button runs it behind the HTTP API; a Docker-state check needs no exec, a shell check is one exec each).',
     'C  the same kind of sandbox started by the baseline driver, typed into and read over a raw dockerode attach stream',
     '   (no WebSocket, no server process). Drydock\'s client acks like the browser (every 16 KiB or 50 ms) but renders nothing,',
     '   so its throughput is an upper bound for a real browser. Server CPU is the Drydock process\'s user+system time during',
     '   a throughput run divided by the MB it relayed (at 1 CPU-second per second this would cap the relay at 1000/x MB/s).',
+    'D  one bare `docker exec true` in the same sandbox, interleaved with the grading runs (the grader itself, as the Check',
+    '   button runs it behind the HTTP API; a Docker-state check needs no exec, a shell check is one exec each).',
     '',
   ].join('\n');
 }
