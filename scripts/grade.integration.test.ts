@@ -8,7 +8,7 @@ import type Docker from 'dockerode';
 import { openDataDir } from '../lib/data-dir';
 import { loadLesson } from '../lib/lessons/loader';
 import { runSolution } from '../sandbox-server/src/grader';
-import { cleanupServer, PROMPT, requireDocker, stripAnsi, testConfig, testDriver, waitFor } from '../sandbox-server/test/support';
+import { cleanupServer, requireDocker, startReadySandbox, testConfig, testDriver } from '../sandbox-server/test/support';
 
 /** The terminal side of grading: `npm run grade` against a real sandbox, then `npm run grades -- export`. */
 describe('grading from the command line', () => {
@@ -23,14 +23,7 @@ describe('grading from the command line', () => {
 
   before(async () => {
     docker = await requireDocker();
-    const info = await driver.create({ learnerId: 'cli-learner', profile: 'dind', sessionId: `${data.serverId}-cli`, expiresAt: Date.now() + 600_000, limits: config.limits });
-    sandboxId = info.id;
-    const stream = await driver.attach(sandboxId);
-    let out = '';
-    stream.on('data', (c: Buffer) => (out += c.toString()));
-    await driver.start(sandboxId);
-    await waitFor('the prompt', () => PROMPT.test(stripAnsi(out)), 60_000);
-    stream.destroy();
+    sandboxId = await startReadySandbox(driver, config, 'cli-learner', 'cli');
   });
   after(async () => {
     assert.deepEqual(await cleanupServer(docker, data.serverId), { containers: 0, networks: 0 });

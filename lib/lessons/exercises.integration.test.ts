@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
-import { cleanupServer, PROMPT, requireDocker, testConfig, testDriver, waitFor } from '../../sandbox-server/test/support';
+import { cleanupServer, requireDocker, startReadySandbox, testConfig, testDriver } from '../../sandbox-server/test/support';
 import { gradeExercise, runSolution } from '../../sandbox-server/src/grader';
 import { loadAllLessons } from './loader';
 
@@ -36,15 +36,8 @@ describe('every exercise: fails on a fresh sandbox, passes after its solution', 
     describe(lesson.id, () => {
       let sandboxId = '';
       before(async () => {
-        // The session id names the container: it carries this run's server id, so two CI runs on one engine never collide.
-        const info = await driver.create({ learnerId: `content-ci-${lesson.id}`, profile: 'dind', sessionId: `ci-${config.serverId}-${lesson.id}`.slice(0, 60), expiresAt: Date.now() + 3_600_000, limits: config.limits });
-        sandboxId = info.id;
-        const stream = await driver.attach(sandboxId);
-        let out = '';
-        stream.on('data', (c: Buffer) => (out += c.toString()));
-        await driver.start(sandboxId);
-        await waitFor('the sandbox prompt', () => PROMPT.test(out.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '')), 60_000);
-        stream.destroy();
+        // The container is named after this run's server id, so two CI runs on one engine never collide.
+        sandboxId = await startReadySandbox(driver, config, `content-ci-${lesson.id}`, lesson.id);
       });
       after(async () => {
         if (sandboxId) await driver.remove(sandboxId);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
-import { cleanupServer, PROMPT, requireDocker, stripAnsi, testConfig, testDriver, waitFor } from '../test/support';
+import { cleanupServer, requireDocker, startReadySandbox, testConfig, testDriver } from '../test/support';
 import { judgeDockerState } from './docker-state';
 import { gradeExercise } from './grader';
 import type { Exercise } from '../../lib/lessons/schema';
@@ -20,13 +20,7 @@ describe('Docker-state checks (real engine)', () => {
 
   before(async () => {
     docker = await requireDocker();
-    sandboxId = (await driver.create({ learnerId: 'state-learner', profile: 'dind', sessionId: `${config.serverId}-state`, expiresAt: Date.now() + 600_000, limits: config.limits })).id;
-    const stream = await driver.attach(sandboxId);
-    let out = '';
-    stream.on('data', (c: Buffer) => (out += c.toString()));
-    await driver.start(sandboxId);
-    await waitFor('the prompt', () => PROMPT.test(stripAnsi(out)), 60_000);
-    stream.destroy();
+    sandboxId = await startReadySandbox(driver, config, 'state-learner', 'state');
     await sh(`
       mkdir -p /root/site && echo hi > /root/site/index.html
       docker network create appnet >/dev/null

@@ -280,3 +280,17 @@ export class TerminalSocket {
     return this.whenClosed;
   }
 }
+
+/**
+ * A ready sandbox for grading tests: create → attach → start, wait until the
+ * inner engine is up and the prompt shows, then detach. Returns the container id.
+ */
+export async function startReadySandbox(driver: DockerDriver, config: SandboxServerConfig, learnerId: string, sessionSuffix: string): Promise<string> {
+  const info = await driver.create({ learnerId, profile: 'dind', sessionId: `${config.serverId}-${sessionSuffix}`.slice(0, 60), expiresAt: Date.now() + 3_600_000, limits: config.limits });
+  const stream = await driver.attach(info.id);
+  const out = collect(stream);
+  await driver.start(info.id);
+  await waitFor('the sandbox prompt', () => PROMPT.test(out.text()), 60_000);
+  stream.destroy();
+  return info.id;
+}
