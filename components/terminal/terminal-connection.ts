@@ -76,11 +76,6 @@ export class TerminalConnection {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeClientControl({ type: 'reset' }));
   }
 
-  /** Test and bench hook: raw frame out, bypassing the encoders. */
-  sendRaw(bytes: Uint8Array): void {
-    this.ws?.send(bytes);
-  }
-
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.ackTimer);
