@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { ClassesRepository } from './classes';
 import { MIGRATIONS } from './migrations';
 import { ProgressRepository } from './progress';
 
@@ -7,6 +8,7 @@ export class Store {
   readonly db: Database.Database;
   private readonly touchStatement: Database.Statement<[string, number, number]>;
   readonly progress: ProgressRepository;
+  readonly classes: ClassesRepository;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -21,6 +23,7 @@ export class Store {
        ON CONFLICT(id) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
     );
     this.progress = new ProgressRepository(this.db);
+    this.classes = new ClassesRepository(this.db);
   }
 
   private configure(): void {

@@ -37,4 +37,25 @@ export const MIGRATIONS: readonly string[] = [
      updated_at  INTEGER NOT NULL,
      PRIMARY KEY (learner_id, lesson_id)
    ) STRICT;`,
+  // 3: instructor-led classes (lesson_ids: JSON array, in teaching order) and who joined them.
+  // A join code is unique among open classes only (checked when a class is created), so codes can be reused later.
+  `CREATE TABLE classes (
+     id                 TEXT PRIMARY KEY,
+     name               TEXT NOT NULL,
+     join_code          TEXT NOT NULL,
+     lesson_ids         TEXT NOT NULL,
+     created_at         INTEGER NOT NULL,
+     ends_at            INTEGER NOT NULL,
+     ended_at           INTEGER,
+     expected_learners  INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX classes_by_join_code ON classes (join_code, created_at);
+   CREATE TABLE class_members (
+     class_id      TEXT NOT NULL REFERENCES classes(id),
+     learner_id    TEXT NOT NULL REFERENCES learners(id),
+     display_name  TEXT NOT NULL,
+     joined_at     INTEGER NOT NULL,
+     PRIMARY KEY (class_id, learner_id)
+   ) STRICT;
+   CREATE INDEX class_members_by_learner ON class_members (learner_id);`,
 ];
