@@ -74,7 +74,21 @@ export function ExercisePanel({ lessonId, exercise }: { lessonId: string; exerci
             {!verdict.passed && (
               <ul className="mt-1 list-disc pl-5">
                 {verdict.checks.filter((c) => !c.passed).map((c, i) => (
-                  <li key={i}>{c.message}</li>
+                  <li key={i} data-testid="failed-check">
+                    {c.details ? c.message.slice(0, c.message.indexOf(' — ')) : c.message}
+                    {c.details && (
+                      <ul className="mt-1 list-[circle] pl-5 font-mono text-xs" data-testid="check-details">
+                        {c.details.map((d, j) => (
+                          <li key={j}>{d}</li>
+                        ))}
+                      </ul>
+                    )}
+                    {c.hint && (
+                      <p className="mt-1 text-slate-700 dark:text-slate-300" data-testid="check-hint">
+                        <span className="font-medium">Hint:</span> {c.hint}
+                      </p>
+                    )}
+                  </li>
                 ))}
               </ul>
             )}

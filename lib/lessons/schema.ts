@@ -19,6 +19,10 @@ export type LessonManifest = z.infer<typeof LessonManifestSchema>;
 
 const EXERCISE_ID = LESSON_ID;
 
+const FAIL = z.string().min(1, 'say what the learner should see when this check fails');
+/** Shown only when this check fails: hints keyed to the part that is wrong. */
+const HINT = z.string().min(1).optional();
+
 /**
  * One check of an exercise. A shell check is a script run in the learner's
  * sandbox by the grader (never stored there): exit status 0 passes; on
@@ -28,10 +32,20 @@ const EXERCISE_ID = LESSON_ID;
 export const ShellCheckSchema = z
   .object({
     shell: z.string().min(1, 'a shell check needs a script'),
-    fail: z.string().min(1, 'say what the learner should see when this check fails'),
+    fail: FAIL,
+    hint: HINT,
   })
   .strict();
 export type ShellCheck = z.infer<typeof ShellCheckSchema>;
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const PORT_MAPPING = /^\d{1,5}:\d{1,5}(\/(tcp|udp))?$/;
 
@@ -59,13 +73,40 @@ export const ImageAssertionSchema = z
     healthcheck: z.literal(true).optional(),
     labels: z.record(z.string(), z.string()).optional(),
     maxSizeMB: z.number().positive().optional(),
-    /** Its filesystem is only what the final stage copied (no base image layers shared with busybox). */
     maxLayers: z.number().int().positive().optional(),
+    /**
+     * Built FROM scratch: no layer holds a base operating system (a shell,
+     * busybox, os-release…), read from the image the inner engine exports.
+     */
+    fromScratch: z.literal(true).optional(),
+    /**
+     * Regular expressions no step of the image's history may match, e.g.
+     * "go build|gcc": the build stage's steps must not be in the final image.
+     */
+    historyExcludes: z.array(z.string().min(1).refine(isRegExp, 'must be a valid regular expression')).optional(),
+  })
+  .strict();
+
+/** A file inside a volume, read from where the inner engine says the volume lives. */
+const VolumeFileSchema = z
+  .object({
+    path: z.string().min(1).refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'a path inside the volume, without a leading / or ..'),
+    contains: z.string().min(1).optional(),
+    equals: z.string().optional(),
+  })
+  .strict();
+
+/** An image in a registry, asked through the inner engine (`docker buildx imagetools inspect` territory). */
+export const ManifestAssertionSchema = z
+  .object({
+    manifest: z.string().min(1),
+    /** The manifest list must name each of these, e.g. linux/amd64, linux/arm64. */
+    platforms: z.array(z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, 'write os/arch[/variant], e.g. linux/arm64')).min(1),
   })
   .strict();
 
 export const ResourceAssertionSchema = z.union([
-  z.object({ volume: z.string().min(1), exists: z.boolean() }).strict(),
+  z.object({ volume: z.string().min(1), exists: z.boolean().default(true), file: VolumeFileSchema.optional() }).strict(),
   z.object({ network: z.string().min(1), exists: z.boolean() }).strict(),
 ]);
 
@@ -76,13 +117,37 @@ export const ResourceAssertionSchema = z.union([
  */
 export const DockerCheckSchema = z
   .object({
-    docker: z.union([ContainerAssertionSchema, ImageAssertionSchema, ResourceAssertionSchema]),
-    fail: z.string().min(1, 'say what the learner should see when this check fails'),
+    docker: z.union([ContainerAssertionSchema, ImageAssertionSchema, ResourceAssertionSchema, ManifestAssertionSchema]),
+    fail: FAIL,
+    hint: HINT,
   })
   .strict();
 export type DockerCheck = z.infer<typeof DockerCheckSchema>;
 
-export const CheckSchema = z.union([ShellCheckSchema, DockerCheckSchema]);
+export const DOCKERFILE_RULES = ['multiStage', 'pinnedBaseTag', 'nonRootUser', 'noRemoteAdd', 'execFormCmd'] as const;
+export type DockerfileRule = (typeof DOCKERFILE_RULES)[number];
+
+/**
+ * A Dockerfile check: rules applied to a Dockerfile the learner wrote, read
+ * from the sandbox's filesystem by the server (through the Docker API, not a
+ * program in the sandbox). Every broken rule is reported with its line.
+ */
+export const DockerfileCheckSchema = z
+  .object({
+    dockerfile: z
+      .object({
+        /** Absolute path inside the sandbox, e.g. /root/web/Dockerfile. */
+        path: z.string().regex(/^\/[^\0]*$/, 'an absolute path inside the sandbox'),
+        rules: z.array(z.enum(DOCKERFILE_RULES)).min(1),
+      })
+      .strict(),
+    fail: FAIL,
+    hint: HINT,
+  })
+  .strict();
+export type DockerfileCheck = z.infer<typeof DockerfileCheckSchema>;
+
+export const CheckSchema = z.union([ShellCheckSchema, DockerCheckSchema, DockerfileCheckSchema]);
 export type Check = z.infer<typeof CheckSchema>;
 
 /** An auto-graded exercise: a fenced ```exercise block of YAML inside a slide. */

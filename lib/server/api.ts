@@ -6,6 +6,7 @@ import { EngineUnavailableError, SandboxNotFoundError } from '../../sandbox-serv
 import type { Logger } from '../../sandbox-server/src/logger';
 import { isAllowedOrigin } from '../../sandbox-server/src/upgrade';
 import type { Store } from '../store';
+import type { ClassEvents } from './class-events';
 import { LessonCache } from './lesson-cache';
 import { RateLimiter } from './rate-limiter';
 
@@ -16,7 +17,8 @@ export interface CheckResponse {
   /** True if any attempt so far passed (a pass is never taken away). */
   everPassed: boolean;
   attempt: number;
-  checks: { passed: boolean; message: string }[];
+  /** A failing check's `details` are its separate findings (a Dockerfile's broken rules, line by line); `hint` is the check's own hint. */
+  checks: { passed: boolean; message: string; details?: string[]; hint?: string }[];
   durationMs: number;
 }
 
@@ -63,7 +65,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  * one the platform server identified from the signed cookie; the browser can
  * ask for a check but never report a result.
  */
-export function createApi(deps: { store: Store; sandboxes: SandboxService; log: Logger }) {
+export function createApi(deps: { store: Store; sandboxes: SandboxService; log: Logger; classEvents?: ClassEvents }) {
   const lessons = new LessonCache();
   // A check is cheap (tens of ms) but runs processes in a sandbox: 5 at once, then one per 2 s.
   const checkLimiter = new RateLimiter(5, 0.5);
@@ -95,12 +97,14 @@ export function createApi(deps: { store: Store; sandboxes: SandboxService; log: 
       evidence: { sandbox: sandboxId.slice(0, 12), checks: verdict.checks },
       durationMs: verdict.durationMs,
     });
+    // Instructor dashboards of this learner's classes update from this (after the attempt is stored).
+    deps.classEvents?.publishAttempt({ learnerId, lessonId, exerciseId, passed: verdict.passed, attempt: recorded.attempt, at: Date.now() });
     return {
       exerciseId,
       passed: verdict.passed,
       everPassed: recorded.everPassed,
       attempt: recorded.attempt,
-      checks: verdict.checks.map((c) => ({ passed: c.passed, message: c.message })),
+      checks: verdict.checks.map((c) => ({ passed: c.passed, message: c.message, details: c.details, hint: c.hint })),
       durationMs: verdict.durationMs,
     };
   }

@@ -1,6 +1,20 @@
 import type Docker from 'dockerode';
 import { normaliseImage } from '../../lib/lessons/image-references';
 import type { DockerCheck } from '../../lib/lessons/schema';
+import type { SandboxFile } from './drivers/driver';
+import { findBaseOsFile } from './image-filesystem';
+
+/**
+ * Where the assertions look: the sandbox's inner engine (its API, through a
+ * socket the server reaches from the host) and, for files inside volumes,
+ * the sandbox's filesystem as the outer engine reads it.
+ */
+export interface StateSources {
+  engine: Docker;
+  readFile(path: string, maxBytes: number): Promise<SandboxFile>;
+}
+
+type Assertion = DockerCheck['docker'];
 
 /** The verdict on one assertion, with what was found (shown to the learner and kept as evidence). */
 export interface AssertionResult {
@@ -15,7 +29,7 @@ function firstFailure(expectations: [boolean, string][]): string | null {
   return expectations.find(([met]) => !met)?.[1] ?? null;
 }
 
-async function judgeContainer(engine: Docker, a: Extract<DockerCheck['docker'], { container: string }>): Promise<AssertionResult> {
+async function judgeContainer(engine: Docker, a: Extract<Assertion, { container: string }>): Promise<AssertionResult> {
   let info: Docker.ContainerInspectInfo;
   try {
     info = await engine.getContainer(a.container).inspect();
@@ -54,7 +68,18 @@ async function judgeContainer(engine: Docker, a: Extract<DockerCheck['docker'], 
 
 const ROOT_USERS = new Set(['', 'root', '0', 'root:root', '0:0', 'root:0', '0:root']);
 
-async function judgeImage(engine: Docker, a: Extract<DockerCheck['docker'], { image: string; container?: never }>): Promise<AssertionResult> {
+/** A history step as the learner wrote it: "RUN /bin/sh -c x # buildkit" → "RUN x"; "/bin/sh -c #(nop)  CMD …" → "CMD …". */
+const describeStep = (createdBy: string): string =>
+  createdBy
+    .replace(/ # buildkit$/, '')
+    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+    .replace(/^\/bin\/sh -c /, 'RUN ')
+    .replace(/^RUN \/bin\/sh -c /, 'RUN ')
+    .trim();
+
+const clip = (text: string, max = 100): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+async function judgeImage(engine: Docker, a: Extract<Assertion, { image: string; container?: never }>): Promise<AssertionResult> {
   let info: Docker.ImageInspectInfo;
   try {
     info = await engine.getImage(a.image).inspect();
@@ -75,25 +100,95 @@ async function judgeImage(engine: Docker, a: Extract<DockerCheck['docker'], { im
   }
   if (a.maxSizeMB !== undefined) expectations.push([sizeMB <= a.maxSizeMB, `${a.image} should be at most ${a.maxSizeMB} MB; it is ${sizeMB.toFixed(1)} MB`]);
   if (a.maxLayers !== undefined) expectations.push([layers <= a.maxLayers, `${a.image} should have at most ${a.maxLayers} layer(s); it has ${layers}`]);
+  if (a.historyExcludes?.length) {
+    // Newest first from the engine; numbered oldest-first like the Dockerfile's steps.
+    const history = (await engine.getImage(a.image).history()) as { CreatedBy?: string }[];
+    const steps = history.map((h) => h.CreatedBy ?? '').reverse();
+    for (const pattern of a.historyExcludes) {
+      const regex = new RegExp(pattern);
+      const at = steps.findIndex((step) => regex.test(step));
+      expectations.push([at < 0, `${a.image} should have no step matching /${pattern}/ in its history; step ${at + 1} of ${steps.length} is "${clip(describeStep(steps[at] ?? ''))}"`]);
+    }
+  }
+  if (a.fromScratch && !firstFailure(expectations)) {
+    // Reads the exported image, so only when everything cheaper already holds.
+    const found = await findBaseOsFile(engine, a.image);
+    expectations.push([found === null, `${a.image} should be built FROM scratch; it contains /${found ?? ''} from a base operating system`]);
+  }
   const failure = firstFailure(expectations);
   return { passed: failure === null, found: failure ?? `${a.image} is as expected` };
 }
 
-async function judgeResource(engine: Docker, kind: 'volume' | 'network', name: string, exists: boolean): Promise<AssertionResult> {
+/** Bytes of a volume file read for an equals/contains comparison. */
+const VOLUME_FILE_BYTES = 64 * 1024;
+
+async function judgeVolume(sources: StateSources, a: Extract<Assertion, { volume: string }>): Promise<AssertionResult> {
+  let mountpoint: string;
+  try {
+    mountpoint = (await sources.engine.getVolume(a.volume).inspect()).Mountpoint;
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    return { passed: !a.exists, found: `there is no volume named ${a.volume}` };
+  }
+  if (!a.exists) return { passed: false, found: `the volume ${a.volume} exists` };
+  if (!a.file) return { passed: true, found: `the volume ${a.volume} exists` };
+  // The engine's own record of where the volume lives, not a guessed path: a
+  // directory made by hand under /var/lib/docker/volumes is not a volume.
+  const where = `${a.volume}:/${a.file.path}`;
+  const file = await sources.readFile(`${mountpoint}/${a.file.path}`, VOLUME_FILE_BYTES);
+  if (file.kind === 'missing') return { passed: false, found: `the volume ${a.volume} has no file ${a.file.path}` };
+  if (file.kind === 'not-a-file') return { passed: false, found: `${where} is a ${file.type}, not a regular file` };
+  const text = file.content.toString('utf8');
+  const shown = JSON.stringify(clip(text.trim(), 80));
+  if (a.file.equals !== undefined && text.trim() !== a.file.equals.trim()) {
+    return { passed: false, found: `${where} should hold ${JSON.stringify(a.file.equals.trim())}; it holds ${shown}` };
+  }
+  if (a.file.contains !== undefined && !text.includes(a.file.contains)) {
+    return { passed: false, found: `${where} should contain ${JSON.stringify(a.file.contains)}; it holds ${shown}` };
+  }
+  return { passed: true, found: `${where} holds ${shown}` };
+}
+
+interface DistributionInfo {
+  Descriptor?: { mediaType?: string };
+  Platforms?: { os?: string; architecture?: string; variant?: string }[];
+}
+
+const MANIFEST_LISTS = new Set(['application/vnd.docker.distribution.manifest.list.v2+json', 'application/vnd.oci.image.index.v1+json']);
+
+/** Asks the inner engine to read the image's manifest from its registry (GET /distribution/{name}/json). */
+async function judgeManifest(engine: Docker, a: Extract<Assertion, { manifest: string }>): Promise<AssertionResult> {
+  let info: DistributionInfo;
+  try {
+    info = (await engine.getImage(a.manifest).distribution({})) as DistributionInfo;
+  } catch (error) {
+    const reason = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message).split('\n')[0] ?? '';
+    return { passed: false, found: `could not read ${a.manifest} from its registry: ${clip(reason, 160)}` };
+  }
+  const found = (info.Platforms ?? []).map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/'));
+  const isList = MANIFEST_LISTS.has(info.Descriptor?.mediaType ?? '');
+  const missing = a.platforms.filter((p) => !found.includes(p) && !(p.split('/').length === 2 && found.some((f) => f.startsWith(`${p}/`))));
+  if (!isList) return { passed: false, found: `${a.manifest} should be a manifest list for ${a.platforms.join(', ')}; it is a single-platform image (${found.join(', ') || 'platform unknown'})` };
+  if (missing.length) return { passed: false, found: `${a.manifest} should list ${a.platforms.join(', ')}; it lists ${found.join(', ')}` };
+  return { passed: true, found: `${a.manifest} lists ${found.join(', ')}` };
+}
+
+async function judgeNetwork(engine: Docker, name: string, exists: boolean): Promise<AssertionResult> {
   let present = true;
   try {
-    await (kind === 'volume' ? engine.getVolume(name).inspect() : engine.getNetwork(name).inspect());
+    await engine.getNetwork(name).inspect();
   } catch (error) {
     if (!isNotFound(error)) throw error;
     present = false;
   }
-  return { passed: present === exists, found: `the ${kind} ${name} ${present ? 'exists' : 'does not exist'}` };
+  return { passed: present === exists, found: `the network ${name} ${present ? 'exists' : 'does not exist'}` };
 }
 
 /** Evaluates one Docker-state assertion against the sandbox's inner engine. */
-export async function judgeDockerState(engine: Docker, assertion: DockerCheck['docker']): Promise<AssertionResult> {
-  if ('container' in assertion) return judgeContainer(engine, assertion);
-  if ('volume' in assertion) return judgeResource(engine, 'volume', assertion.volume, assertion.exists);
-  if ('network' in assertion) return judgeResource(engine, 'network', assertion.network, assertion.exists);
-  return judgeImage(engine, assertion);
+export async function judgeDockerState(sources: StateSources, assertion: Assertion): Promise<AssertionResult> {
+  if ('container' in assertion) return judgeContainer(sources.engine, assertion);
+  if ('volume' in assertion) return judgeVolume(sources, assertion);
+  if ('network' in assertion) return judgeNetwork(sources.engine, assertion.network, assertion.exists);
+  if ('manifest' in assertion) return judgeManifest(sources.engine, assertion);
+  return judgeImage(sources.engine, assertion);
 }

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
-import type { Exercise } from '../../lib/lessons/schema';
+import type { DockerfileCheck, Exercise } from '../../lib/lessons/schema';
 import { judgeDockerState } from './docker-state';
+import { checkDockerfile } from './dockerfile/rules';
 import type { SandboxDriver } from './drivers/driver';
 
 /**
@@ -14,6 +15,10 @@ export interface CheckResult {
   passed: boolean;
   /** What the learner sees: the check's `fail` text (plus what it found), or "ok". */
   message: string;
+  /** The check's own hint, given only when it fails. */
+  hint?: string;
+  /** Separate findings of a failing check, when it has several (a Dockerfile's broken rules, one per line). */
+  details?: string[];
   exitCode: number | null;
   timedOut: boolean;
   durationMs: number;
@@ -42,20 +47,49 @@ const CHECK_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin
 const tail = (text: string): string => (text.length > EVIDENCE_BYTES ? `…${text.slice(-EVIDENCE_BYTES)}` : text);
 const lastLine = (text: string): string => text.trim().split('\n').at(-1)?.trim() ?? '';
 
+/** A Dockerfile larger than this is not one a lesson asks for. */
+const DOCKERFILE_BYTES = 256 * 1024;
+
+/** Reads the learner's Dockerfile from the sandbox (through the engine) and applies the rules. */
+async function judgeDockerfile(driver: SandboxDriver, sandboxId: string, check: DockerfileCheck['dockerfile']): Promise<{ passed: boolean; found: string; details?: string[] }> {
+  const file = await driver.readFile(sandboxId, check.path, DOCKERFILE_BYTES);
+  if (file.kind === 'missing') return { passed: false, found: `there is no file ${check.path}` };
+  if (file.kind === 'not-a-file') return { passed: false, found: `${check.path} is a ${file.type}, not a file` };
+  if (file.truncated) return { passed: false, found: `${check.path} is ${file.size} bytes; a Dockerfile over ${DOCKERFILE_BYTES / 1024} KiB is not read` };
+  const violations = checkDockerfile(file.content.toString('utf8'), check.rules);
+  if (violations.length === 0) return { passed: true, found: `${check.path} follows ${check.rules.join(', ')}` };
+  const details = violations.map((v) => `line ${v.line}: ${v.message}`);
+  return { passed: false, found: details.join('; '), details };
+}
+
 /** Grades every check (they are independent; the learner sees all that fail, not just the first). */
 export async function gradeExercise(driver: SandboxDriver, sandboxId: string, exercise: Exercise): Promise<Verdict> {
   const started = performance.now();
   const checks: CheckResult[] = [];
   let engine: Docker | undefined;
   for (const [index, check] of exercise.checks.entries()) {
-    if ('docker' in check) {
+    if ('docker' in check || 'dockerfile' in check) {
+      // Judged by the server on what it read itself; no program in the sandbox runs.
       const checkStarted = performance.now();
-      engine ??= await driver.innerEngine(sandboxId);
-      const result = await judgeDockerState(engine, check.docker);
+      let result: { passed: boolean; found: string; details?: string[] };
+      try {
+        if ('docker' in check) {
+          engine ??= await driver.innerEngine(sandboxId);
+          result = await judgeDockerState({ engine, readFile: (path, max) => driver.readFile(sandboxId, path, max) }, check.docker);
+        } else {
+          result = await judgeDockerfile(driver, sandboxId, check.dockerfile);
+        }
+      } catch (error) {
+        // A stopped or tampered inner engine fails the check with the reason; it never passes one.
+        const what = 'docker' in check ? "your sandbox's Docker engine" : check.dockerfile.path;
+        result = { passed: false, found: `the grader could not read ${what} (${(error as Error).message})` };
+      }
       checks.push({
         index,
         passed: result.passed,
         message: result.passed ? 'ok' : `${check.fail} — ${result.found}`,
+        hint: result.passed ? undefined : check.hint,
+        details: result.passed ? undefined : result.details,
         exitCode: null,
         timedOut: false,
         durationMs: Math.round(performance.now() - checkStarted),
@@ -82,6 +116,7 @@ export async function gradeExercise(driver: SandboxDriver, sandboxId: string, ex
       index,
       passed,
       message,
+      hint: passed ? undefined : check.hint,
       exitCode: result.exitCode,
       timedOut: result.timedOut,
       durationMs: Math.round(result.durationMs),

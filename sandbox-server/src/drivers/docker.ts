@@ -2,9 +2,10 @@ import Docker from 'dockerode';
 import { PassThrough, type Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../protocol';
 import { hostBoundingCapabilities } from './capabilities';
-import type { ExecOptions, ExecResult, SandboxDriver, SandboxInfo, SandboxSpec } from './driver';
+import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from './driver';
 import { EngineUnavailableError, SandboxNotFoundError, mapDockerError } from './errors';
 import { Label } from './labels';
+import { innerEngineAgent, readSandboxFile } from './sandbox-files';
 
 export interface DockerDriverOptions {
   image: string;
@@ -51,6 +52,11 @@ export class DockerDriver implements SandboxDriver {
       [Label.expires]: String(spec.expiresAt),
     };
     const name = `drydock-sb-${spec.sessionId}`;
+    // A class registry is reached by its alias on the sandbox's own network;
+    // the default bridge has no name resolution for aliases.
+    if (spec.registry && !this.options.isolatedNetwork) {
+      throw new Error('a class registry needs isolated sandbox networks (DRYDOCK_ISOLATED_NETWORK=1): its name resolves only on a user-defined network');
+    }
     let networkMode = 'bridge';
     try {
       if (this.options.isolatedNetwork) {
@@ -67,6 +73,8 @@ export class DockerDriver implements SandboxDriver {
           CheckDuplicate: true,
         });
         networkMode = name;
+        // Before the sandbox starts, so its inner engine finds the registry at once.
+        if (spec.registry) await spec.registry.connect(name);
       }
       const container = await this.createWithKnownCapabilities({
         name,
@@ -78,7 +86,7 @@ export class DockerDriver implements SandboxDriver {
         AttachStdin: true,
         AttachStdout: true,
         AttachStderr: true,
-        Env: ['TERM=xterm-256color'],
+        Env: ['TERM=xterm-256color', ...registryEnv(spec)],
         Labels: labels,
         // The inner engine's data must not be overlay-on-overlay.
         Volumes: { '/var/lib/docker': {} },
@@ -207,7 +215,8 @@ export class DockerDriver implements SandboxDriver {
 
   async list(): Promise<SandboxInfo[]> {
     try {
-      const containers = await this.docker.listContainers({ all: true, filters: { label: [`${Label.server}=${this.options.serverId}`] } });
+      // Only sandboxes: a class registry carries this server's label too, but no session.
+      const containers = await this.docker.listContainers({ all: true, filters: { label: [`${Label.server}=${this.options.serverId}`, Label.session] } });
       return containers.map((c) => infoFromLabels(c.Id, c.Labels, c.State === 'running'));
     } catch (error) {
       throw mapDockerError(error, 'list sandboxes');
@@ -234,7 +243,11 @@ export class DockerDriver implements SandboxDriver {
       throw mapDockerError(error, `inspect sandbox ${id.slice(0, 12)}`);
     });
     if (!info.State.Running || !info.State.Pid) throw new SandboxNotFoundError(`sandbox ${id.slice(0, 12)} is not running`);
-    return new Docker({ socketPath: `/proc/${info.State.Pid}/root/run/docker.sock` });
+    return new Docker(innerEngineAgent(info.State.Pid));
+  }
+
+  async readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile> {
+    return readSandboxFile(this.docker, id, path, maxBytes);
   }
 
   /** Networks this server made whose sandbox is gone (left by a crash between create and remove). */
@@ -242,8 +255,12 @@ export class DockerDriver implements SandboxDriver {
     const networks = await this.docker.listNetworks({ filters: { label: [`${Label.server}=${this.options.serverId}`] } });
     let removed = 0;
     for (const n of networks) {
+      // A class's own network is the class registry's business, not a sandbox's.
+      if (!n.Name.startsWith('drydock-sb-')) continue;
       const detail = await this.docker.getNetwork(n.Id).inspect().catch(() => null);
-      if (detail && Object.keys(detail.Containers ?? {}).length === 0) {
+      // The sandbox container has the network's name; a class registry may still be attached.
+      const attached = Object.values((detail?.Containers ?? {}) as Record<string, { Name?: string }>).map((c) => c.Name);
+      if (detail && !attached.includes(n.Name)) {
         await this.removeNetwork(n.Name);
         removed++;
       }
@@ -252,10 +269,22 @@ export class DockerDriver implements SandboxDriver {
   }
 
   private async removeNetwork(name: string): Promise<void> {
+    const network = this.docker.getNetwork(name);
     try {
-      await this.docker.getNetwork(name).remove();
+      await network.remove();
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw mapDockerError(error, `remove network ${name}`);
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 404) return;
+      // "has active endpoints": a class registry is still attached to this
+      // sandbox's network. The sandbox is gone, so detach whatever is left.
+      if (status !== 403 && status !== 409) throw mapDockerError(error, `remove network ${name}`);
+      const detail = await network.inspect().catch(() => null);
+      for (const id of Object.keys(detail?.Containers ?? {})) {
+        await network.disconnect({ Container: id, Force: true }).catch(() => undefined);
+      }
+      await network.remove().catch((again: { statusCode?: number }) => {
+        if (again.statusCode !== 404) throw mapDockerError(again, `remove network ${name}`);
+      });
     }
   }
 
@@ -263,6 +292,14 @@ export class DockerDriver implements SandboxDriver {
     await this.docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined);
     await this.removeNetwork(name).catch(() => undefined);
   }
+}
+
+/** The entrypoint writes these into the inner engine's daemon.json (images/sandbox/entrypoint.sh). */
+function registryEnv(spec: SandboxSpec): string[] {
+  if (!spec.registry) return [];
+  const env = [`DRYDOCK_REGISTRY_MIRROR=${spec.registry.mirrorUrl}`];
+  if (spec.registry.insecureRegistries.length > 0) env.push(`DRYDOCK_INSECURE_REGISTRIES=${spec.registry.insecureRegistries.join(',')}`);
+  return env;
 }
 
 function infoFromLabels(id: string, labels: Record<string, string>, running: boolean): SandboxInfo {

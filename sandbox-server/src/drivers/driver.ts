@@ -16,6 +16,22 @@ export interface SandboxSpec {
   sessionId: string;
   expiresAt: number;
   limits: SandboxLimits;
+  /** Registries the sandbox's inner engine uses (a class registry); none when absent. */
+  registry?: SandboxRegistryAccess;
+}
+
+/**
+ * What a sandbox needs from a class registry (sandbox-server/src/class-registry.ts
+ * implements it): addresses for the inner engine's daemon.json, and a way to
+ * make them reachable from the sandbox's own network.
+ */
+export interface SandboxRegistryAccess {
+  /** The inner engine's `registry-mirrors` entry, e.g. http://drydock-mirror:5000 (also made insecure). */
+  mirrorUrl: string;
+  /** More host:port the inner engine may use over plain HTTP, e.g. drydock-registry:5000. */
+  insecureRegistries: string[];
+  /** Called with the sandbox's network before the sandbox starts: attach the registries to it. */
+  connect(networkName: string): Promise<void>;
 }
 
 export interface SandboxInfo {
@@ -45,6 +61,12 @@ export interface ExecResult {
   durationMs: number;
 }
 
+/** A file read from a sandbox's filesystem by the backend (not by a program in the sandbox). */
+export type SandboxFile =
+  | { kind: 'file'; content: Buffer; size: number; truncated: boolean }
+  | { kind: 'missing' }
+  | { kind: 'not-a-file'; type: string };
+
 export interface SandboxDriver {
   /** Creates (does not start) a sandbox. */
   create(spec: SandboxSpec): Promise<SandboxInfo>;
@@ -63,4 +85,6 @@ export interface SandboxDriver {
    * any program inside the sandbox (the grader's Docker-state checks).
    */
   innerEngine(id: string): Promise<Docker>;
+  /** Reads a file of the sandbox (symlinks resolved inside the sandbox), at most maxBytes of it. */
+  readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile>;
 }

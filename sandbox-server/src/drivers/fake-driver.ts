@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../protocol';
-import type { ExecOptions, ExecResult, SandboxDriver, SandboxInfo, SandboxSpec } from './driver';
+import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from './driver';
 import { SandboxNotFoundError } from './errors';
 
 /**
@@ -49,6 +49,8 @@ export interface FakeDriverOptions {
   echo?: boolean;
   /** The label this server puts on its sandboxes; list() only returns sandboxes with it. default 'test' */
   serverId?: string;
+  /** Files readFile() finds, by path (the same in every fake sandbox). */
+  files?: Record<string, string>;
   /** What exec() returns. */
   execResult?: Partial<ExecResult> | ((id: string, cmd: string[], options: ExecOptions) => Partial<ExecResult>);
 }
@@ -132,6 +134,8 @@ export class FakeDriver implements SandboxDriver {
       running: false,
     };
     this.sandboxes.set(info.id, { info, serverId: this.serverId });
+    // Like the Docker driver: the registry joins the sandbox's (here pretend) network before start.
+    if (spec.registry) await spec.registry.connect(`fake-net-${info.id.slice(0, 12)}`);
     return { ...info };
   }
 
@@ -168,6 +172,15 @@ export class FakeDriver implements SandboxDriver {
     this.execs.push({ id, cmd, options });
     const scripted = typeof this.options.execResult === 'function' ? this.options.execResult(id, cmd, options) : this.options.execResult;
     return { exitCode: 0, stdout: '', stderr: '', timedOut: false, durationMs: 1, ...scripted };
+  }
+
+  async readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile> {
+    await Promise.resolve();
+    this.require(id);
+    const text = this.options.files?.[path];
+    if (text === undefined) return { kind: 'missing' };
+    const content = Buffer.from(text);
+    return { kind: 'file', content: content.subarray(0, maxBytes), size: content.length, truncated: content.length > maxBytes };
   }
 
   async remove(id: string): Promise<void> {

@@ -6,4 +6,8 @@ export const Label = {
   server: 'drydock.server',
   created: 'drydock.created',
   expires: 'drydock.expires',
+  /** The class a class registry serves (sandbox-server/src/class-registry.ts). */
+  class: 'drydock.class',
+  /** What a non-sandbox container is for, e.g. 'registry' (so list() never mistakes it for a sandbox). */
+  role: 'drydock.role',
 } as const;
