@@ -3,6 +3,7 @@ import next from 'next';
 import { startSandboxService, type SandboxService } from '../../sandbox-server/src/sandbox-service';
 import { consoleLogger, type Logger } from '../../sandbox-server/src/logger';
 import { createApi } from './api';
+import { createClassroomServer } from './class-routes';
 import { openDataDir, type DataDir } from '../data-dir';
 import { LEARNER_COOKIE, learnerCookieHeader, newLearnerId, readCookie, signLearnerCookie, verifyLearnerCookie } from '../identity';
 import { Store } from '../store';
@@ -56,7 +57,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const store = new Store(data.databasePath);
   const log = options.log ?? consoleLogger;
   const sandboxes = await startSandboxService(data, { env: options.env, log });
-  const api = createApi({ store, sandboxes, log });
+  const classroom = createClassroomServer({ store, data, connection: (id) => sandboxes.manager.connectionState(id), env: options.env ?? process.env, log });
+  const api = createApi({ store, sandboxes, log, classEvents: classroom.events });
   const app = next({ dev: options.dev ?? false, dir: options.projectDir, hostname: options.host, port: options.port });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -68,9 +70,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       return;
     }
     const learnerId = identifyLearner(req, res, data, store);
-    void api.handle(req, res, learnerId).then((handled) => {
-      if (!handled) void handle(req, res);
-    });
+    // Classroom routes first: they guard /instructor pages before Next.js sees them.
+    void classroom
+      .handle(req, res, learnerId)
+      .then((handled) => handled || api.handle(req, res, learnerId))
+      .then((handled) => {
+        if (!handled) void handle(req, res);
+      });
   });
   server.on('upgrade', (req, socket, head) => {
     if (sandboxes.handleUpgrade(req, socket, head)) return;
@@ -84,6 +90,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  classroom.announce(`http://${shownHost}:${port}`);
 
   return {
     url: `http://${shownHost}:${port}`,
@@ -93,6 +100,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     data,
     close: async () => {
       sandboxes.close();
+      classroom.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.close();

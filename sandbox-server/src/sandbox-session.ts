@@ -27,6 +27,8 @@ export class SandboxSession {
   private respawns: number[] = [];
   private disposed = false;
   lastActivityAt = Date.now();
+  /** Last keystroke from any client (lastActivityAt also counts connects and checks); read by the instructor dashboard. */
+  lastInputAt: number | null = null;
 
   constructor(
     readonly info: SandboxInfo,
@@ -87,7 +89,7 @@ export class SandboxSession {
   }
 
   input(data: Uint8Array): void {
-    this.lastActivityAt = Date.now();
+    this.lastActivityAt = this.lastInputAt = Date.now();
     this.batcher.noteInput();
     this.stream?.write(data);
   }

@@ -210,6 +210,23 @@ describe('SessionManager: the terminal', () => {
     await waitFor(() => stream.written === 'ls -l\récho\r', 'input to reach the stream');
   });
 
+  test('connectionState counts the learner’s open sockets over all profiles and the last keystroke, nobody else’s', async () => {
+    const { manager } = setup();
+    assert.deepEqual(manager.connectionState('learner-a'), { sockets: 0, lastInputAt: null });
+    const first = new RecordingClient();
+    const session = await manager.connect('learner-a', 'dind', first);
+    await manager.connect('learner-a', 'other', new RecordingClient());
+    await manager.connect('learner-ab', 'dind', new RecordingClient()); // an id that starts like learner-a's
+    assert.deepEqual(manager.connectionState('learner-a'), { sockets: 2, lastInputAt: null }, 'connecting is not input');
+    const before = Date.now();
+    session.input(Buffer.from('ls\r'));
+    const state = manager.connectionState('learner-a');
+    assert.ok(state.lastInputAt !== null && state.lastInputAt >= before);
+    manager.disconnect(session, first);
+    assert.equal(manager.connectionState('learner-a').sockets, 1);
+    assert.deepEqual(manager.connectionState('learner-ab'), { sockets: 1, lastInputAt: null });
+  });
+
   test('a resize reaches the driver', async () => {
     const { driver, manager } = setup();
     const session = await manager.connect('learner-a', 'dind', new RecordingClient());

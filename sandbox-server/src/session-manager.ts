@@ -107,6 +107,23 @@ export class SessionManager {
     return this.sessions.get(keyOf(learnerId, profile));
   }
 
+  /**
+   * Read-only, for the instructor dashboard: the learner's open terminal
+   * sockets over all their sandboxes, and their last keystroke (null when
+   * none since this server started).
+   */
+  connectionState(learnerId: string): { sockets: number; lastInputAt: number | null } {
+    let sockets = 0;
+    let lastInputAt: number | null = null;
+    const prefix = keyOf(learnerId, '');
+    for (const [key, session] of this.sessions) {
+      if (!key.startsWith(prefix)) continue;
+      sockets += session.clientCount;
+      if (session.lastInputAt !== null && (lastInputAt === null || session.lastInputAt > lastInputAt)) lastInputAt = session.lastInputAt;
+    }
+    return { sockets, lastInputAt };
+  }
+
   get size(): number {
     return this.sessions.size + this.dormant.size;
   }

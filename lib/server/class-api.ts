@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Logger } from '../../sandbox-server/src/logger';
+import { isAllowedOrigin } from '../../sandbox-server/src/upgrade';
+import { isJoinCode, normalizeJoinCode } from '../store/classes';
+import { HttpError, normalizedPath, readJsonAs, sendJson } from './class-http';
+import type { Classroom } from './class-services';
+
+export const JoinBody = z
+  .object({
+    code: z
+      .string()
+      .max(32, 'a join code is 6 characters')
+      .transform(normalizeJoinCode)
+      .refine(isJoinCode, 'a join code is 6 letters and digits (no 0, 1, I or O), like K7PM2Q'),
+    displayName: z
+      .string()
+      .trim()
+      .min(1, 'enter the name your instructor will see')
+      .max(40, 'a name has at most 40 characters')
+      // Shown in the instructor's grid: no control characters, no invisible-only names.
+      .refine((s) => !/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(s), 'a name cannot contain control or invisible characters'),
+  })
+  .strict();
+
+export interface JoinResponse {
+  classId: string;
+  name: string;
+  displayName: string;
+  /** True when this browser had joined before (nothing was duplicated; only the name may have changed). */
+  resumed: boolean;
+}
+
+/** Learner side of classes: joining with a code. The learner is the one the platform identified from the signed cookie. */
+export function createClassApi(deps: { classroom: Classroom; log: Logger }) {
+  const { classroom } = deps;
+
+  async function join(req: IncomingMessage, res: ServerResponse, learnerId: string): Promise<void> {
+    const body = await readJsonAs(req, JoinBody, 1024);
+    const result = classroom.store.classes.join({ code: body.code, learnerId, displayName: body.displayName });
+    if (!result.ok) {
+      if (result.reason === 'ended') throw new HttpError(410, `the class with code ${body.code} has ended`);
+      throw new HttpError(404, `no open class has the code ${body.code}; check it with your instructor`);
+    }
+    classroom.events.publishJoined({ classId: result.class.id, learnerId, resumed: result.resumed, at: Date.now() });
+    const response: JoinResponse = { classId: result.class.id, name: result.class.name, displayName: result.member.displayName, resumed: result.resumed };
+    sendJson(res, 200, response);
+  }
+
+  /** Returns false when the request is not for this API. */
+  async function handle(req: IncomingMessage, res: ServerResponse, learnerId: string): Promise<boolean> {
+    const path = normalizedPath(req.url);
+    if (path !== '/api/classes/join') return false;
+    try {
+      if (req.method !== 'POST') throw new HttpError(405, 'join with POST', { allow: 'POST' });
+      if (!isAllowedOrigin(req)) throw new HttpError(403, 'cross-origin request refused');
+      await join(req, res, learnerId);
+    } catch (error) {
+      if (error instanceof HttpError) sendJson(res, error.status, { error: error.message }, error.headers);
+      else {
+        deps.log.error(`POST ${path}: ${(error as Error).stack ?? error}`);
+        sendJson(res, 500, { error: 'internal error; the server log has the details' });
+      }
+    }
+    return true;
+  }
+
+  return { handle };
+}

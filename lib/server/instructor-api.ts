@@ -1,0 +1,143 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Logger } from '../../sandbox-server/src/logger';
+import { isAllowedOrigin } from '../../sandbox-server/src/upgrade';
+import { readCookie } from '../identity';
+import { CLASS_ID, isClassOpen, type ClassRecord } from '../store/classes';
+import { HttpError, normalizedPath, readBody, readJsonAs, redirect, sendJson } from './class-http';
+import { PAGE_INSTRUCTOR_HEADER, type Classroom } from './class-services';
+import { createGridStreams } from './class-stream';
+import { clearInstructorCookieHeader, INSTRUCTOR_COOKIE, instructorCookieHeader, type InstructorAccess } from './instructor-auth';
+import { RateLimiter } from './rate-limiter';
+
+export const INSTRUCTOR_LOGIN_PATH = '/instructor/login';
+
+/** A class in the instructor's list. */
+export interface ClassSummary extends ClassRecord {
+  open: boolean;
+  members: number;
+}
+
+export const NewClassBody = z
+  .object({
+    name: z.string().trim().min(1, 'give the class a name').max(80, 'a class name has at most 80 characters'),
+    lessonIds: z
+      .array(z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a lesson id'))
+      .min(1, 'choose at least one lesson')
+      .max(100, 'at most 100 lessons')
+      .refine((ids) => new Set(ids).size === ids.length, 'a lesson is listed twice'),
+    durationMinutes: z.number().int('whole minutes').min(5, 'a class lasts at least 5 minutes').max(24 * 60, 'a class lasts at most 24 hours (1440 minutes)'),
+    expectedLearners: z.number().int('a whole number of learners').min(1, 'at least 1 learner').max(500, 'at most 500 learners'),
+  })
+  .strict();
+
+const LoginForm = z.object({ secret: z.string().min(1).max(512), next: z.string().max(512).optional() });
+
+const CLASS_PATH = /^\/api\/instructor\/classes\/([^/]+)(\/events)?$/;
+
+/** Where to go after signing in: only instructor pages of this site (no open redirect). */
+export function safeNext(next: string | undefined): string {
+  return next && /^\/instructor(\/[A-Za-z0-9/_-]*)?$/.test(next) && next !== INSTRUCTOR_LOGIN_PATH ? next : '/instructor';
+}
+
+const isSecure = (req: IncomingMessage): boolean => req.headers['x-forwarded-proto'] === 'https';
+const isInstructorPage = (p: string): boolean => p === '/instructor' || p.startsWith('/instructor/');
+const isInstructorApi = (p: string): boolean => p === '/api/instructor' || p.startsWith('/api/instructor/');
+
+/**
+ * Instructor sign-in and everything behind it. Every /instructor page and
+ * /api/instructor route is refused here without a valid instructor cookie
+ * (pages: redirect to sign-in; API: 401 JSON) before Next.js or any handler
+ * sees the request; pages check the header this sets as a second line.
+ */
+export function createInstructorRoutes(deps: { classroom: Classroom; access: InstructorAccess; log: Logger }) {
+  const { classroom, access } = deps;
+  const streams = createGridStreams(classroom);
+  // Per client address: 10 tries at once, then one every 5 s (a generated secret cannot be guessed anyway; an env one might be weak).
+  const loginLimiter = new RateLimiter(10, 0.2);
+
+  async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isAllowedOrigin(req)) throw new HttpError(403, 'cross-origin request refused');
+    const form = new URLSearchParams(await readBody(req, 2048));
+    const parsed = LoginForm.safeParse({ secret: form.get('secret') ?? '', next: form.get('next') ?? undefined });
+    const next = safeNext(parsed.success ? parsed.data.next : undefined);
+    const back = (error: string) => redirect(res, `${INSTRUCTOR_LOGIN_PATH}?error=${error}&next=${encodeURIComponent(next)}`);
+    if (loginLimiter.take(req.socket.remoteAddress ?? 'unknown') > 0) return back('slow');
+    if (!parsed.success || !(await access.checkSecret(parsed.data.secret))) {
+      deps.log.warn(`instructor sign-in refused from ${req.socket.remoteAddress ?? 'unknown'}`);
+      return back('wrong');
+    }
+    redirect(res, next, { 'set-cookie': instructorCookieHeader(access.signCookie(), isSecure(req)) });
+  }
+
+  function listClasses(): ClassSummary[] {
+    const now = Date.now();
+    return classroom.store.classes.list().map((c) => ({ ...c, open: isClassOpen(c, now), members: classroom.store.classes.members(c.id).length }));
+  }
+
+  async function createClass(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJsonAs(req, NewClassBody);
+    for (const id of body.lessonIds) {
+      if (!classroom.lesson(id)) throw new HttpError(400, `lessonIds: there is no lesson "${id}" (or it has errors)`);
+    }
+    const created = classroom.store.classes.create(body);
+    deps.log.info(`class "${created.name}" created: code ${created.joinCode}, ${created.lessonIds.length} lessons`);
+    sendJson(res, 201, { class: created });
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (req.method !== 'GET' && !isAllowedOrigin(req)) throw new HttpError(403, 'cross-origin request refused');
+    let m: RegExpExecArray | null;
+    if (path === '/api/instructor/session' && req.method === 'GET') {
+      sendJson(res, 200, { instructor: true });
+    } else if (path === '/api/instructor/classes' && req.method === 'GET') {
+      sendJson(res, 200, { classes: listClasses() });
+    } else if (path === '/api/instructor/classes' && req.method === 'POST') {
+      await createClass(req, res);
+    } else if ((m = CLASS_PATH.exec(path)) && req.method === 'GET') {
+      const grid = CLASS_ID.test(m[1]!) ? classroom.grid(m[1]!) : null;
+      if (!grid) throw new HttpError(404, `no class "${m[1]!.slice(0, 40)}"`);
+      if (m[2]) streams.serve(req, res, grid);
+      else sendJson(res, 200, grid);
+    } else {
+      throw new HttpError(404, `no instructor API at ${req.method} ${path}`);
+    }
+  }
+
+  /** Returns false when the request is not an instructor route (another handler, or Next.js, takes it). */
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const path = normalizedPath(req.url);
+    // Case-insensitive: /Instructor must not slip past the guard into a page route.
+    const lower = path.toLowerCase();
+    delete req.headers[PAGE_INSTRUCTOR_HEADER];
+    const signedIn = access.verifyCookie(readCookie(req.headers.cookie, INSTRUCTOR_COOKIE));
+    if (signedIn) req.headers[PAGE_INSTRUCTOR_HEADER] = '1';
+    if (!isInstructorPage(lower) && !isInstructorApi(lower)) return false;
+    try {
+      if (lower === INSTRUCTOR_LOGIN_PATH && req.method === 'POST') {
+        await login(req, res);
+      } else if (lower === '/instructor/logout' && req.method === 'POST') {
+        if (!isAllowedOrigin(req)) throw new HttpError(403, 'cross-origin request refused');
+        redirect(res, INSTRUCTOR_LOGIN_PATH, { 'set-cookie': clearInstructorCookieHeader(isSecure(req)) });
+      } else if (isInstructorApi(lower)) {
+        if (!signedIn) throw new HttpError(401, 'instructor sign-in required');
+        await api(req, res, path);
+      } else if (lower === INSTRUCTOR_LOGIN_PATH || signedIn) {
+        return false; // the sign-in page, or a signed-in instructor's page: Next.js renders it
+      } else if (req.method === 'GET' || req.method === 'HEAD') {
+        redirect(res, `${INSTRUCTOR_LOGIN_PATH}?next=${encodeURIComponent(path)}`, {}, 302);
+      } else {
+        throw new HttpError(401, 'instructor sign-in required');
+      }
+    } catch (error) {
+      if (error instanceof HttpError) sendJson(res, error.status, { error: error.message }, error.headers);
+      else {
+        deps.log.error(`instructor ${req.method} ${path}: ${(error as Error).stack ?? error}`);
+        sendJson(res, 500, { error: 'internal error; the server log has the details' });
+      }
+    }
+    return true;
+  }
+
+  return { handle, streams, close: () => streams.closeAll() };
+}
