@@ -16,6 +16,8 @@ export interface GradeLatency {
   dockerState: Summary;
   /** One Docker-state check plus two shell checks (containers-101 serve-read-only). */
   mixed: Summary;
+  /** One Dockerfile check with all five rules (read through the archive API). */
+  dockerfile: Summary;
   /** The baseline: one bare `docker exec true` in the same sandbox. */
   bareExec: Summary;
 }
@@ -28,7 +30,18 @@ export interface GradeLatency {
 export async function measureGradeLatency(driver: DockerDriver, sandboxId: string, samples: number): Promise<GradeLatency> {
   const single = exercise('containers-101', 'exit-three');
   const mixed = exercise('containers-101', 'serve-read-only');
-  const runs = { dockerState: [] as number[], mixed: [] as number[], bareExec: [] as number[] };
+  const dockerfile: Exercise = {
+    id: 'bench-dockerfile',
+    title: 'a production Dockerfile',
+    line: 1,
+    hints: [],
+    timeoutSeconds: 20,
+    solution: 'true',
+    checks: [{ dockerfile: { path: '/root/bench/Dockerfile', rules: ['multiStage', 'pinnedBaseTag', 'nonRootUser', 'noRemoteAdd', 'execFormCmd'] }, fail: 'bench' }],
+  };
+  const dockerfileText = ['FROM busybox:1.36 AS build', 'RUN echo x > /x', 'FROM scratch', 'COPY --from=build /x /x', 'USER 65534', 'CMD ["/x"]', ''].join('\n');
+  await driver.exec(sandboxId, ['sh', '-c', 'mkdir -p /root/bench && cat > /root/bench/Dockerfile'], { stdin: dockerfileText, timeoutMs: 10_000 });
+  const runs = { dockerState: [] as number[], mixed: [] as number[], dockerfile: [] as number[], bareExec: [] as number[] };
   for (let i = 0; i < samples + 2; i++) {
     const warm = i < 2;
     let t = performance.now();
@@ -38,8 +51,12 @@ export async function measureGradeLatency(driver: DockerDriver, sandboxId: strin
     await gradeExercise(driver, sandboxId, mixed);
     if (!warm) runs.mixed.push(performance.now() - t);
     t = performance.now();
+    const verdict = await gradeExercise(driver, sandboxId, dockerfile);
+    if (!verdict.passed) throw new Error(`bench Dockerfile check failed: ${verdict.checks[0]?.message}`);
+    if (!warm) runs.dockerfile.push(performance.now() - t);
+    t = performance.now();
     await driver.exec(sandboxId, ['true'], { timeoutMs: 10_000 });
     if (!warm) runs.bareExec.push(performance.now() - t);
   }
-  return { dockerState: summarize(runs.dockerState), mixed: summarize(runs.mixed), bareExec: summarize(runs.bareExec) };
+  return { dockerState: summarize(runs.dockerState), mixed: summarize(runs.mixed), dockerfile: summarize(runs.dockerfile), bareExec: summarize(runs.bareExec) };
 }

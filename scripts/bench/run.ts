@@ -458,6 +458,7 @@ function report(results: {
     ['  mean chunk received (KiB)', cell(tp.chunkKiB.drydock), cell(tp.chunkKiB.baseline), ratio(tp.chunkKiB.drydock, tp.chunkKiB.baseline), ''],
     ['grade, 1 Docker-state check (ms)', cell(grade.dockerState), cell(grade.bareExec), ratio(grade.dockerState, grade.bareExec), 'D'],
     ['grade, 1 state + 2 shell checks (ms)', cell(grade.mixed), cell(grade.bareExec), ratio(grade.mixed, grade.bareExec), 'D'],
+    ['grade, 1 Dockerfile check, 5 rules (ms)', cell(grade.dockerfile), cell(grade.bareExec), ratio(grade.dockerfile, grade.bareExec), 'D'],
   ];
   const diff = (a?: Summary, b?: Summary) => (a && b ? (a.median - b.median).toFixed(0) : '—');
   return [
@@ -543,6 +544,7 @@ async function main(): Promise<void> {
               throughput: throughput.drydock.median / throughput.baseline.median,
               gradeDockerStateVsBareExec: grade.dockerState.median / grade.bareExec.median,
               gradeMixedVsBareExec: grade.mixed.median / grade.bareExec.median,
+              gradeDockerfileVsBareExec: grade.dockerfile.median / grade.bareExec.median,
             },
           },
           null,
