@@ -17,7 +17,7 @@ describe('deck modes, themes and narrow screens', () => {
   });
   after(async () => {
     await browser?.close();
-    assert.deepEqual(await platform?.destroy(), { containers: 0, networks: 0 });
+    assert.deepEqual(await platform?.destroy(), { containers: 0, networks: 0, volumes: 0 });
   });
 
   test('presenter slides step with the keyboard and keep the slide number in the URL', async () => {

@@ -23,7 +23,7 @@ describe('graded exercises in the browser', () => {
   });
   after(async () => {
     await browser?.close();
-    assert.deepEqual(await platform?.destroy(), { containers: 0, networks: 0 });
+    assert.deepEqual(await platform?.destroy(), { containers: 0, networks: 0, volumes: 0 });
   });
 
   test('Check fails with the check’s message before the learner solved it', async () => {

@@ -41,7 +41,7 @@ describe('progress survives kill -9 in the middle of grading', () => {
   });
   after(async () => {
     await platform?.stop();
-    assert.deepEqual(await cleanupServer(new Docker(), serverId), { containers: 0, networks: 0 });
+    assert.deepEqual(await cleanupServer(new Docker(), serverId), { containers: 0, networks: 0, volumes: 0 });
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -25,7 +25,7 @@ describe('learner in the browser', () => {
   after(async () => {
     await browser?.close();
     const left = await platform?.destroy();
-    assert.deepEqual(left, { containers: 0, networks: 0 }, 'sandboxes left behind');
+    assert.deepEqual(left, { containers: 0, networks: 0, volumes: 0 }, 'sandboxes left behind');
   });
 
   test('the catalogue lists the lessons', async () => {

@@ -26,7 +26,7 @@ describe('grading from the command line', () => {
     sandboxId = await startReadySandbox(driver, config, 'cli-learner', 'cli');
   });
   after(async () => {
-    assert.deepEqual(await cleanupServer(docker, data.serverId), { containers: 0, networks: 0 });
+    assert.deepEqual(await cleanupServer(docker, data.serverId), { containers: 0, networks: 0, volumes: 0 });
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -28,7 +28,7 @@ describe('every exercise: fails on a fresh sandbox, passes after its solution', 
     docker = await requireDocker();
   });
   after(async () => {
-    assert.deepEqual(await cleanupServer(docker, config.serverId), { containers: 0, networks: 0 });
+    assert.deepEqual(await cleanupServer(docker, config.serverId), { containers: 0, networks: 0, volumes: 0 });
   });
 
   test('the course has exercises to prove', () => {

@@ -48,7 +48,7 @@ describe('Docker-state checks (real engine)', () => {
     engine = { engine: inner, readFile: (path, max) => driver.readFile(sandboxId, path, max) };
   });
   after(async () => {
-    assert.deepEqual(await cleanupServer(docker, config.serverId), { containers: 0, networks: 0 });
+    assert.deepEqual(await cleanupServer(docker, config.serverId), { containers: 0, networks: 0, volumes: 0 });
   });
 
   test('a container: running, image, published port, mounts (ro), network — all met', async () => {

@@ -35,8 +35,8 @@ export class SandboxSession {
     private readonly driver: SandboxDriver,
     private readonly config: SandboxServerConfig,
     private readonly log: Logger,
-    /** Called once when the session ends for good, so its owner forgets it. */
-    private readonly onDisposed: (session: SandboxSession) => void = () => {},
+    /** Called once when the session ends for good, so its owner forgets it (a warm pool hands it to a new owner). */
+    public onDisposed: (session: SandboxSession) => void = () => {},
   ) {
     this.ring = new OutputRing(config.replayBufferBytes);
     this.flow = new FlowControl(config.flowHighWaterBytes, config.flowLowWaterBytes, {

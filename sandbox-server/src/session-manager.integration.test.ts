@@ -81,7 +81,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     for (const manager of managers) manager.shutdown();
     for (const serverId of serverIds) {
       const left = await cleanupServer(docker, serverId);
-      assert.deepEqual(left, { containers: 0, networks: 0 }, `left behind by ${serverId}`);
+      assert.deepEqual(left, { containers: 0, networks: 0, volumes: 0 }, `left behind by ${serverId}`);
     }
   });
 

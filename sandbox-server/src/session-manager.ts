@@ -1,10 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { CloseCode } from '../../protocol';
 import type { SandboxServerConfig } from './config';
-import type { ExecOptions, ExecResult, SandboxDriver, SandboxInfo } from './drivers/driver';
+import type { ExecOptions, ExecResult, SandboxDriver, SandboxInfo, SandboxRegistryAccess } from './drivers/driver';
 import type { Logger } from './logger';
 import { SandboxSession } from './sandbox-session';
 import type { TerminalClient } from './terminal-client';
+import { WarmPool, type FillResult } from './warm-pool';
+
+/**
+ * Where a learner's new sandbox belongs: the platform answers from its class
+ * records (a learner in a running class gets a sandbox of that class, from its
+ * warm pool when one waits, with its registry mirror).
+ */
+export interface Placement {
+  classId: string;
+  pool?: string;
+  registry?: SandboxRegistryAccess;
+}
+export type PlacementLookup = (learnerId: string, profile: string) => Placement | undefined;
+
+const newSessionId = (): string => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
 
 const SWEEP_INTERVAL_MS = 15_000;
 
@@ -23,12 +38,67 @@ export class SessionManager {
   /** In-flight opens, so two tabs connecting at once get one sandbox. */
   private readonly opening = new Map<string, Promise<{ session: SandboxSession; reattached: boolean }>>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly pool: WarmPool;
+  private placement: PlacementLookup = () => undefined;
 
   constructor(
     private readonly driver: SandboxDriver,
     private readonly config: SandboxServerConfig,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.pool = new WarmPool(driver, config, log, newSessionId, () => undefined);
+  }
+
+  /** Lets the platform say which class (pool, registry) a learner's new sandbox belongs to. */
+  setPlacement(lookup: PlacementLookup): void {
+    this.placement = lookup;
+  }
+
+  /** Starts sandboxes ahead of learners, so their first prompt needs no container start. */
+  warm(spec: { pool: string; count: number; profile: string; classId?: string; registry?: SandboxRegistryAccess }): Promise<FillResult> {
+    return this.pool.fill(spec, spec.count);
+  }
+
+  /** Sandboxes waiting in a warm pool. */
+  warmCount(pool: string): number {
+    return this.pool.size(pool);
+  }
+
+  /**
+   * Lengthens a learner's sandbox lifetime (counted from now if it is already
+   * shorter), records it durably, and returns the new expiry; undefined when
+   * the learner has no sandbox.
+   */
+  async extend(learnerId: string, profile: string, ms: number): Promise<number | undefined> {
+    const key = keyOf(learnerId, profile);
+    const info = this.sessions.get(key)?.info ?? this.dormant.get(key)?.info;
+    if (!info) return undefined;
+    const expiresAt = Math.max(info.expiresAt, Date.now()) + ms;
+    await this.driver.update(info.id, { learnerId, expiresAt });
+    info.expiresAt = expiresAt;
+    return expiresAt;
+  }
+
+  /**
+   * Removes every sandbox of a class — live, adopted after a restart, or
+   * waiting in its warm pool — and returns how many went.
+   */
+  async removeClass(classId: string): Promise<number> {
+    let removed = await this.pool.drain(classId);
+    for (const [key, session] of [...this.sessions]) {
+      if (session.info.classId !== classId) continue;
+      this.sessions.delete(key);
+      session.dispose('removed', 'The class has ended; thank you for taking part.', CloseCode.EXPIRED);
+    }
+    for (const [key, entry] of [...this.dormant]) if (entry.info.classId === classId) this.dormant.delete(key);
+    for (const info of await this.driver.list()) {
+      if (info.classId !== classId) continue;
+      await this.driver.remove(info.id);
+      removed++;
+    }
+    this.log.info(`class ${classId}: removed ${removed} sandbox(es)`);
+    return removed;
+  }
 
   /** Adopts what an earlier run left: removes expired sandboxes and orphan networks, keeps the rest for reattach. */
   async reconcile(): Promise<{ kept: number; removed: number }> {
@@ -130,6 +200,7 @@ export class SessionManager {
 
   /** Detaches from every sandbox but leaves them running, so a restarted server reattaches. */
   shutdown(): void {
+    this.pool.detachAll();
     clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
     for (const session of this.sessions.values()) {
@@ -173,12 +244,32 @@ export class SessionManager {
         await this.driver.remove(dormant.info.id).catch(() => undefined);
       }
     }
+    const placement = this.placement(learnerId, profile);
+    const warm = placement?.pool ? this.pool.take(placement.pool) : undefined;
+    if (warm) {
+      try {
+        // The claim is recorded with the container, so a restart maps it back to this learner.
+        await this.driver.update(warm.info.id, { learnerId, expiresAt: warm.info.expiresAt });
+        warm.info.learnerId = learnerId;
+        warm.info.pool = undefined;
+        warm.onDisposed = (ended) => this.forget(key, ended);
+        this.sessions.set(key, warm);
+        this.log.info(`claimed warm ${warm.shortId} for learner ${learnerId.slice(0, 8)}`);
+        return { session: warm, reattached: false };
+      } catch (error) {
+        this.log.warn(`could not claim warm ${warm.shortId} (${(error as Error).message}); creating a new sandbox`);
+        warm.dispose('removed', 'discarded', CloseCode.SHUTDOWN);
+        await this.driver.remove(warm.info.id).catch(() => undefined);
+      }
+    }
     const info = await this.driver.create({
       learnerId,
       profile,
-      sessionId: randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x'),
+      sessionId: newSessionId(),
       expiresAt: Date.now() + this.config.limits.maxLifetimeMs,
       limits: this.config.limits,
+      classId: placement?.classId,
+      registry: placement?.registry,
     });
     const session = new SandboxSession(info, this.driver, this.config, this.log, (ended) => this.forget(key, ended));
     try {

@@ -89,7 +89,7 @@ describe('terminal WebSocket (real engine)', () => {
   after(async () => {
     await server?.close();
     const left = await cleanupServer(docker, config.serverId);
-    assert.deepEqual(left, { containers: 0, networks: 0 });
+    assert.deepEqual(left, { containers: 0, networks: 0, volumes: 0 });
   });
 
   test('the upgrade refuses bad cookies (401), foreign or missing origins (403) and unknown profiles (400), creating nothing', async () => {

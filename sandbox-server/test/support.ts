@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { loadSandboxServerConfig, type SandboxServerConfig } from '../src/config';
 import { DockerDriver } from '../src/drivers/docker';
+import type { SandboxSpec } from '../src/drivers/driver';
 import { Label } from '../src/drivers/labels';
 import type { ServerControl } from '../../protocol';
 import type { TerminalClient } from '../src/terminal-client';
@@ -23,6 +24,11 @@ export function sandboxImage(): string {
   return process.env.DRYDOCK_SANDBOX_IMAGE ?? 'drydock/sandbox:latest';
 }
 
+/** The class registry image (scripts/images/ensure-images.sh builds it). */
+export function registryImage(): string {
+  return process.env.DRYDOCK_REGISTRY_IMAGE ?? 'drydock/registry:latest';
+}
+
 /** A config with a server id of its own, so tests never touch real sandboxes or each other's. */
 export function testConfig(overrides: Partial<SandboxServerConfig> = {}): SandboxServerConfig {
   const base = loadSandboxServerConfig(`test-${randomBytes(4).toString('hex')}`, { NODE_ENV: 'test', DRYDOCK_SANDBOX_IMAGE: sandboxImage() });
@@ -33,17 +39,26 @@ export function testDriver(config: SandboxServerConfig): DockerDriver {
   return new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork });
 }
 
+/** What carries a label, per kind (a test's "nothing left behind" is all zeros). */
+export async function countLabelled(docker: Docker, label: string): Promise<{ containers: number; networks: number; volumes: number }> {
+  const filters = { label: [label] };
+  return {
+    containers: (await docker.listContainers({ all: true, filters })).length,
+    networks: (await docker.listNetworks({ filters })).length,
+    volumes: ((await docker.listVolumes({ filters })).Volumes ?? []).length,
+  };
+}
+
 /** Removes every container, network and volume labelled with this server id; returns what is left (should be zeros). */
-export async function cleanupServer(docker: Docker, serverId: string): Promise<{ containers: number; networks: number }> {
-  const filter = { label: [`${Label.server}=${serverId}`] };
-  for (const c of await docker.listContainers({ all: true, filters: filter })) {
+export async function cleanupServer(docker: Docker, serverId: string): Promise<{ containers: number; networks: number; volumes: number }> {
+  const label = `${Label.server}=${serverId}`;
+  const filters = { label: [label] };
+  for (const c of await docker.listContainers({ all: true, filters })) {
     await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
   }
-  for (const n of await docker.listNetworks({ filters: filter })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
-  return {
-    containers: (await docker.listContainers({ all: true, filters: filter })).length,
-    networks: (await docker.listNetworks({ filters: filter })).length,
-  };
+  for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+  return countLabelled(docker, label);
 }
 
 const ANSI = /\x1b\[[0-9;?]*[a-zA-Z]|\x1b\][^\x07]*\x07/g;
@@ -285,8 +300,14 @@ export class TerminalSocket {
  * A ready sandbox for grading tests: create → attach → start, wait until the
  * inner engine is up and the prompt shows, then detach. Returns the container id.
  */
-export async function startReadySandbox(driver: DockerDriver, config: SandboxServerConfig, learnerId: string, sessionSuffix: string): Promise<string> {
-  const info = await driver.create({ learnerId, profile: 'dind', sessionId: `${config.serverId}-${sessionSuffix}`.slice(0, 60), expiresAt: Date.now() + 3_600_000, limits: config.limits });
+export async function startReadySandbox(
+  driver: DockerDriver,
+  config: SandboxServerConfig,
+  learnerId: string,
+  sessionSuffix: string,
+  extra: Pick<SandboxSpec, 'registry'> = {},
+): Promise<string> {
+  const info = await driver.create({ learnerId, profile: 'dind', sessionId: `${config.serverId}-${sessionSuffix}`.slice(0, 60), expiresAt: Date.now() + 3_600_000, limits: config.limits, ...extra });
   const stream = await driver.attach(info.id);
   const out = collect(stream);
   await driver.start(info.id);

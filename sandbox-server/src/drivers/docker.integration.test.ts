@@ -21,7 +21,7 @@ describe('DockerDriver (real engine)', () => {
   });
   after(async () => {
     const left = await cleanupServer(docker, config.serverId);
-    assert.deepEqual(left, { containers: 0, networks: 0 });
+    assert.deepEqual(left, { containers: 0, networks: 0, volumes: 0 });
   });
 
   test('create → attach → start shows the prompt once the inner engine is ready', async () => {

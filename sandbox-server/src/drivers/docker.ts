@@ -4,7 +4,7 @@ import type { TerminalSize } from '../../../protocol';
 import { hostBoundingCapabilities } from './capabilities';
 import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from './driver';
 import { EngineUnavailableError, SandboxNotFoundError, mapDockerError } from './errors';
-import { Label } from './labels';
+import { Label, parseSandboxName, sandboxName } from './labels';
 import { innerEngineAgent, readSandboxFile } from './sandbox-files';
 
 export interface DockerDriverOptions {
@@ -50,8 +50,10 @@ export class DockerDriver implements SandboxDriver {
       [Label.server]: this.options.serverId,
       [Label.created]: String(now),
       [Label.expires]: String(spec.expiresAt),
+      ...(spec.classId ? { [Label.class]: spec.classId } : {}),
+      ...(spec.pool ? { [Label.pool]: spec.pool } : {}),
     };
-    const name = `drydock-sb-${spec.sessionId}`;
+    const name = sandboxName(spec.sessionId);
     // A class registry is reached by its alias on the sandbox's own network;
     // the default bridge has no name resolution for aliases.
     if (spec.registry && !this.options.isolatedNetwork) {
@@ -88,9 +90,10 @@ export class DockerDriver implements SandboxDriver {
         AttachStderr: true,
         Env: ['TERM=xterm-256color', ...registryEnv(spec)],
         Labels: labels,
-        // The inner engine's data must not be overlay-on-overlay.
-        Volumes: { '/var/lib/docker': {} },
         HostConfig: {
+          // The inner engine's data must not be overlay-on-overlay. A named,
+          // labelled volume, so what a class leaves behind can be counted.
+          Mounts: [{ Type: 'volume', Source: `${name}-docker`, Target: '/var/lib/docker', VolumeOptions: { Labels: labels, NoCopy: false, DriverConfig: { Name: 'local', Options: {} } } }],
           // Reaps the zombie containerd-shims that inner `docker run --rm` leaves.
           Init: true,
           CapAdd: this.capabilities,
@@ -108,7 +111,17 @@ export class DockerDriver implements SandboxDriver {
           RestartPolicy: { Name: 'no' },
         },
       });
-      return { id: container.id, learnerId: spec.learnerId, profile: spec.profile, sessionId: spec.sessionId, createdAt: now, expiresAt: spec.expiresAt, running: false };
+      return {
+        id: container.id,
+        learnerId: spec.learnerId,
+        profile: spec.profile,
+        sessionId: spec.sessionId,
+        createdAt: now,
+        expiresAt: spec.expiresAt,
+        running: false,
+        classId: spec.classId,
+        pool: spec.pool,
+      };
     } catch (error) {
       // Leave nothing half-made behind.
       await this.removeByName(name).catch(() => undefined);
@@ -203,21 +216,41 @@ export class DockerDriver implements SandboxDriver {
 
   async remove(id: string): Promise<void> {
     let networkName: string | undefined;
+    let volumes: string[] = [];
     try {
       const info = await this.docker.getContainer(id).inspect();
       networkName = info.HostConfig.NetworkMode;
+      volumes = (info.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name?.startsWith('drydock-sb-')).map((m) => m.Name as string);
       await this.docker.getContainer(id).remove({ force: true, v: true });
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw mapDockerError(error, `remove sandbox ${id.slice(0, 12)}`);
     }
+    // `v: true` removes anonymous volumes only; the inner engine's named one goes here.
+    for (const volume of volumes) {
+      await this.docker.getVolume(volume).remove().catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) throw mapDockerError(error, `remove volume ${volume}`);
+      });
+    }
     if (networkName?.startsWith('drydock-sb-')) await this.removeNetwork(networkName);
+  }
+
+  async update(id: string, record: { learnerId: string; expiresAt: number }): Promise<void> {
+    try {
+      const container = this.docker.getContainer(id);
+      const info = await container.inspect();
+      const labelled = Number(info.Config.Labels[Label.expires] ?? 0);
+      const name = sandboxName(info.Config.Labels[Label.session] ?? '', { learnerId: record.learnerId, expiresAt: record.expiresAt !== labelled ? record.expiresAt : undefined });
+      if (info.Name.replace(/^\//, '') !== name) await container.rename({ name });
+    } catch (error) {
+      throw mapDockerError(error, `update sandbox ${id.slice(0, 12)}`);
+    }
   }
 
   async list(): Promise<SandboxInfo[]> {
     try {
       // Only sandboxes: a class registry carries this server's label too, but no session.
       const containers = await this.docker.listContainers({ all: true, filters: { label: [`${Label.server}=${this.options.serverId}`, Label.session] } });
-      return containers.map((c) => infoFromLabels(c.Id, c.Labels, c.State === 'running'));
+      return containers.map((c) => infoFromLabels(c.Id, c.Labels, c.State === 'running', c.Names[0] ?? ''));
     } catch (error) {
       throw mapDockerError(error, 'list sandboxes');
     }
@@ -226,7 +259,7 @@ export class DockerDriver implements SandboxDriver {
   async inspect(id: string): Promise<SandboxInfo> {
     try {
       const c = await this.docker.getContainer(id).inspect();
-      return infoFromLabels(c.Id, c.Config.Labels, c.State.Running);
+      return infoFromLabels(c.Id, c.Config.Labels, c.State.Running, c.Name);
     } catch (error) {
       throw mapDockerError(error, `inspect sandbox ${id.slice(0, 12)}`);
     }
@@ -290,6 +323,7 @@ export class DockerDriver implements SandboxDriver {
 
   private async removeByName(name: string): Promise<void> {
     await this.docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined);
+    await this.docker.getVolume(`${name}-docker`).remove().catch(() => undefined);
     await this.removeNetwork(name).catch(() => undefined);
   }
 }
@@ -302,15 +336,20 @@ function registryEnv(spec: SandboxSpec): string[] {
   return env;
 }
 
-function infoFromLabels(id: string, labels: Record<string, string>, running: boolean): SandboxInfo {
+/** A sandbox's facts: fixed ones from its labels, those that changed later from its name (see labels.ts). */
+function infoFromLabels(id: string, labels: Record<string, string>, running: boolean, name: string): SandboxInfo {
+  const record = parseSandboxName(name);
+  const learnerId = labels[Label.learner] || record.learnerId || '';
   return {
     id,
-    learnerId: labels[Label.learner] ?? '',
+    learnerId,
     profile: labels[Label.profile] ?? '',
     sessionId: labels[Label.session] ?? '',
     createdAt: Number(labels[Label.created] ?? 0),
-    expiresAt: Number(labels[Label.expires] ?? 0),
+    expiresAt: Math.max(Number(labels[Label.expires] ?? 0), record.expiresAt ?? 0),
     running,
+    classId: labels[Label.class] || undefined,
+    pool: learnerId ? undefined : labels[Label.pool] || undefined,
   };
 }
 

@@ -16,6 +16,10 @@ export interface SandboxSpec {
   sessionId: string;
   expiresAt: number;
   limits: SandboxLimits;
+  /** The class the sandbox belongs to: labels it and everything made for it, so ending the class finds them. */
+  classId?: string;
+  /** Started ahead of time for this warm pool, with no learner yet (learnerId is ''). */
+  pool?: string;
   /** Registries the sandbox's inner engine uses (a class registry); none when absent. */
   registry?: SandboxRegistryAccess;
 }
@@ -43,6 +47,9 @@ export interface SandboxInfo {
   createdAt: number;
   expiresAt: number;
   running: boolean;
+  classId?: string;
+  /** Set on a warm sandbox until a learner claims it. */
+  pool?: string;
 }
 
 export interface ExecOptions {
@@ -85,6 +92,11 @@ export interface SandboxDriver {
    * any program inside the sandbox (the grader's Docker-state checks).
    */
   innerEngine(id: string): Promise<Docker>;
+  /**
+   * Records durable facts that change after creation: which learner claimed a
+   * warm sandbox, a lifetime the instructor extended.
+   */
+  update(id: string, record: { learnerId: string; expiresAt: number }): Promise<void>;
   /** Reads a file of the sandbox (symlinks resolved inside the sandbox), at most maxBytes of it. */
   readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile>;
 }

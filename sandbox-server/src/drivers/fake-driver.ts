@@ -132,6 +132,8 @@ export class FakeDriver implements SandboxDriver {
       createdAt: Date.now(),
       expiresAt: spec.expiresAt,
       running: false,
+      classId: spec.classId,
+      pool: spec.pool,
     };
     this.sandboxes.set(info.id, { info, serverId: this.serverId });
     // Like the Docker driver: the registry joins the sandbox's (here pretend) network before start.
@@ -172,6 +174,13 @@ export class FakeDriver implements SandboxDriver {
     this.execs.push({ id, cmd, options });
     const scripted = typeof this.options.execResult === 'function' ? this.options.execResult(id, cmd, options) : this.options.execResult;
     return { exitCode: 0, stdout: '', stderr: '', timedOut: false, durationMs: 1, ...scripted };
+  }
+
+  async update(id: string, record: { learnerId: string; expiresAt: number }): Promise<void> {
+    await Promise.resolve();
+    const sandbox = this.require(id);
+    this.calls.push(`update:${id}`);
+    sandbox.info = { ...sandbox.info, learnerId: record.learnerId, expiresAt: record.expiresAt, pool: undefined };
   }
 
   async readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile> {
