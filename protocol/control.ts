@@ -66,4 +66,6 @@ export const CloseCode = {
   SANDBOX_FAILED: 4500,
   /** The server is shutting down; reconnect later. */
   SHUTDOWN: 4503,
+  /** A read-only viewer (shadow view) fell too far behind the output; open it again. */
+  VIEWER_BEHIND: 4408,
 } as const;

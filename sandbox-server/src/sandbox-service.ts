@@ -26,7 +26,13 @@ export interface SandboxService {
  */
 export async function startSandboxService(
   data: DataDir,
-  options: { env?: NodeJS.ProcessEnv; log?: Logger; config?: Partial<SandboxServerConfig> } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    log?: Logger;
+    config?: Partial<SandboxServerConfig>;
+    /** Instructor rights for read-only terminal views (/ws/watch); nobody may watch without it. */
+    authorizeWatch?: (req: IncomingMessage) => boolean;
+  } = {},
 ): Promise<SandboxService> {
   const env = options.env ?? process.env;
   const log = options.log ?? consoleLogger;
@@ -46,6 +52,7 @@ export async function startSandboxService(
     profiles: PROFILES,
     allowedOrigins,
     authenticate: (req: IncomingMessage) => verifyLearnerCookie(data.cookieSecret, readCookie(req.headers.cookie, LEARNER_COOKIE)),
+    authorizeWatch: options.authorizeWatch,
   });
 
   return {

@@ -23,6 +23,8 @@ export class SandboxSession {
   private readonly batcher: OutputBatcher;
   private readonly flow: FlowControl<TerminalClient>;
   private readonly clients = new Set<TerminalClient>();
+  /** Read-only watchers (an instructor's shadow view): they get the output but never pace it or type. */
+  private readonly viewers = new Set<TerminalClient>();
   private lastSize: TerminalSize | undefined;
   private respawns: number[] = [];
   private disposed = false;
@@ -82,6 +84,23 @@ export class SandboxSession {
     }
   }
 
+  /** A read-only watcher: the replay, then live output; not counted by flow control, idle or connection state. */
+  addViewer(client: TerminalClient): void {
+    this.batcher.flush();
+    this.viewers.add(client);
+    const replay = this.ring.snapshot();
+    client.sendControl({ type: 'hello', sandboxId: this.shortId, reattached: true, replayBytes: replay.length, expiresAt: this.info.expiresAt, idleTimeoutMinutes: this.config.limits.idleTimeoutMs / 60_000 });
+    if (replay.length > 0) client.sendOutput(replay);
+  }
+
+  removeViewer(client: TerminalClient): void {
+    this.viewers.delete(client);
+  }
+
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
+
   removeClient(client: TerminalClient): void {
     if (!this.clients.delete(client)) return;
     this.flow.delete(client);
@@ -108,11 +127,12 @@ export class SandboxSession {
     if (this.disposed) return;
     this.disposed = true;
     this.batcher.flush();
-    for (const client of this.clients) {
+    for (const client of [...this.clients, ...this.viewers]) {
       client.sendControl({ type: 'status', state, message });
       client.close(closeCode, message.slice(0, 120));
     }
     this.clients.clear();
+    this.viewers.clear();
     this.batcher.dispose();
     this.stream?.removeAllListeners();
     this.stream?.destroy();
@@ -139,6 +159,7 @@ export class SandboxSession {
 
   private broadcast(chunk: Buffer): void {
     for (const client of this.clients) client.sendOutput(chunk);
+    for (const viewer of this.viewers) viewer.sendOutput(chunk);
     this.flow.sent(chunk.length);
   }
 

@@ -131,6 +131,18 @@ export class SessionManager {
     return session;
   }
 
+  /**
+   * Lets someone watch a learner's terminal read-only (the instructor's shadow
+   * view). Never creates a sandbox: undefined when the learner has none.
+   */
+  async watch(learnerId: string, profile: string, viewer: TerminalClient): Promise<SandboxSession | undefined> {
+    const key = keyOf(learnerId, profile);
+    if (!this.sessions.has(key) && !this.dormant.has(key) && !this.opening.has(key)) return undefined;
+    const { session } = await this.open(learnerId, profile);
+    session.addViewer(viewer);
+    return session;
+  }
+
   disconnect(session: SandboxSession, client: TerminalClient): void {
     session.removeClient(client);
   }

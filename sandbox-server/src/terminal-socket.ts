@@ -16,19 +16,33 @@ import type { TerminalClient } from './terminal-client';
 const MAX_EARLY_FRAMES = 256;
 
 /**
+ * A viewer is not paced by flow control (it must not slow the learner down),
+ * so one that cannot keep up is closed once this much is waiting in its socket.
+ */
+const VIEWER_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** A learner's own socket (types, resizes, paces output) or a read-only viewer of it. */
+export type SocketRole = 'learner' | 'viewer';
+
+/**
  * Serves one browser WebSocket: decodes its frames and forwards them to the
  * learner's session; sends output and control frames back. A malformed frame
  * closes this socket only (CloseCode.PROTOCOL with the reason); the sandbox and
  * every other socket carry on.
  */
-export function serveTerminalSocket(ws: WebSocket, learnerId: string, profile: string, manager: SessionManager, log: Logger): void {
+export function serveTerminalSocket(ws: WebSocket, learnerId: string, profile: string, manager: SessionManager, log: Logger, role: SocketRole = 'learner'): void {
   let session: SandboxSession | undefined;
   let closed = false;
   const early: Buffer[] = [];
 
   const client: TerminalClient = {
     sendOutput: (data) => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeOutput(data));
+      if (ws.readyState !== ws.OPEN) return;
+      if (role === 'viewer' && ws.bufferedAmount > VIEWER_MAX_BUFFERED_BYTES) {
+        client.close(CloseCode.VIEWER_BEHIND, 'the view fell behind the output; open it again');
+        return;
+      }
+      ws.send(encodeOutput(data));
     },
     sendControl: (message: ServerControl) => {
       if (ws.readyState === ws.OPEN) ws.send(encodeServerControl(message));
@@ -54,6 +68,8 @@ export function serveTerminalSocket(ws: WebSocket, learnerId: string, profile: s
       if (error instanceof ProtocolError) return failProtocol(error.message);
       throw error;
     }
+    // A viewer only watches: its keystrokes, sizes and resets are not the learner's.
+    if (role === 'viewer') return;
     switch (frame.type) {
       case 'input':
         session.input(frame.data);
@@ -84,8 +100,21 @@ export function serveTerminalSocket(ws: WebSocket, learnerId: string, profile: s
 
   ws.on('close', () => {
     closed = true;
-    if (session) manager.disconnect(session, client);
+    if (session && role === 'viewer') session.removeViewer(client);
+    else if (session) manager.disconnect(session, client);
   });
+
+  if (role === 'viewer') {
+    manager
+      .watch(learnerId, profile, client)
+      .then((s) => {
+        if (!s) return client.close(CloseCode.SANDBOX_FAILED, 'this learner has no sandbox yet');
+        session = s;
+        if (closed) s.removeViewer(client);
+      })
+      .catch((error: Error) => client.close(CloseCode.SANDBOX_FAILED, `cannot watch: ${error.message}`.slice(0, 120)));
+    return;
+  }
 
   client.sendControl({ type: 'status', state: 'starting', message: 'Connecting to your sandbox…' });
   manager

@@ -7,6 +7,9 @@ import type { SessionManager } from './session-manager';
 import { serveTerminalSocket } from './terminal-socket';
 
 export const TERMINAL_PATH = '/ws/terminal';
+/** Read-only view of a learner's terminal: `/ws/watch?learner=<id>` (instructors only). */
+export const WATCH_PATH = '/ws/watch';
+const LEARNER_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const PROFILE_PATTERN = /^[a-z0-9-]{1,32}$/;
 
 export interface TerminalUpgradeOptions {
@@ -15,6 +18,11 @@ export interface TerminalUpgradeOptions {
   log: Logger;
   /** The learner id for this request (from its signed cookie), or null. */
   authenticate(req: IncomingMessage): string | null;
+  /**
+   * True when the request carries instructor rights (the platform checks its
+   * instructor cookie); without this option nobody may watch.
+   */
+  authorizeWatch?(req: IncomingMessage): boolean;
   /** Sandbox profiles a socket may ask for. */
   profiles: ReadonlySet<string>;
   /**
@@ -76,17 +84,32 @@ export function createTerminalUpgrade(options: TerminalUpgradeOptions) {
   /** Returns false when the request is not for the terminal endpoint (so another handler may take it). */
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== TERMINAL_PATH) return false;
+    if (url.pathname !== TERMINAL_PATH && url.pathname !== WATCH_PATH) return false;
     socket.on('error', () => socket.destroy());
     if (!isAllowedOrigin(req, options.allowedOrigins)) {
       log.warn(`refused terminal socket from origin ${req.headers.origin ?? '(none)'}`);
       reject(socket, 403, 'Forbidden: origin not allowed');
       return true;
     }
-    const learnerId = options.authenticate(req);
-    if (!learnerId) {
-      reject(socket, 401, 'Unauthorized: load a lesson page first to get a learner cookie');
-      return true;
+    const role = url.pathname === WATCH_PATH ? 'viewer' : 'learner';
+    let learnerId: string | null;
+    if (role === 'viewer') {
+      // A learner's cookie never opens a view of anyone's terminal, their own included.
+      if (!options.authorizeWatch?.(req)) {
+        reject(socket, 401, 'Unauthorized: watching a terminal needs the instructor login');
+        return true;
+      }
+      learnerId = url.searchParams.get('learner');
+      if (!learnerId || !LEARNER_PATTERN.test(learnerId)) {
+        reject(socket, 400, 'Bad Request: name the learner to watch (?learner=<id>)');
+        return true;
+      }
+    } else {
+      learnerId = options.authenticate(req);
+      if (!learnerId) {
+        reject(socket, 401, 'Unauthorized: load a lesson page first to get a learner cookie');
+        return true;
+      }
     }
     const profile = url.searchParams.get('profile') ?? 'dind';
     if (!PROFILE_PATTERN.test(profile) || !options.profiles.has(profile)) {
@@ -97,7 +120,7 @@ export function createTerminalUpgrade(options: TerminalUpgradeOptions) {
       ws.isAlive = true;
       ws.on('pong', () => (ws.isAlive = true));
       ws.on('error', (error) => log.warn(`socket error: ${error.message}`));
-      serveTerminalSocket(ws, learnerId, profile, options.manager, log);
+      serveTerminalSocket(ws, learnerId, profile, options.manager, log, role);
     });
     return true;
   }

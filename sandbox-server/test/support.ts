@@ -138,7 +138,13 @@ export interface TestSandboxServer {
 export async function startTestSandboxServer(config: SandboxServerConfig, env: Record<string, string> = {}): Promise<TestSandboxServer> {
   const dir = mkdtempSync(joinPath(tmpdir(), 'drydock-itest-'));
   const data = openDataDir(dir);
-  const service = await startSandboxService(data, { config, log: silentLogger, env: { NODE_ENV: 'test', DRYDOCK_SANDBOX_IMAGE: config.image, ...env } });
+  const service = await startSandboxService(data, {
+    config,
+    log: silentLogger,
+    env: { NODE_ENV: 'test', DRYDOCK_SANDBOX_IMAGE: config.image, ...env },
+    // Stands in for the platform's instructor cookie in tests.
+    authorizeWatch: (req) => req.headers['x-test-instructor'] === TEST_INSTRUCTOR_TOKEN,
+  });
   const http = createHttpServer((_, res) => res.writeHead(404).end());
   http.on('upgrade', (req, socket, head) => {
     if (!service.handleUpgrade(req, socket, head)) socket.destroy();
@@ -165,6 +171,9 @@ export async function startTestSandboxServer(config: SandboxServerConfig, env: R
     },
   };
 }
+
+/** The header value startTestSandboxServer accepts as instructor rights on /ws/watch. */
+export const TEST_INSTRUCTOR_TOKEN = 'test-instructor';
 
 /** Result of an upgrade attempt: the HTTP status of a refusal, or an open socket. */
 export type UpgradeOutcome = { refused: number; body: string } | { socket: TerminalSocket };
