@@ -30,6 +30,13 @@ export const ServerControlSchema = z.discriminatedUnion('type', [
     expiresAt: z.number().int(),
     /** Minutes of inactivity after which an unattended sandbox is removed. */
     idleTimeoutMinutes: z.number(),
+    /** The terminal's current size, when known (a read-only viewer draws at the learner's size). */
+    size: TerminalSizeSchema.optional(),
+  }),
+  z.object({
+    /** The learner's terminal changed size (sent to read-only viewers). */
+    type: z.literal('size'),
+    size: TerminalSizeSchema,
   }),
   z.object({
     type: z.literal('status'),

@@ -24,6 +24,8 @@ export interface ConnectionEvents {
   replayStarting(): void;
   state(state: ConnectionState, message: string): void;
   hello(message: Extract<ServerControl, { type: 'hello' }>): void;
+  /** The watched terminal changed size (read-only views only). */
+  size?(size: TerminalSize): void;
 }
 
 /**
@@ -113,6 +115,9 @@ export class TerminalConnection {
         break;
       case 'error':
         this.events.state('error', message.message);
+        break;
+      case 'size':
+        this.events.size?.(message.size);
         break;
     }
   }

@@ -89,7 +89,15 @@ export class SandboxSession {
     this.batcher.flush();
     this.viewers.add(client);
     const replay = this.ring.snapshot();
-    client.sendControl({ type: 'hello', sandboxId: this.shortId, reattached: true, replayBytes: replay.length, expiresAt: this.info.expiresAt, idleTimeoutMinutes: this.config.limits.idleTimeoutMs / 60_000 });
+    client.sendControl({
+      type: 'hello',
+      sandboxId: this.shortId,
+      reattached: true,
+      replayBytes: replay.length,
+      expiresAt: this.info.expiresAt,
+      idleTimeoutMinutes: this.config.limits.idleTimeoutMs / 60_000,
+      size: this.lastSize,
+    });
     if (replay.length > 0) client.sendOutput(replay);
   }
 
@@ -119,6 +127,7 @@ export class SandboxSession {
 
   async resize(size: TerminalSize): Promise<void> {
     this.lastSize = size;
+    for (const viewer of this.viewers) viewer.sendControl({ type: 'size', size });
     await this.driver.resize(this.info.id, size).catch((error: Error) => this.log.warn(`resize ${this.shortId}: ${error.message}`));
   }
 
