@@ -11,6 +11,8 @@
  *   2. keystroke echo         INPUT frame → OUTPUT frame vs raw attach write → read
  *   3. output throughput      base64 of zeros, Enter → next prompt, acking client
  *                             vs raw attach
+ *   4. grade latency          the grader (Docker-state, mixed, Dockerfile checks) vs a bare exec
+ *   5. warm pool              a class learner's first prompt from a warm pool vs a cold connect
  *
  * The Drydock server runs in a child process (platform-child.ts) with a
  * throw-away data folder, hence its own server id; every container the run
@@ -33,6 +35,7 @@ import { DockerDriver } from '../../sandbox-server/src/drivers/docker';
 import { ensureNextBuild } from '../lib/build-next';
 import { checkDockerEngine } from '../lib/engine';
 import { measureGradeLatency, type GradeLatency } from './grade-latency';
+import { measureWarmPool, type WarmPoolLatency } from './warm-pool';
 import { cell, ratio, summarize, summarizeHigherIsBetter, table, type Summary } from './stats';
 import { DockerStreamLink, DrydockSocketLink, type TerminalLink } from './terminal-link';
 
@@ -42,8 +45,8 @@ const QUICK = args.has('--quick');
 const JSON_OUT = args.has('--json');
 
 const PARAMS = QUICK
-  ? { firstPrompt: 3, plainBash: 5, warmup: 1, echoSamples: 100, echoWarmup: 10, throughputRuns: 3, throughputBytes: 20_000_000, gradeSamples: 10 }
-  : { firstPrompt: 8, plainBash: 10, warmup: 1, echoSamples: 200, echoWarmup: 20, throughputRuns: 5, throughputBytes: 50_000_000, gradeSamples: 30 };
+  ? { firstPrompt: 3, plainBash: 5, warmup: 1, echoSamples: 100, echoWarmup: 10, throughputRuns: 3, throughputBytes: 20_000_000, gradeSamples: 10, warmPoolSamples: 3 }
+  : { firstPrompt: 8, plainBash: 10, warmup: 1, echoSamples: 200, echoWarmup: 20, throughputRuns: 5, throughputBytes: 50_000_000, gradeSamples: 30, warmPoolSamples: 5 };
 
 const LESSON_PATH = '/lessons/containers-101';
 const PROFILE = 'dind';
@@ -444,8 +447,9 @@ function report(results: {
   echo: Awaited<ReturnType<typeof measureEcho>>;
   throughput: Awaited<ReturnType<typeof measureThroughput>>;
   grade: GradeLatency;
+  warmPool: WarmPoolLatency;
 }): string {
-  const { firstPrompt: fp, echo, throughput: tp, grade } = results;
+  const { firstPrompt: fp, echo, throughput: tp, grade, warmPool } = results;
   const rows: string[][] = [
     ['first prompt, new learner (ms)', cell(fp.drydock), cell(fp.baseline), ratio(fp.drydock, fp.baseline), 'A'],
     ['  of which lesson page GET (ms)', cell(fp.page), '', '', ''],
@@ -456,6 +460,7 @@ function report(results: {
     ['  server CPU per MB relayed (ms)', cell(tp.serverCpuPerMB), '', '', ''],
     ['  bench client CPU per MB (ms)', cell(tp.clientCpuPerMB.drydock), cell(tp.clientCpuPerMB.baseline), ratio(tp.clientCpuPerMB.drydock, tp.clientCpuPerMB.baseline), ''],
     ['  mean chunk received (KiB)', cell(tp.chunkKiB.drydock), cell(tp.chunkKiB.baseline), ratio(tp.chunkKiB.drydock, tp.chunkKiB.baseline), ''],
+    ['first prompt from a warm pool (ms)', cell(warmPool.warm), cell(warmPool.cold), ratio(warmPool.warm, warmPool.cold), 'E'],
     ['grade, 1 Docker-state check (ms)', cell(grade.dockerState), cell(grade.bareExec), ratio(grade.dockerState, grade.bareExec), 'D'],
     ['grade, 1 state + 2 shell checks (ms)', cell(grade.mixed), cell(grade.bareExec), ratio(grade.mixed, grade.bareExec), 'D'],
     ['grade, 1 Dockerfile check, 5 rules (ms)', cell(grade.dockerfile), cell(grade.bareExec), ratio(grade.dockerfile, grade.bareExec), 'D'],
@@ -479,6 +484,8 @@ function report(results: {
     '   (no WebSocket, no server process). Drydock\'s client acks like the browser (every 16 KiB or 50 ms) but renders nothing,',
     '   so its throughput is an upper bound for a real browser. Server CPU is the Drydock process\'s user+system time during',
     '   a throughput run divided by the MB it relayed (at 1 CPU-second per second this would cap the relay at 1000/x MB/s).',
+    'E  the session manager\'s connect → prompt for a learner of a class whose warm pool holds a started sandbox, beside the same',
+    '   connect with no pool (create, start, inner engine boot); filling the pool is not timed (it happens when the class is created).',
     'D  one bare `docker exec true` in the same sandbox, interleaved with the grading runs (the grader itself, as the Check',
     '   button runs it behind the HTTP API; a Docker-state check needs no exec, a shell check is one exec each).',
     '',
@@ -523,7 +530,9 @@ async function main(): Promise<void> {
       await base.link.close();
     }
 
-    const results = { firstPrompt, echo, throughput, grade };
+    log('first prompt with and without a warm pool…');
+    const warmPool = await measureWarmPool(baselineDriver, config, PARAMS.warmPoolSamples);
+    const results = { firstPrompt, echo, throughput, grade, warmPool };
     if (JSON_OUT) {
       const strip = (s?: Summary) => s;
       process.stdout.write(
@@ -536,6 +545,7 @@ async function main(): Promise<void> {
             firstPromptMs: { drydock: strip(firstPrompt.drydock), pageMs: firstPrompt.page, upgradeMs: firstPrompt.upgrade, baselineDind: firstPrompt.baseline, baselinePlainBash: firstPrompt.plain, samples: firstPrompt.samples },
             echoMs: { drydock: echo.drydock, baseline: echo.baseline, samples: echo.samples },
             gradeMs: grade,
+            warmPoolFirstPromptMs: warmPool,
             throughputMBps: { drydock: throughput.drydock, baseline: throughput.baseline, serverCpuMsPerMB: throughput.serverCpuPerMB, clientCpuMsPerMB: throughput.clientCpuPerMB, chunkKiB: throughput.chunkKiB, bytesPerRun: throughput.bytesPerRun, samples: throughput.samples },
             ratios: {
               firstPrompt: firstPrompt.drydock.median / firstPrompt.baseline.median,
@@ -545,6 +555,7 @@ async function main(): Promise<void> {
               gradeDockerStateVsBareExec: grade.dockerState.median / grade.bareExec.median,
               gradeMixedVsBareExec: grade.mixed.median / grade.bareExec.median,
               gradeDockerfileVsBareExec: grade.dockerfile.median / grade.bareExec.median,
+              warmPoolFirstPromptVsCold: warmPool.warm.median / warmPool.cold.median,
             },
           },
           null,
