@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Store } from '../store';
+import { isClassOpen, type ClassRecord } from '../store/classes';
 import type { ClassEvents } from './class-events';
 import { classGridSnapshot, DEFAULT_CLASSROOM_SETTINGS, outlineOf, type ClassGrid, type ClassroomSettings, type ConnectionState, type LessonOutline } from './class-grid';
 import { LessonCache } from './lesson-cache';
@@ -19,6 +20,14 @@ export interface Classroom {
   lesson(id: string): LessonOutline | null;
   connection(learnerId: string): ConnectionState;
   grid(classId: string, now?: number): ClassGrid | null;
+  /** Every class, newest first, with whether it is open and how many joined. */
+  summaries(now?: number): ClassSummary[];
+}
+
+/** A class in the instructor's list. */
+export interface ClassSummary extends ClassRecord {
+  open: boolean;
+  members: number;
 }
 
 /** Headers through which the custom server tells pages who is asking. Never trusted from the client (platform.ts drops them). */
@@ -53,6 +62,8 @@ export function createClassroom(deps: { store: Store; events: ClassEvents; conne
     lesson,
     connection: deps.connection,
     grid: (classId, now) => classGridSnapshot({ classes: deps.store.classes, lesson, connection: deps.connection, settings: deps.settings }, classId, now),
+    summaries: (now = Date.now()) =>
+      deps.store.classes.list().map((c) => ({ ...c, open: isClassOpen(c, now), members: deps.store.classes.members(c.id).length })),
   };
   return classroom;
 }

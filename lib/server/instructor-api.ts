@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Logger } from '../../sandbox-server/src/logger';
 import { isAllowedOrigin } from '../../sandbox-server/src/upgrade';
 import { readCookie } from '../identity';
-import { CLASS_ID, isClassOpen, type ClassRecord } from '../store/classes';
+import { CLASS_ID } from '../store/classes';
 import { HttpError, normalizedPath, readBody, readJsonAs, redirect, sendJson } from './class-http';
 import { PAGE_INSTRUCTOR_HEADER, type Classroom } from './class-services';
 import { createGridStreams } from './class-stream';
@@ -11,12 +11,6 @@ import { clearInstructorCookieHeader, INSTRUCTOR_COOKIE, instructorCookieHeader,
 import { RateLimiter } from './rate-limiter';
 
 export const INSTRUCTOR_LOGIN_PATH = '/instructor/login';
-
-/** A class in the instructor's list. */
-export interface ClassSummary extends ClassRecord {
-  open: boolean;
-  members: number;
-}
 
 export const NewClassBody = z
   .object({
@@ -70,11 +64,6 @@ export function createInstructorRoutes(deps: { classroom: Classroom; access: Ins
     redirect(res, next, { 'set-cookie': instructorCookieHeader(access.signCookie(), isSecure(req)) });
   }
 
-  function listClasses(): ClassSummary[] {
-    const now = Date.now();
-    return classroom.store.classes.list().map((c) => ({ ...c, open: isClassOpen(c, now), members: classroom.store.classes.members(c.id).length }));
-  }
-
   async function createClass(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonAs(req, NewClassBody);
     for (const id of body.lessonIds) {
@@ -91,7 +80,7 @@ export function createInstructorRoutes(deps: { classroom: Classroom; access: Ins
     if (path === '/api/instructor/session' && req.method === 'GET') {
       sendJson(res, 200, { instructor: true });
     } else if (path === '/api/instructor/classes' && req.method === 'GET') {
-      sendJson(res, 200, { classes: listClasses() });
+      sendJson(res, 200, { classes: classroom.summaries() });
     } else if (path === '/api/instructor/classes' && req.method === 'POST') {
       await createClass(req, res);
     } else if ((m = CLASS_PATH.exec(path)) && req.method === 'GET') {
