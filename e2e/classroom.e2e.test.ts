@@ -77,7 +77,7 @@ describe('instructor-led classroom', () => {
 
     const form = instructor.getByTestId('create-class-form');
     await form.getByRole('button', { name: 'Create class' }).click();
-    assert.match(await instructor.getByTestId('create-error').innerText(), /name: give the class a name/, 'the server said what is wrong');
+    assert.match(await instructor.getByTestId('create-error').innerText(), /^Class name: give the class a name$/, 'the server said what is wrong');
     await form.getByLabel('Class name').fill('Docker basics — Tuesday');
     await form.getByLabel('Duration (minutes)').fill('60');
     await form.getByLabel('Expected learners').fill('2');
@@ -96,7 +96,7 @@ describe('instructor-led classroom', () => {
     await ada.getByLabel('Class code').fill('ZZZZZZ');
     await ada.getByLabel('Your name').fill('Ada');
     await ada.getByRole('button', { name: 'Join class' }).click();
-    assert.match(await ada.getByTestId('join-error').innerText(), /no open class has the code ZZZZZZ/);
+    assert.match(await ada.getByTestId('join-error').innerText(), /^No open class has the code ZZZZZZ; check it with your instructor$/);
     await ada.screenshot({ path: screenshotPath('classroom-join-error') });
     await ada.getByLabel('Class code').fill(joinCode.toLowerCase());
     await ada.getByRole('button', { name: 'Join class' }).click();

@@ -41,7 +41,10 @@ export function CreateClassForm({ lessons }: { lessons: CourseLesson[] }) {
       if (!response.ok || !body.class) throw new Error(body.error ?? `the server answered ${response.status}`);
       router.push(`/instructor/classes/${body.class.id}`);
     } catch (e) {
-      setError((e as Error).message);
+      // The API names the field ("durationMinutes: …"); the form says it in its own words.
+      const labels: Record<string, string> = { name: 'Class name', lessonIds: 'Lessons', durationMinutes: 'Duration', expectedLearners: 'Expected learners' };
+      const message = (e as Error).message.replace(/^(\w+): /, (all, field: string) => (labels[field] ? `${labels[field]}: ` : all));
+      setError(message.charAt(0).toUpperCase() + message.slice(1));
       setBusy(false);
     }
   }

@@ -30,7 +30,8 @@ export function JoinForm({ initialCode, initialName }: { initialCode: string; in
     } catch (e) {
       const message = (e as Error).message;
       // "code: …" / "displayName: …" from the API, said the way the form says it.
-      setError(message.replace(/^code: /, 'Code: ').replace(/^displayName: /, 'Name: '));
+      const said = message.replace(/^code: /, 'Code: ').replace(/^displayName: /, 'Name: ');
+      setError(said.charAt(0).toUpperCase() + said.slice(1));
       setBusy(false);
     }
   }

@@ -1,19 +1,29 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { LEARNER_ACTION_HANDLERS, LEARNER_ACTIONS, type LearnerActionContext } from './learner-actions';
 
 /** The "⋯" menu at the end of a learner's row. Actions without a handler are listed, disabled, as coming soon. */
 export function LearnerActionsMenu({ context }: { context: LearnerActionContext }) {
-  // Where the menu opens, in viewport coordinates: fixed, so the grid's scrolling box does not clip it.
+  // Where the menu opens, in viewport coordinates. It is drawn in a portal on <body>: inside the grid, the
+  // scrolling box would clip it and the sticky name cells of the rows below would cover it.
   const [at, setAt] = useState<{ top: number; right: number } | null>(null);
-  const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
   const open = at !== null;
 
   useEffect(() => {
     if (!open) return;
     const close = (event: Event) => {
-      if (event instanceof KeyboardEvent ? event.key === 'Escape' : !(event.type === 'mousedown' && root.current?.contains(event.target as Node))) setAt(null);
+      if (event instanceof KeyboardEvent) {
+        if (event.key === 'Escape') setAt(null);
+        return;
+      }
+      const target = event.target as Node;
+      // The button toggles by itself; a press inside the menu is a choice, not a dismissal.
+      if (event.type === 'mousedown' && (menu.current?.contains(target) || button.current?.contains(target))) return;
+      setAt(null);
     };
     document.addEventListener('mousedown', close);
     document.addEventListener('keydown', close);
@@ -28,8 +38,9 @@ export function LearnerActionsMenu({ context }: { context: LearnerActionContext 
   }, [open]);
 
   return (
-    <div ref={root}>
+    <>
       <button
+        ref={button}
         type="button"
         className="rounded px-2 py-0.5 text-lg leading-none text-slate-500 hover:bg-slate-100 hover:text-slate-900 dark:hover:bg-slate-800 dark:hover:text-slate-100"
         aria-label={`Actions for ${context.displayName}`}
@@ -43,35 +54,38 @@ export function LearnerActionsMenu({ context }: { context: LearnerActionContext 
       >
         ⋯
       </button>
-      {at && (
-        <div
-          role="menu"
-          style={{ top: at.top, right: at.right }}
-          className="fixed z-30 w-60 overflow-hidden rounded-md border border-slate-200 bg-white py-1 text-left shadow-lg dark:border-slate-700 dark:bg-slate-900"
-        >
-          {LEARNER_ACTIONS.map((action) => {
-            const handler = LEARNER_ACTION_HANDLERS[action.id];
-            return (
-              <button
-                key={action.id}
-                type="button"
-                role="menuitem"
-                disabled={!handler}
-                data-action={action.id}
-                className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-50 disabled:hover:bg-transparent dark:hover:bg-slate-800"
-                onClick={() => {
-                  if (!handler || (action.confirm && !window.confirm(action.confirm))) return;
-                  setAt(null);
-                  void handler(context);
-                }}
-              >
-                <span className="block text-sm font-medium">{action.label}</span>
-                <span className="block text-xs text-slate-500">{handler ? action.description : `${action.description} · coming soon`}</span>
-              </button>
-            );
-          })}
-        </div>
-      )}
-    </div>
+      {at &&
+        createPortal(
+          <div
+            ref={menu}
+            role="menu"
+            style={{ top: at.top, right: at.right }}
+            className="fixed z-30 w-60 overflow-hidden rounded-md border border-slate-200 bg-white py-1 text-left shadow-lg dark:border-slate-700 dark:bg-slate-900"
+          >
+            {LEARNER_ACTIONS.map((action) => {
+              const handler = LEARNER_ACTION_HANDLERS[action.id];
+              return (
+                <button
+                  key={action.id}
+                  type="button"
+                  role="menuitem"
+                  disabled={!handler}
+                  data-action={action.id}
+                  className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-50 disabled:hover:bg-transparent dark:hover:bg-slate-800"
+                  onClick={() => {
+                    if (!handler || (action.confirm && !window.confirm(action.confirm))) return;
+                    setAt(null);
+                    void handler(context);
+                  }}
+                >
+                  <span className="block text-sm font-medium">{action.label}</span>
+                  <span className="block text-xs text-slate-500">{handler ? action.description : `${action.description} · coming soon`}</span>
+                </button>
+              );
+            })}
+          </div>,
+          document.body,
+        )}
+    </>
   );
 }

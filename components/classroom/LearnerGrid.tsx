@@ -50,7 +50,7 @@ function LearnerCell({ row, grid, now }: { row: GridRow; grid: ClassGrid; now: n
   const status = STATUS[row.status];
   const titleOf = (lessonId: string, exerciseId: string) => grid.columns.find((c) => c.lessonId === lessonId && c.exerciseId === exerciseId)?.title ?? exerciseId;
   return (
-    <th scope="row" className="sticky left-0 z-10 bg-white px-3 py-1.5 text-left font-normal dark:bg-slate-900">
+    <th scope="row" className="sticky left-0 z-10 w-64 max-w-64 bg-white px-3 py-1.5 text-left font-normal dark:bg-slate-900">
       <div className="flex items-center gap-2">
         <span className={`h-2.5 w-2.5 shrink-0 rounded-full ${status.dot}`} title={`${status.label}${row.sockets > 1 ? ` (${row.sockets} terminals)` : ''}`} aria-label={status.label} />
         <span className="min-w-0 truncate font-medium" data-testid="learner-name">
@@ -62,8 +62,13 @@ function LearnerCell({ row, grid, now }: { row: GridRow; grid: ClassGrid; now: n
       </div>
       <div className="mt-0.5 flex flex-wrap gap-1 pl-4.5 text-[11px]">
         {row.stuck.map((s) => (
-          <span key={`${s.lessonId}/${s.exerciseId}`} className="rounded bg-rose-100 px-1.5 py-px font-medium text-rose-800 dark:bg-rose-950 dark:text-rose-200" data-testid="badge-stuck">
-            Stuck: {titleOf(s.lessonId, s.exerciseId)} ×{s.failures}
+          <span
+            key={`${s.lessonId}/${s.exerciseId}`}
+            className="max-w-full truncate rounded bg-rose-100 px-1.5 py-px font-medium text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+            title={`Stuck: failed “${titleOf(s.lessonId, s.exerciseId)}” ${s.failures} times without a pass`}
+            data-testid="badge-stuck"
+          >
+            Stuck ×{s.failures} · {titleOf(s.lessonId, s.exerciseId)}
           </span>
         ))}
         {row.status === 'idle' && (
@@ -86,7 +91,7 @@ export function LearnerGrid({ grid, rows, passedPerColumn, now }: { grid: ClassG
       <table className="border-separate border-spacing-0 text-sm" data-testid="grid">
         <thead>
           <tr className="text-xs text-slate-500">
-            <th rowSpan={2} className="sticky left-0 z-10 min-w-56 border-b border-slate-200 bg-white px-3 py-2 text-left font-medium uppercase tracking-wide dark:border-slate-700 dark:bg-slate-900">
+            <th rowSpan={2} className="sticky left-0 z-10 w-64 min-w-64 border-b border-slate-200 bg-white px-3 py-2 text-left font-medium uppercase tracking-wide dark:border-slate-700 dark:bg-slate-900">
               Learner
             </th>
             {grid.lessons.map((lesson, i) => (
@@ -146,7 +151,7 @@ export function LearnerGrid({ grid, rows, passedPerColumn, now }: { grid: ClassG
             return (
               <tr
                 key={row.learnerId}
-                className={`hover:bg-slate-50 dark:hover:bg-slate-800/40 ${row.stuck.length > 0 ? '[&>th]:border-l-4 [&>th]:border-l-rose-500' : ''}`}
+                className={`hover:bg-slate-50 dark:hover:bg-slate-800/40 ${row.stuck.length > 0 ? '[&>th]:shadow-[inset_3px_0_0_0_var(--color-rose-500)]' : ''}`}
                 data-testid="learner-row"
                 data-learner={row.displayName}
                 data-status={row.status}
