@@ -11,7 +11,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureNextBuild } from './lib/build-next';
 import { checkDockerEngine } from './lib/engine';
-import { ensureImages } from './lib/images';
+import { ensureAllImages } from './lib/images';
 import { findChromium } from '../e2e/support/chromium';
 
 type Suite = 'unit' | 'integration' | 'e2e';
@@ -48,7 +48,11 @@ async function main(): Promise<void> {
   if (suites.includes('integration') || suites.includes('e2e')) {
     const problem = await checkDockerEngine();
     if (problem) fail(`integration and e2e tests need a Docker Engine.\n${problem}`);
-    if (!process.env.DRYDOCK_SANDBOX_IMAGE) process.env.DRYDOCK_SANDBOX_IMAGE = await ensureImages(root);
+    if (!process.env.DRYDOCK_SANDBOX_IMAGE || !process.env.DRYDOCK_REGISTRY_IMAGE) {
+      const images = await ensureAllImages(root);
+      process.env.DRYDOCK_SANDBOX_IMAGE ||= images.sandbox;
+      process.env.DRYDOCK_REGISTRY_IMAGE ||= images.registry;
+    }
   }
   if (suites.includes('e2e')) {
     if (!findChromium()) fail('e2e tests need Chromium: sudo apt-get install -y chromium (or set CHROMIUM_PATH).');

@@ -6,9 +6,13 @@
 #   2. base image debian:trixie-slim (pulled, or made locally by bootstrap-base.sh)
 #   3. sandbox image drydock/sandbox:<hash>, <hash> = first 12 hex of a sha256
 #      over sandbox-server/images/sandbox/ (see hash_dir); also tagged :latest
+#   4. class registry image drydock/registry:<hash>, same scheme over
+#      sandbox-server/images/registry/; also tagged :latest
 #
-# The last line of stdout is always DRYDOCK_SANDBOX_IMAGE=drydock/sandbox:<hash>
-# on success, for callers to parse. Progress goes to stdout as "[images] ..." lines.
+# On success stdout ends with two lines for callers to parse:
+#   DRYDOCK_REGISTRY_IMAGE=drydock/registry:<hash>
+#   DRYDOCK_SANDBOX_IMAGE=drydock/sandbox:<hash>      (always the last line)
+# Progress goes to stdout as "[images] ..." lines.
 #
 # Environment: DRYDOCK_IMAGES_FORCE=1 rebuilds even when the tag exists
 #              (with the layer cache; DRYDOCK_IMAGES_NO_CACHE=1 builds from scratch).
@@ -16,8 +20,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-SANDBOX_DIR="$ROOT/sandbox-server/images/sandbox"
-REPO="drydock/sandbox"
+IMAGES_DIR="$ROOT/sandbox-server/images"
 
 now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
 START_US=$(now_us)
@@ -74,33 +77,46 @@ hash_dir() {
 check_engine
 "$HERE/bootstrap-base.sh"
 
-[ -f "$SANDBOX_DIR/Dockerfile" ] || fail 1 "missing $SANDBOX_DIR/Dockerfile"
-HASH=$(hash_dir "$SANDBOX_DIR")
-TAG="$REPO:$HASH"
-
-if [ "${DRYDOCK_IMAGES_FORCE:-0}" != 1 ] && docker image inspect "$TAG" >/dev/null 2>&1; then
-  log "sandbox image $TAG is up to date"
-else
-  BUILD_LOG=$(mktemp /tmp/drydock-sandbox-build.XXXXXX.log)
-  build_args=(-t "$TAG" --label "drydock.sandbox.hash=$HASH")
-  [ "${DRYDOCK_IMAGES_NO_CACHE:-0}" = 1 ] && build_args+=(--no-cache)
-  # BuildKit through the buildx plugin when the CLI has it; otherwise the
-  # classic builder (Debian's docker.io 20.10 ships no buildx). Both use the
-  # local base image without pulling.
-  if docker buildx version >/dev/null 2>&1; then
-    export DOCKER_BUILDKIT=1; build_args+=(--progress=plain)
+# ensure_image <repo> <folder>: build <repo>:<hash of folder> unless it exists,
+# tag it <repo>:latest, and leave the tag in $IMAGE_TAG.
+ensure_image() {
+  local repo=$1 dir=$2 hash tag
+  [ -f "$dir/Dockerfile" ] || fail 1 "missing $dir/Dockerfile"
+  hash=$(hash_dir "$dir")
+  tag="$repo:$hash"
+  if [ "${DRYDOCK_IMAGES_FORCE:-0}" != 1 ] && docker image inspect "$tag" >/dev/null 2>&1; then
+    log "image $tag is up to date"
   else
-    export DOCKER_BUILDKIT=0
+    local build_log build_args
+    build_log=$(mktemp "/tmp/drydock-${repo##*/}-build.XXXXXX.log")
+    build_args=(-t "$tag" --label "drydock.image.hash=$hash")
+    [ "$repo" = drydock/sandbox ] && build_args+=(--label "drydock.sandbox.hash=$hash")
+    [ "${DRYDOCK_IMAGES_NO_CACHE:-0}" = 1 ] && build_args+=(--no-cache)
+    # BuildKit through the buildx plugin when the CLI has it; otherwise the
+    # classic builder (Debian's docker.io 20.10 ships no buildx). Both use the
+    # local base image without pulling.
+    if docker buildx version >/dev/null 2>&1; then
+      export DOCKER_BUILDKIT=1; build_args+=(--progress=plain)
+    else
+      export DOCKER_BUILDKIT=0
+    fi
+    log "building $tag (a few minutes from scratch; log: $build_log)"
+    if ! docker build "${build_args[@]}" "$dir" >"$build_log" 2>&1; then
+      printf '[images] error: building %s failed; last lines of %s:\n' "$tag" "$build_log" >&2
+      tail -n 40 "$build_log" | sed 's/^/[images]   | /' >&2
+      exit 1
+    fi
+    rm -f "$build_log"
+    log "built $tag ($(docker image inspect -f '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))"
   fi
-  log "building $TAG (a few minutes from scratch; log: $BUILD_LOG)"
-  if ! docker build "${build_args[@]}" "$SANDBOX_DIR" >"$BUILD_LOG" 2>&1; then
-    printf '[images] error: building %s failed; last lines of %s:\n' "$TAG" "$BUILD_LOG" >&2
-    tail -n 40 "$BUILD_LOG" | sed 's/^/[images]   | /' >&2
-    exit 1
-  fi
-  rm -f "$BUILD_LOG"
-  log "built $TAG ($(docker image inspect -f '{{.Size}}' "$TAG" | awk '{printf "%.0f MB", $1/1e6}'))"
-fi
-docker tag "$TAG" "$REPO:latest"
-log "tagged $REPO:latest"
-echo "DRYDOCK_SANDBOX_IMAGE=$TAG"
+  docker tag "$tag" "$repo:latest"
+  log "tagged $repo:latest"
+  IMAGE_TAG=$tag
+}
+
+ensure_image drydock/sandbox "$IMAGES_DIR/sandbox"
+SANDBOX_TAG=$IMAGE_TAG
+ensure_image drydock/registry "$IMAGES_DIR/registry"
+REGISTRY_TAG=$IMAGE_TAG
+echo "DRYDOCK_REGISTRY_IMAGE=$REGISTRY_TAG"
+echo "DRYDOCK_SANDBOX_IMAGE=$SANDBOX_TAG"

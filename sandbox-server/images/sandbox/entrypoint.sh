@@ -11,6 +11,8 @@
 # Environment (all optional):
 #   DRYDOCK_REGISTRY_MIRROR    e.g. http://10.0.0.1:5000 — registry mirror for the inner engine (also allowed as insecure),
 #                              written into /etc/docker/daemon.json so learners see it there and can edit + reload
+#   DRYDOCK_INSECURE_REGISTRIES  e.g. drydock-registry:5000 — more host:port (comma or space list) the inner engine may
+#                              use over plain HTTP (the class's writable registry), also written into daemon.json
 #   DRYDOCK_DOCKERD_ARGS       extra dockerd arguments
 #   DRYDOCK_READY_TIMEOUT      seconds to wait for the engine (default 30)
 #   DRYDOCK_QUIET=1            no greeting lines
@@ -123,19 +125,25 @@ name_host() {
 engine_version() { docker version --format '{{.Server.Version}}' 2>/dev/null; }
 
 start_engine() {
-  local args=()
-  if [ -n "${DRYDOCK_REGISTRY_MIRROR:-}" ]; then
+  local args=() insecure=() h
+  local mirror=${DRYDOCK_REGISTRY_MIRROR:-} more=${DRYDOCK_INSECURE_REGISTRIES:-}
+  if [ -n "$mirror" ]; then
+    h=${mirror#*://}; insecure+=("${h%%/*}")
+  fi
+  # shellcheck disable=SC2086  # a comma- or space-separated list
+  for h in ${more//,/ }; do insecure+=("$h"); done
+  if [ ${#insecure[@]} -gt 0 ]; then
     # In daemon.json rather than as flags: a setting given both ways stops
     # dockerd, and the registries lesson edits this file and reloads (SIGHUP).
-    local hostport=${DRYDOCK_REGISTRY_MIRROR#*://}; hostport=${hostport%%/*}
-    if jq --arg m "$DRYDOCK_REGISTRY_MIRROR" --arg h "$hostport" \
-         '."registry-mirrors" = ((."registry-mirrors" // []) - [$m] + [$m])
-          | ."insecure-registries" = ((."insecure-registries" // []) - [$h] + [$h])' \
-         "$DAEMON_JSON" >"$DAEMON_JSON.tmp" 2>/dev/null; then
+    if jq --arg m "$mirror" \
+         'if $m == "" then . else ."registry-mirrors" = ((."registry-mirrors" // []) - [$m] + [$m]) end
+          | ."insecure-registries" = ((."insecure-registries" // []) - $ARGS.positional + $ARGS.positional)' \
+         "$DAEMON_JSON" --args "${insecure[@]}" >"$DAEMON_JSON.tmp" 2>/dev/null; then
       mv "$DAEMON_JSON.tmp" "$DAEMON_JSON"
     else
       rm -f "$DAEMON_JSON.tmp"
-      args+=(--registry-mirror "$DRYDOCK_REGISTRY_MIRROR" --insecure-registry "$hostport")
+      [ -z "$mirror" ] || args+=(--registry-mirror "$mirror")
+      for h in "${insecure[@]}"; do args+=(--insecure-registry "$h"); done
     fi
   fi
   # shellcheck disable=SC2206  # word splitting of extra args is intended
