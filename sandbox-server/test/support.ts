@@ -314,7 +314,7 @@ export async function startReadySandbox(
   config: SandboxServerConfig,
   learnerId: string,
   sessionSuffix: string,
-  extra: Pick<SandboxSpec, 'registry'> = {},
+  extra: Pick<SandboxSpec, 'registry' | 'classId'> = {},
 ): Promise<string> {
   const info = await driver.create({ learnerId, profile: 'dind', sessionId: `${config.serverId}-${sessionSuffix}`.slice(0, 60), expiresAt: Date.now() + 3_600_000, limits: config.limits, ...extra });
   const stream = await driver.attach(info.id);
