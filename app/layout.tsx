@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { ClassroomChannel } from '@/components/classroom/ClassroomChannel';
 import { ThemeToggle } from '@/components/ui/ThemeToggle';
 import './globals.css';
 
@@ -29,6 +30,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               Course
             </Link>
           </nav>
+          {/* A learner's class: the link back to it, following the instructor, their messages (client side, per visit). */}
+          <ClassroomChannel />
           <div className="ml-auto">
             <ThemeToggle />
           </div>

@@ -1,12 +1,20 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ClassGrid } from '../../lib/server/class-grid';
+import { ClassControls } from './ClassControls';
+import { Toasts, useToasts } from './DashboardToasts';
 import { classTotals, clock, filterCounts, FILTERS, SORTS, timeLeft, visibleRows, type RowFilter, type RowSort } from './dashboard-model';
+import { EndClassDialog } from './EndClassDialog';
+import type { EndedClass } from './instructor-client';
 import { JoinCodeCard } from './JoinCodeCard';
 import { LearnerGrid } from './LearnerGrid';
+import { MessageDialog } from './MessageDialog';
+import { RuntimeStatus } from './RuntimeStatus';
+import { useLearnerActions } from './use-learner-actions';
 import { useNow } from './use-now';
+import { useRuntime } from './use-runtime';
 
 type Live = 'connecting' | 'live' | 'reconnecting' | 'signed-out';
 
@@ -23,6 +31,12 @@ export function ClassDashboard({ initial }: { initial: ClassGrid }) {
   const [search, setSearch] = useState('');
   const now = useNow(5_000);
   const classId = initial.class.id;
+  const { toasts, notify, dismiss } = useToasts();
+  const learnerActions = useLearnerActions(notify);
+  const [classDialog, setClassDialog] = useState<'message' | 'end' | null>(null);
+  const closeClassDialog = useCallback(() => setClassDialog(null), []);
+  // Ended from this page: shown at once (the grid stream says so too, with its next snapshot).
+  const [endedHere, setEndedHere] = useState<EndedClass | null>(null);
 
   useEffect(() => {
     const source = new EventSource(`/api/instructor/classes/${classId}/events`);
@@ -41,6 +55,9 @@ export function ClassDashboard({ initial }: { initial: ClassGrid }) {
   const counts = useMemo(() => filterCounts(grid.rows), [grid]);
   const rows = useMemo(() => visibleRows(grid.rows, { filter, search, sort }), [grid, filter, search, sort]);
   const c = grid.class;
+  const open = c.open && !endedHere;
+  const runtime = useRuntime(classId, open);
+  const lessonTitle = useCallback((id: string) => grid.lessons.find((l) => l.id === id)?.title, [grid.lessons]);
 
   return (
     <main className="mx-auto w-full max-w-[110rem] px-4 py-6" data-testid="class-dashboard">
@@ -55,7 +72,7 @@ export function ClassDashboard({ initial }: { initial: ClassGrid }) {
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="truncate text-2xl font-semibold tracking-tight">{c.name}</h1>
-            {c.open ? (
+            {open ? (
               <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">In session</span>
             ) : (
               <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-700 dark:bg-slate-800 dark:text-slate-300">Ended</span>
@@ -67,15 +84,17 @@ export function ClassDashboard({ initial }: { initial: ClassGrid }) {
               <>
                 {' '}
                 · started {clock(c.createdAt)} · ends {clock(c.endedAt ?? c.endsAt)}
-                {c.open && <span className="font-medium text-slate-700 dark:text-slate-300"> ({timeLeft(c.endsAt, now)})</span>}
+                {open && <span className="font-medium text-slate-700 dark:text-slate-300"> ({timeLeft(c.endsAt, now)})</span>}
               </>
             )}
           </p>
           {grid.missingLessons.length > 0 && (
             <p className="mt-1 text-sm text-amber-700 dark:text-amber-400">Not shown (missing or broken lessons): {grid.missingLessons.join(', ')}</p>
           )}
+          {open && <RuntimeStatus view={runtime} lessonTitle={lessonTitle} />}
+          <ClassControls classId={classId} lessons={grid.lessons} open={open} onMessageAll={() => setClassDialog('message')} onEndClass={() => setClassDialog('end')} />
         </div>
-        <JoinCodeCard code={c.joinCode} open={c.open} />
+        <JoinCodeCard code={c.joinCode} open={open} />
       </div>
 
       <dl className="mt-5 grid grid-cols-2 gap-3 sm:grid-cols-5" data-testid="class-totals">
@@ -139,11 +158,22 @@ export function ClassDashboard({ initial }: { initial: ClassGrid }) {
         ) : rows.length === 0 ? (
           <p className="rounded-lg border border-slate-200 bg-white px-4 py-8 text-center text-slate-500 dark:border-slate-700 dark:bg-slate-900">No learner matches.</p>
         ) : (
-          <LearnerGrid grid={grid} rows={rows} passedPerColumn={totals.passedPerColumn} now={now} />
+          <LearnerGrid
+            grid={grid}
+            rows={rows}
+            passedPerColumn={totals.passedPerColumn}
+            now={now}
+            actions={{ onAction: learnerActions.onAction, disabledReason: open ? undefined : 'the class has ended' }}
+          />
         )}
       </div>
 
       <Legend stuckAfter={grid.settings.stuckAfterFailures} idleMinutes={grid.settings.idleAfterMinutes} />
+
+      {learnerActions.view}
+      {classDialog === 'message' && <MessageDialog classId={classId} to={null} onClose={closeClassDialog} notify={notify} />}
+      {classDialog === 'end' && <EndClassDialog classId={classId} name={c.name} onClose={closeClassDialog} onEnded={setEndedHere} />}
+      <Toasts toasts={toasts} onDismiss={dismiss} />
     </main>
   );
 }

@@ -2,10 +2,13 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { LEARNER_ACTION_HANDLERS, LEARNER_ACTIONS, type LearnerActionContext } from './learner-actions';
+import { LEARNER_ACTIONS, type LearnerActionContext, type OnLearnerAction } from './learner-actions';
 
-/** The "⋯" menu at the end of a learner's row. Actions without a handler are listed, disabled, as coming soon. */
-export function LearnerActionsMenu({ context }: { context: LearnerActionContext }) {
+/**
+ * The "⋯" menu at the end of a learner's row; a choice goes to `onAction`.
+ * With `disabledReason` (the class ended) every action is listed, disabled, with the reason.
+ */
+export function LearnerActionsMenu({ context, onAction, disabledReason }: { context: LearnerActionContext; onAction: OnLearnerAction; disabledReason?: string }) {
   // Where the menu opens, in viewport coordinates. It is drawn in a portal on <body>: inside the grid, the
   // scrolling box would clip it and the sticky name cells of the rows below would cover it.
   const [at, setAt] = useState<{ top: number; right: number } | null>(null);
@@ -62,27 +65,27 @@ export function LearnerActionsMenu({ context }: { context: LearnerActionContext 
             style={{ top: at.top, right: at.right }}
             className="fixed z-30 w-60 overflow-hidden rounded-md border border-slate-200 bg-white py-1 text-left shadow-lg dark:border-slate-700 dark:bg-slate-900"
           >
-            {LEARNER_ACTIONS.map((action) => {
-              const handler = LEARNER_ACTION_HANDLERS[action.id];
-              return (
-                <button
-                  key={action.id}
-                  type="button"
-                  role="menuitem"
-                  disabled={!handler}
-                  data-action={action.id}
-                  className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-50 disabled:hover:bg-transparent dark:hover:bg-slate-800"
-                  onClick={() => {
-                    if (!handler || (action.confirm && !window.confirm(action.confirm))) return;
-                    setAt(null);
-                    void handler(context);
-                  }}
-                >
-                  <span className="block text-sm font-medium">{action.label}</span>
-                  <span className="block text-xs text-slate-500">{handler ? action.description : `${action.description} · coming soon`}</span>
-                </button>
-              );
-            })}
+            <div className="truncate border-b border-slate-100 px-3 pb-1.5 pt-1 text-xs font-medium text-slate-500 dark:border-slate-800">{context.displayName}</div>
+            {LEARNER_ACTIONS.map((action) => (
+              <button
+                key={action.id}
+                type="button"
+                role="menuitem"
+                disabled={Boolean(disabledReason)}
+                data-action={action.id}
+                className={`block w-full px-3 py-1.5 text-left hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-50 disabled:hover:bg-transparent dark:hover:bg-slate-800 ${
+                  action.id === 'reset' ? 'text-rose-700 dark:text-rose-400' : ''
+                }`}
+                onClick={() => {
+                  if (action.confirm && !window.confirm(action.confirm)) return;
+                  setAt(null);
+                  onAction(action.id, context);
+                }}
+              >
+                <span className="block text-sm font-medium">{action.label}</span>
+                <span className="block text-xs text-slate-500">{disabledReason ? `${action.description} · ${disabledReason}` : action.description}</span>
+              </button>
+            ))}
           </div>,
           document.body,
         )}

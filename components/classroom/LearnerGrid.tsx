@@ -3,6 +3,7 @@
 import type { ClassGrid, GridCell, GridColumn, GridRow } from '../../lib/server/class-grid';
 import { ago, cellState, clock } from './dashboard-model';
 import { LearnerActionsMenu } from './LearnerActionsMenu';
+import type { OnLearnerAction } from './learner-actions';
 
 const STATUS = {
   active: { dot: 'bg-emerald-500', label: 'Connected' },
@@ -46,7 +47,13 @@ function Cell({ cell, column, stuckAfter, now, divider }: { cell: GridCell; colu
   );
 }
 
-function LearnerCell({ row, grid, now }: { row: GridRow; grid: ClassGrid; now: number | null }) {
+/** What the row menus need from the dashboard: where a choice goes, and why none can be made (class ended). */
+export interface RowActions {
+  onAction: OnLearnerAction;
+  disabledReason?: string;
+}
+
+function LearnerCell({ row, grid, now, actions }: { row: GridRow; grid: ClassGrid; now: number | null; actions: RowActions }) {
   const status = STATUS[row.status];
   const titleOf = (lessonId: string, exerciseId: string) => grid.columns.find((c) => c.lessonId === lessonId && c.exerciseId === exerciseId)?.title ?? exerciseId;
   return (
@@ -57,7 +64,11 @@ function LearnerCell({ row, grid, now }: { row: GridRow; grid: ClassGrid; now: n
           {row.displayName}
         </span>
         <span className="ml-auto">
-          <LearnerActionsMenu context={{ classId: grid.class.id, learnerId: row.learnerId, displayName: row.displayName }} />
+          <LearnerActionsMenu
+            context={{ classId: grid.class.id, learnerId: row.learnerId, displayName: row.displayName }}
+            onAction={actions.onAction}
+            disabledReason={actions.disabledReason}
+          />
         </span>
       </div>
       <div className="mt-0.5 flex flex-wrap gap-1 pl-4.5 text-[11px]">
@@ -83,7 +94,7 @@ function LearnerCell({ row, grid, now }: { row: GridRow; grid: ClassGrid; now: n
 }
 
 /** Learners × exercises, grouped by lesson. */
-export function LearnerGrid({ grid, rows, passedPerColumn, now }: { grid: ClassGrid; rows: GridRow[]; passedPerColumn: number[]; now: number | null }) {
+export function LearnerGrid({ grid, rows, passedPerColumn, now, actions }: { grid: ClassGrid; rows: GridRow[]; passedPerColumn: number[]; now: number | null; actions: RowActions }) {
   const total = grid.columns.length;
   let columnIndex = 0;
   return (
@@ -156,7 +167,7 @@ export function LearnerGrid({ grid, rows, passedPerColumn, now }: { grid: ClassG
                 data-learner={row.displayName}
                 data-status={row.status}
               >
-                <LearnerCell row={row} grid={grid} now={now} />
+                <LearnerCell row={row} grid={grid} now={now} actions={actions} />
                 {grid.lessons.map((lesson, i) =>
                   lesson.exerciseCount === 0 ? (
                     <td key={lesson.id} className={i > 0 ? 'border-l border-l-slate-200 dark:border-l-slate-700' : ''} />

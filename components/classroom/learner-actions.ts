@@ -1,8 +1,7 @@
 /**
- * Per-learner actions in the dashboard's row menu. Shown now so instructors
- * see what is coming; an action is enabled once it has a handler here.
- * (Hook for the next part of issue 5: shadowing a terminal, resetting a
- * sandbox, extending time and messaging are built separately.)
+ * Per-learner actions in the dashboard's row menu. What each one does lives
+ * in the dashboard (useLearnerActions): some open a dialog, which needs
+ * React state, so the menu only reports the choice.
  */
 export type LearnerActionId = 'shadow' | 'reset' | 'extend' | 'message';
 
@@ -20,12 +19,11 @@ export interface LearnerAction {
   confirm?: string;
 }
 
+export type OnLearnerAction = (action: LearnerActionId, context: LearnerActionContext) => void;
+
 export const LEARNER_ACTIONS: readonly LearnerAction[] = [
   { id: 'shadow', label: 'Shadow terminal', description: 'Watch their terminal, read-only' },
   { id: 'reset', label: 'Reset sandbox', description: 'Throw their sandbox away for a fresh one', confirm: 'Reset this learner’s sandbox? Everything in it is lost.' },
   { id: 'extend', label: 'Extend time', description: 'Give their sandbox more time' },
   { id: 'message', label: 'Message', description: 'Send them a note in their lesson' },
 ];
-
-/** Handlers of the actions that are built; the menu shows the others as "coming soon". */
-export const LEARNER_ACTION_HANDLERS: Partial<Record<LearnerActionId, (context: LearnerActionContext) => void | Promise<void>>> = {};

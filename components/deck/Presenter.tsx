@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DeckSlideData } from '@/lib/lessons/deck-data';
 import { openPresenterChannel } from './presenter-channel';
+import { useFollowBroadcast, type BroadcastState } from './use-follow-broadcast';
 import { isTypingTarget, slideForKey, useSlideHash } from './use-slide-hash';
 
 /**
@@ -18,6 +19,8 @@ export function Presenter({ lessonId, title, slides, mode }: { lessonId: string;
   const [now, setNow] = useState(startedAt);
 
   const root = useRef<HTMLElement>(null);
+  // Opened from a class dashboard (?class=…): the class's followers see this window's slide.
+  const broadcast = useFollowBroadcast(lessonId, current, mode === 'slides');
 
   useEffect(() => {
     channel.current = openPresenterChannel(lessonId, (slide) => go(slide));
@@ -72,6 +75,7 @@ export function Presenter({ lessonId, title, slides, mode }: { lessonId: string;
         />
         <footer className="flex items-center gap-4 px-6 py-2 text-sm text-slate-500">
           <span>{title}</span>
+          <BroadcastBadge broadcast={broadcast} />
           <span className="ml-auto">F full screen · N speaker notes</span>
           <span className="tabular-nums" data-testid="slide-counter">
             {current + 1} / {count}
@@ -102,5 +106,22 @@ export function Presenter({ lessonId, title, slides, mode }: { lessonId: string;
         {slide?.notesHtml ? <div dangerouslySetInnerHTML={{ __html: slide.notesHtml }} /> : <p className="text-slate-500">No notes for this slide.</p>}
       </section>
     </main>
+  );
+}
+
+/** In the presenter's footer: whether the class sees this slide. Nothing without ?class. */
+function BroadcastBadge({ broadcast }: { broadcast: BroadcastState }) {
+  if (broadcast.state === 'off') return null;
+  const failed = broadcast.state === 'failed';
+  return (
+    <span
+      className={`flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ${failed ? 'bg-rose-100 text-rose-800 dark:bg-rose-950 dark:text-rose-200' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200'}`}
+      data-testid="follow-broadcast"
+      data-state={broadcast.state}
+      title={failed ? broadcast.error : 'Learners who follow the instructor see this slide'}
+    >
+      <span className={`h-1.5 w-1.5 rounded-full ${failed ? 'bg-rose-500' : broadcast.state === 'live' ? 'bg-emerald-500' : 'bg-amber-400'}`} aria-hidden />
+      {failed ? `Class not updated: ${broadcast.error}` : 'Live to the class'}
+    </span>
   );
 }

@@ -21,6 +21,17 @@ export function slideFromHash(hash: string, count: number): number {
 }
 
 /**
+ * Puts slide `index` (0-based) in the URL and tells every deck on the page.
+ * replaceState, not location.hash: slide changes make no history entries,
+ * and Next.js keeps its router state on the entry (a fragment navigation
+ * would replace it with null).
+ */
+export function showSlide(index: number): void {
+  window.history.replaceState(null, '', `#${index + 1}`);
+  window.dispatchEvent(new Event(DECK_NAVIGATED));
+}
+
+/**
  * The current slide lives in the URL hash, so links, reloads and the back
  * button agree with what is shown. Returns the 0-based slide, whether the URL
  * names one at all, and a `go` that clamps and updates the URL.
@@ -29,9 +40,7 @@ export function useSlideHash(count: number): { current: number; hasHash: boolean
   const hash = useSyncExternalStore(subscribeToHash, () => window.location.hash, () => '');
   const go = useCallback(
     (index: number) => {
-      const next = Math.max(0, Math.min(count - 1, index));
-      window.history.replaceState(null, '', `#${next + 1}`);
-      window.dispatchEvent(new Event(DECK_NAVIGATED));
+      showSlide(Math.max(0, Math.min(count - 1, index)));
     },
     [count],
   );

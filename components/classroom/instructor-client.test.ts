@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, test } from 'node:test';
+import { sentToast } from './action-outcomes';
+import { callApi, endClass, errorOf, extendSandbox, parseMinutes, sendMessage } from './instructor-client';
+
+const realFetch = globalThis.fetch;
+afterEach(() => {
+  globalThis.fetch = realFetch;
+});
+
+/** fetch answering `status` with `body`, recording what was asked. */
+function fakeFetch(status: number, body: unknown): { calls: { url: string; init: RequestInit }[] } {
+  const record = { calls: [] as { url: string; init: RequestInit }[] };
+  globalThis.fetch = (async (url: string, init: RequestInit) => {
+    record.calls.push({ url, init });
+    return new Response(body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body), { status });
+  }) as typeof fetch;
+  return record;
+}
+
+describe('instructor client', () => {
+  test('extend posts the minutes as JSON to the learner path and returns the new expiry', async () => {
+    const asked = fakeFetch(200, { expiresAt: 1234 });
+    assert.deepEqual(await extendSandbox('c1', 'l 1', 30), { ok: true, value: 1234 });
+    assert.equal(asked.calls[0]?.url, '/api/instructor/classes/c1/learners/l%201/extend');
+    assert.equal(asked.calls[0]?.init.method, 'POST');
+    assert.equal(asked.calls[0]?.init.body, '{"minutes":30}');
+  });
+
+  test('a message to everyone has no learnerId; to one learner it does', async () => {
+    const asked = fakeFetch(200, { delivered: 2 });
+    await sendMessage('c1', 'hello');
+    await sendMessage('c1', 'psst', 'l1');
+    assert.deepEqual(
+      asked.calls.map((c) => JSON.parse(String(c.init.body))),
+      [{ text: 'hello' }, { text: 'psst', learnerId: 'l1' }],
+    );
+  });
+
+  test('errors are the server’s own words; a broken answer or no answer is said so', async () => {
+    fakeFetch(404, { error: 'learner l1 has no sandbox' });
+    assert.deepEqual(await extendSandbox('c1', 'l1', 30), { ok: false, error: 'learner l1 has no sandbox' });
+    fakeFetch(502, '<html>bad gateway</html>');
+    assert.deepEqual(await sendMessage('c1', 'x'), { ok: false, error: 'the server answered 502' });
+    fakeFetch(200, { removed: 3 });
+    assert.deepEqual(await endClass('c1'), { ok: false, error: 'unexpected answer from /api/instructor/classes/c1/end' });
+    globalThis.fetch = (async () => {
+      throw new TypeError('network');
+    }) as typeof fetch;
+    assert.deepEqual(await callApi('/x', {}, () => true), { ok: false, error: 'the server did not answer; check the connection' });
+  });
+
+  test('end class returns the removed count and the export links', async () => {
+    fakeFetch(200, { removedSandboxes: 2, exports: { csv: '/a.csv', json: '/a.json' } });
+    assert.deepEqual(await endClass('c1'), { ok: true, value: { removedSandboxes: 2, exports: { csv: '/a.csv', json: '/a.json' } } });
+  });
+
+  test('errorOf and parseMinutes', () => {
+    assert.equal(errorOf(400, { error: 'minutes: at most 240' }), 'minutes: at most 240');
+    assert.equal(errorOf(500, null), 'the server answered 500');
+    assert.equal(parseMinutes('30'), 30);
+    assert.equal(parseMinutes(' 240 '), 240);
+    for (const bad of ['', '4', '241', '30.5', '-5', 'abc', '1e2']) assert.equal(parseMinutes(bad), null, bad);
+  });
+
+  test('sentToast says who a message reached, and warns when nobody had a page open', () => {
+    assert.deepEqual(sentToast(1, { displayName: 'Ada' }), { tone: 'ok', title: 'Sent', detail: 'to Ada (1 open page)' });
+    assert.deepEqual(sentToast(3, null), { tone: 'ok', title: 'Sent', detail: 'to everyone (3 open pages)' });
+    assert.equal(sentToast(0, { displayName: 'Ada' }).tone, 'warn');
+  });
+});
