@@ -8,11 +8,12 @@ import { clock } from './dashboard-model';
 /** Sandbox notes go by themselves; messages and "class ended" stay until dismissed. */
 const SANDBOX_NOTE_MS = 12_000;
 
+/** The bar on a notice's left edge, by whom it is for or what it is about. */
 const ACCENT: Record<string, string> = {
-  you: 'border-l-sky-500',
-  all: 'border-l-indigo-400',
-  sandbox: 'border-l-emerald-500',
-  ended: 'border-l-amber-500',
+  you: 'bg-sky-500',
+  all: 'bg-indigo-400',
+  sandbox: 'bg-emerald-500',
+  ended: 'bg-amber-500',
 };
 
 function NoticeCard({ notice, onDismiss }: { notice: Notice; onDismiss: () => void }) {
@@ -63,11 +64,12 @@ function NoticeCard({ notice, onDismiss }: { notice: Notice; onDismiss: () => vo
 
   return (
     <li
-      className={`pointer-events-auto rounded-lg border border-l-4 border-slate-200 bg-white px-4 py-3 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900 ${accent}`}
+      className="pointer-events-auto relative overflow-hidden rounded-lg border border-slate-200 bg-white py-3 pl-5 pr-4 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900"
       data-testid="class-notice"
       data-kind={notice.kind}
       data-to={notice.kind === 'message' ? notice.to : undefined}
     >
+      <span className={`absolute inset-y-0 left-0 w-1 ${accent}`} aria-hidden />
       <div className="flex items-center gap-2">
         <span className="font-semibold">{title}</span>
         {badge && (

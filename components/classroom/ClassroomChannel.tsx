@@ -53,7 +53,7 @@ export function ClassroomChannel() {
           data-testid="class-link"
         >
           <span className="hidden sm:inline">Class:</span>
-          <span className="max-w-[14rem] truncate font-medium text-slate-700 dark:text-slate-300">{info.name}</span>
+          <span className="max-w-[7rem] truncate font-medium sm:max-w-[14rem] text-slate-700 dark:text-slate-300">{info.name}</span>
           {state.ended && <span className="rounded bg-slate-100 px-1.5 py-px text-[11px] text-slate-500 dark:bg-slate-800">ended</span>}
         </Link>
       )}

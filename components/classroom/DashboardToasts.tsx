@@ -29,9 +29,9 @@ export function useToasts(): { toasts: Toast[]; notify: Notify; dismiss: (id: nu
 }
 
 const LOOK: Record<ToastTone, { bar: string; icon: string }> = {
-  ok: { bar: 'border-l-emerald-500', icon: '✓' },
-  warn: { bar: 'border-l-amber-500', icon: '!' },
-  error: { bar: 'border-l-rose-500', icon: '×' },
+  ok: { bar: 'bg-emerald-500', icon: '✓' },
+  warn: { bar: 'bg-amber-500', icon: '!' },
+  error: { bar: 'bg-rose-500', icon: '×' },
 };
 const ICON: Record<ToastTone, string> = {
   ok: 'bg-emerald-100 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300',
@@ -46,10 +46,11 @@ function ToastCard({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
   }, [toast.id, toast.tone, onDismiss]);
   return (
     <li
-      className={`pointer-events-auto flex items-start gap-3 rounded-lg border border-l-4 border-slate-200 bg-white px-3 py-2.5 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900 ${LOOK[toast.tone].bar}`}
+      className="pointer-events-auto relative flex items-start gap-3 overflow-hidden rounded-lg border border-slate-200 bg-white py-2.5 pl-4 pr-3 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900"
       data-testid="toast"
       data-tone={toast.tone}
     >
+      <span className={`absolute inset-y-0 left-0 w-1 ${LOOK[toast.tone].bar}`} aria-hidden />
       <span className={`mt-px flex h-5 w-5 shrink-0 items-center justify-center rounded-full text-xs font-bold ${ICON[toast.tone]}`} aria-hidden>
         {LOOK[toast.tone].icon}
       </span>

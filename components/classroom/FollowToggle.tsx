@@ -22,7 +22,9 @@ export function FollowToggle({ on, slide, onChange }: { on: boolean; slide: numb
       <span className={`relative inline-flex h-4 w-7 shrink-0 rounded-full transition-colors ${on ? 'bg-sky-600' : 'bg-slate-300 dark:bg-slate-600'}`} aria-hidden>
         <span className={`absolute top-0.5 h-3 w-3 rounded-full bg-white shadow transition-all ${on ? 'left-3.5' : 'left-0.5'}`} />
       </span>
-      <span className="whitespace-nowrap">Follow the instructor</span>
+      <span className="whitespace-nowrap">
+        Follow<span className="hidden sm:inline"> the instructor</span>
+      </span>
       <span className="hidden items-center gap-1 whitespace-nowrap text-xs text-slate-500 md:flex dark:text-slate-400">
         <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-rose-500" aria-hidden />
         slide {slide + 1}

@@ -45,7 +45,7 @@ export function MessageDialog({ classId, to, onClose, notify }: { classId: strin
         </label>
         <textarea
           id="message-text"
-          className={`${fieldStyle} min-h-28 resize-y`}
+          className={`${fieldStyle} min-h-28 w-full resize-y`}
           value={text}
           maxLength={MESSAGE_MAX}
           rows={4}

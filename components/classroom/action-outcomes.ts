@@ -4,13 +4,15 @@ import type { Toast } from './DashboardToasts';
 
 type Outcome = Omit<Toast, 'id'>;
 
-/** After a message: who it reached, or that nobody had a page open to show it (it is not kept for later). */
+/**
+ * After a message: whom it reached (`delivered` counts learners with a page
+ * open), or that nobody saw it: messages are not kept for later.
+ */
 export function sentToast(delivered: number, to: { displayName: string } | null): Outcome {
   if (delivered === 0) {
     return { tone: 'warn', title: 'Sent, but nobody saw it', detail: to ? `${to.displayName} has no Drydock page open right now` : 'No learner has a Drydock page open right now' };
   }
-  const pages = `${delivered} open ${delivered === 1 ? 'page' : 'pages'}`;
-  return { tone: 'ok', title: 'Sent', detail: to ? `to ${to.displayName} (${pages})` : `to everyone (${pages})` };
+  return { tone: 'ok', title: 'Sent', detail: to ? `to ${to.displayName}` : `to everyone: ${delivered} ${delivered === 1 ? 'learner' : 'learners'} with a page open` };
 }
 
 /** "the server did not answer" → "The server did not answer" (errors shown as sentences in dialogs). */

@@ -64,8 +64,9 @@ describe('instructor client', () => {
   });
 
   test('sentToast says who a message reached, and warns when nobody had a page open', () => {
-    assert.deepEqual(sentToast(1, { displayName: 'Ada' }), { tone: 'ok', title: 'Sent', detail: 'to Ada (1 open page)' });
-    assert.deepEqual(sentToast(3, null), { tone: 'ok', title: 'Sent', detail: 'to everyone (3 open pages)' });
+    assert.deepEqual(sentToast(1, { displayName: 'Ada' }), { tone: 'ok', title: 'Sent', detail: 'to Ada' });
+    assert.deepEqual(sentToast(3, null), { tone: 'ok', title: 'Sent', detail: 'to everyone: 3 learners with a page open' });
+    assert.deepEqual(sentToast(1, null).detail, 'to everyone: 1 learner with a page open');
     assert.equal(sentToast(0, { displayName: 'Ada' }).tone, 'warn');
   });
 });

@@ -71,7 +71,7 @@ export function extendSandbox(classId: string, learnerId: string, minutes: numbe
 
 export const MESSAGE_MAX = 500;
 
-/** To one learner, or (without learnerId) to everyone; resolves to how many open pages it reached. */
+/** To one learner, or (without learnerId) to everyone; resolves to how many learners had a page open to see it. */
 export function sendMessage(classId: string, text: string, learnerId?: string): Promise<ApiResult<number>> {
   return callApi(`${classPath(classId)}/messages`, json('POST', learnerId ? { text, learnerId } : { text }), (body) =>
     isRecord(body) && typeof body.delivered === 'number' ? body.delivered : null,

@@ -101,8 +101,9 @@ export const buttonStyles = {
     'rounded-md border border-slate-300 bg-white px-4 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-200 dark:hover:bg-slate-800',
 } as const;
 
+/** A text field's look; its width is the caller's (w-full, w-28…). */
 export const fieldStyle =
-  'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/30 dark:border-slate-600 dark:bg-slate-950';
+  'block rounded-md border border-slate-300 bg-white px-3 py-2 text-sm focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/30 dark:border-slate-600 dark:bg-slate-950';
 
 /** An error under a dialog's form, in the server's words. */
 export function FormError({ children }: { children: ReactNode }) {

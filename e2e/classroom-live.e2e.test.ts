@@ -1,0 +1,286 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
+import { launchChromium, screenshotPath } from './support/browser';
+
+/**
+ * Live help in a class, end to end, with three browsers at once: the
+ * instructor's dashboard and two learners (Ada light, Grace dark). Messages
+ * reach whom they are for; a follower's slides follow the presenter while
+ * the other learner's stay; the instructor shadows a real terminal, resets
+ * and extends a sandbox; ending the class tells the learners and gives the
+ * grades as files.
+ */
+describe('classroom live help and follow mode', () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let instructor: Page;
+  let presenter: Page;
+  let ada: Page;
+  let grace: Page;
+  let classId = '';
+  const LESSON = 'containers-101';
+
+  const newPage = async (context: BrowserContext): Promise<Page> => {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+    return page;
+  };
+  const row = (name: string): Locator => instructor.locator(`[data-testid=learner-row][data-learner="${name}"]`);
+  const menuAction = async (name: string, action: string): Promise<void> => {
+    await row(name).getByTestId('learner-actions').click();
+    await instructor.locator(`[role=menuitem][data-action=${action}]`).click();
+  };
+  const notices = (page: Page): Locator => page.getByTestId('class-notice');
+  /** The visible rows of one xterm (scoped: the instructor's page may hold the shadow view only). */
+  const xtermText = async (scope: Locator): Promise<string> =>
+    (await scope.locator('.xterm-rows > div').allInnerTexts()).map((r) => r.replace(/\u00a0/g, ' ').trimEnd()).join('\n');
+  const waitForXterm = async (scope: Locator, pattern: RegExp, timeoutMs = 30_000): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await xtermText(scope);
+      if (pattern.test(text)) return text;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail(`never showed ${pattern} within ${timeoutMs} ms; it shows:\n${text}`);
+  };
+  const typeInto = async (page: Page, text: string): Promise<void> => {
+    await page.locator('[data-testid=terminal] .xterm-helper-textarea').focus();
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  };
+  const sandboxOf = async (page: Page): Promise<string> => (await page.locator('[title="Your sandbox"]').innerText()).trim();
+
+  before(async () => {
+    platform = await startPlatformProcess();
+    browser = await launchChromium();
+    instructor = await newPage(await browser.newContext({ viewport: { width: 1400, height: 900 } }));
+    ada = await newPage(await browser.newContext({ viewport: { width: 1400, height: 900 } }));
+    grace = await newPage(await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' }));
+  });
+  after(async () => {
+    await browser?.close();
+    const left = await platform?.destroy();
+    assert.ok(left && Object.values(left).every((n) => n === 0), `left behind: ${JSON.stringify(left)}`);
+  });
+
+  test('the instructor creates a class; Ada and Grace join; Grace opens the lesson', async () => {
+    const secret = /instructor secret \(shown only this once; keep it\): (\S+)/.exec(platform.log())?.[1];
+    assert.ok(secret, 'the secret is in the log');
+    await instructor.goto(`${platform.url}/instructor/login`);
+    await instructor.getByTestId('secret-input').fill(secret);
+    await instructor.getByRole('button', { name: 'Sign in' }).click();
+    const form = instructor.getByTestId('create-class-form');
+    await form.getByLabel('Class name').fill('Docker basics — live');
+    await form.getByLabel('Duration (minutes)').fill('60');
+    await form.getByLabel('Expected learners').fill('2');
+    await form.locator(`input[data-lesson="${LESSON}"]`).check();
+    await form.getByRole('button', { name: 'Create class' }).click();
+    await instructor.waitForURL(/\/instructor\/classes\/[a-z2-9]{12}$/);
+    classId = instructor.url().split('/').at(-1)!;
+    const joinCode = (await instructor.getByTestId('join-code').innerText()).trim();
+
+    for (const [page, name] of [
+      [ada, 'Ada'],
+      [grace, 'Grace'],
+    ] as const) {
+      await page.goto(`${platform.url}/join/${joinCode}`);
+      await page.getByLabel('Your name').fill(name);
+      await page.getByRole('button', { name: 'Join class' }).click();
+      await page.waitForURL(/\/class\//);
+      // The header links back to the class, from the learner's event stream (reopened after the join's client-side navigation).
+      await page.getByTestId('class-link').getByText('Docker basics — live').waitFor({ timeout: 5000 });
+      await row(name).waitFor({ timeout: 5000 });
+    }
+    await grace.goto(`${platform.url}/lessons/${LESSON}#1`);
+    await waitForXterm(grace.getByTestId('terminal'), /root@sandbox:~#/, 90_000);
+    assert.equal(await grace.getByTestId('follow-toggle').count(), 0, 'no follow toggle while nobody presents');
+  });
+
+  test('the dashboard shows the class controls and the runtime line', async () => {
+    const status = instructor.getByTestId('runtime-status');
+    await status.waitFor({ timeout: 8000 });
+    assert.equal(await status.getAttribute('data-state'), 'ok');
+    assert.match((await status.getAttribute('aria-label')) ?? '', /^Registry mirror: \w+ · Warm sandboxes: .+ · Presenting: no$/);
+    const present = instructor.getByTestId('present-link');
+    assert.equal(await present.getAttribute('href'), `/lessons/${LESSON}/present?class=${classId}`);
+    assert.equal(await instructor.getByTestId('export-csv').getAttribute('href'), `/api/instructor/classes/${classId}/export?format=csv`);
+  });
+
+  test('following: Ada turns follow on and lands on the presented slide; the presenter moves to slide 3, Ada follows, Grace stays', async () => {
+    // The instructor's browser, in a window of its own (a second tab would put the dashboard in the
+    // background, where Chromium throttles its frames and every click on it waits for one).
+    presenter = await newPage(await browser.newContext({ viewport: { width: 1400, height: 900 }, storageState: await instructor.context().storageState() }));
+    await presenter.goto(`${platform.url}/lessons/${LESSON}/present?class=${classId}`);
+    await presenter.locator('[data-testid=presenter][data-ready=true]').waitFor();
+    await presenter.locator('[data-testid=follow-broadcast][data-state=live]').waitFor({ timeout: 5000 });
+
+    // Ada is on the class page: the toggle appears with the presenting, and following takes her to the lesson.
+    await ada.getByTestId('follow-toggle').waitFor({ timeout: 5000 });
+    assert.equal(await ada.getByTestId('follow-toggle').getAttribute('aria-checked'), 'false');
+    await grace.getByTestId('follow-toggle').waitFor({ timeout: 5000 });
+    await ada.getByTestId('follow-toggle').click();
+    await ada.waitForURL(new RegExp(`/lessons/${LESSON}#1$`), { timeout: 10_000 });
+    assert.equal(await ada.getByTestId('follow-toggle').getAttribute('aria-checked'), 'true');
+    await waitForXterm(ada.getByTestId('terminal'), /root@sandbox:~#/, 90_000);
+    await typeInto(ada, 'echo focus-stays');
+    await waitForXterm(ada.getByTestId('terminal'), /^focus-stays$/m);
+    const sandbox = await sandboxOf(ada);
+
+    await presenter.keyboard.press('ArrowRight');
+    await presenter.keyboard.press('ArrowRight');
+    await presenter.locator('[data-testid=slide][data-slide="3"]').waitFor();
+    const movedAt = Date.now();
+    await ada.locator('[data-testid=slide][data-slide="3"]').waitFor({ timeout: 3000 });
+    console.log(`# follower on slide 3 ${Date.now() - movedAt} ms after the presenter`);
+    assert.equal(new URL(ada.url()).hash, '#3');
+    assert.equal(await ada.evaluate(() => document.activeElement?.className ?? ''), 'xterm-helper-textarea', 'the terminal keeps the keyboard');
+    assert.equal(await sandboxOf(ada), sandbox, 'same page, same terminal session');
+
+    await grace.waitForTimeout(700);
+    assert.equal(new URL(grace.url()).hash, '#1', 'Grace does not follow');
+    assert.equal(await grace.locator('[data-testid=slide]').getAttribute('data-slide'), '1');
+    await instructor
+      .locator('[data-testid=runtime-status]')
+      .and(instructor.locator('[aria-label$="Presenting: Containers 101 slide 3"]'))
+      .waitFor({ timeout: 8000 });
+    await presenter.screenshot({ path: screenshotPath('classroom-live-presenter') });
+  });
+
+  test('a message to Ada reaches only Ada; a message to everyone reaches both', async () => {
+    await row('Ada').getByTestId('learner-actions').click();
+    await instructor.screenshot({ path: screenshotPath('classroom-live-menu') });
+    await instructor.locator('[role=menuitem][data-action=message]').click();
+    const dialog = instructor.getByTestId('message-dialog');
+    await dialog.getByRole('textbox').fill('Ada, look at the port mapping: -p 9090:80');
+    await instructor.screenshot({ path: screenshotPath('classroom-live-message-dialog') });
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await instructor.getByTestId('toast').getByText('Sent').waitFor();
+    assert.equal(await instructor.getByTestId('message-dialog').count(), 0, 'the dialog closed');
+
+    const toAda = notices(ada).filter({ hasText: 'look at the port mapping' });
+    await toAda.waitFor({ timeout: 3000 });
+    assert.equal(await toAda.getAttribute('data-to'), 'you');
+    assert.match(await toAda.innerText(), /to you/);
+
+    // Message everyone, from a dashboard in the dark theme this time.
+    await instructor.getByTestId('theme-toggle').click();
+    await row('Grace').getByTestId('learner-actions').click();
+    await instructor.screenshot({ path: screenshotPath('classroom-live-menu-dark') });
+    await instructor.keyboard.press('Escape');
+    await instructor.getByTestId('message-all').click();
+    await instructor.getByTestId('message-dialog').getByRole('textbox').fill('Five more minutes, then we go through it together.');
+    await instructor.screenshot({ path: screenshotPath('classroom-live-message-all-dark') });
+    await instructor.getByTestId('message-dialog').getByRole('textbox').press('Control+Enter');
+    await instructor.getByTestId('toast').getByText('to everyone: 2 learners with a page open').waitFor();
+    await instructor.screenshot({ path: screenshotPath('classroom-live-dashboard-dark') });
+    await instructor.getByTestId('theme-toggle').click();
+    for (const page of [ada, grace]) {
+      const all = notices(page).filter({ hasText: 'Five more minutes' });
+      await all.waitFor({ timeout: 3000 });
+      assert.equal(await all.getAttribute('data-to'), 'all');
+    }
+    assert.equal(await notices(grace).count(), 1, 'Grace never got Ada’s message');
+    assert.equal(await notices(ada).count(), 2);
+    assert.equal(await ada.getByTestId('class-notices').getAttribute('aria-live'), 'polite');
+    await ada.screenshot({ path: screenshotPath('classroom-live-learner') });
+    await grace.screenshot({ path: screenshotPath('classroom-live-learner-dark') });
+
+    // Dismissed notices go; the other stays.
+    await notices(ada).first().getByRole('button', { name: 'Dismiss' }).click();
+    assert.equal(await notices(ada).count(), 1);
+  });
+
+  test('shadowing: what Ada types in her terminal shows in the instructor’s read-only view', async () => {
+    await menuAction('Ada', 'shadow');
+    const shadow = instructor.getByTestId('shadow-terminal');
+    await shadow.getByTestId('shadow-status').getByText(/^Live/).waitFor({ timeout: 10_000 });
+    await typeInto(ada, 'echo shadow-$((6*7))');
+    await waitForXterm(ada.getByTestId('terminal'), /^shadow-42$/m);
+    await waitForXterm(shadow.getByTestId('shadow-xterm'), /^shadow-42$/m, 5000);
+    await instructor.screenshot({ path: screenshotPath('classroom-live-shadow') });
+    await shadow.getByRole('button', { name: 'Close the view' }).click();
+    assert.equal(await shadow.count(), 0);
+  });
+
+  test('extending Ada’s time: the dashboard says until when, Ada gets a note', async () => {
+    await menuAction('Ada', 'extend');
+    const dialog = instructor.getByTestId('extend-dialog');
+    assert.equal(await dialog.getByLabel('More minutes').inputValue(), '30', 'default 30');
+    await dialog.getByLabel('More minutes').fill('500');
+    assert.equal(await dialog.getByRole('button', { name: 'Extend' }).isDisabled(), true, 'out of range');
+    await dialog.getByLabel('More minutes').fill('45');
+    await instructor.screenshot({ path: screenshotPath('classroom-live-extend-dialog') });
+    await dialog.getByRole('button', { name: 'Extend' }).click();
+    const title = instructor.getByTestId('toast-title').filter({ hasText: /^Extended to/ });
+    await title.waitFor();
+    assert.match(await title.innerText(), /^Extended to \d\d:\d\d/);
+    await notices(ada).and(ada.locator('[data-kind=sandbox]')).getByText('Your sandbox has more time').waitFor({ timeout: 3000 });
+  });
+
+  test('resetting Ada’s sandbox from the dashboard: her terminal comes back on a fresh one', async () => {
+    const terminal = ada.getByTestId('terminal');
+    await typeInto(ada, 'echo before-reset > /root/marker && cat /root/marker');
+    await waitForXterm(terminal, /^before-reset$/m);
+    const before = await sandboxOf(ada);
+
+    let asked = '';
+    instructor.once('dialog', (d) => {
+      asked = d.message();
+      void d.accept();
+    });
+    await menuAction('Ada', 'reset');
+    assert.match(asked, /Reset this learner’s sandbox/);
+    await instructor.getByTestId('toast').getByText('Sandbox reset').waitFor({ timeout: 30_000 });
+    await notices(ada).getByText('Your sandbox was reset').waitFor({ timeout: 5000 });
+
+    const deadline = Date.now() + 90_000;
+    while ((await sandboxOf(ada).catch(() => before)) === before && Date.now() < deadline) await ada.waitForTimeout(200);
+    assert.notEqual(await sandboxOf(ada), before, 'a new sandbox');
+    await ada.locator('[data-testid=terminal-status][data-state=ready]').waitFor({ timeout: 90_000 });
+    await typeInto(ada, 'cat /root/marker 2>&1 || echo marker-$((1+1))-gone');
+    await waitForXterm(terminal, /^marker-2-gone$/m);
+  });
+
+  test('closing the presenter stops following: the toggle goes away', async () => {
+    await presenter.close({ runBeforeUnload: true });
+    await presenter.context().close();
+    await ada.getByTestId('follow-toggle').waitFor({ state: 'detached', timeout: 5000 });
+    await grace.getByTestId('follow-toggle').waitFor({ state: 'detached', timeout: 5000 });
+  });
+
+  test('ending the class: it asks, learners see "Class ended", and the grades download as CSV with the learners’ names', async () => {
+    await instructor.getByTestId('end-class').click();
+    const dialog = instructor.getByTestId('end-class-dialog');
+    assert.match(await dialog.innerText(), /every sandbox of this class/);
+    await instructor.screenshot({ path: screenshotPath('classroom-live-end-dialog') });
+    await dialog.getByRole('button', { name: 'End class' }).click();
+    await dialog.getByTestId('end-class-result').waitFor({ timeout: 60_000 });
+    assert.match(await dialog.getByTestId('end-class-result').innerText(), /^Removed \d+ sandbox/);
+
+    for (const page of [ada, grace]) {
+      const ended = notices(page).and(page.locator('[data-kind=ended]'));
+      await ended.waitFor({ timeout: 5000 });
+      assert.match(await ended.innerText(), /Class ended/);
+    }
+    await grace.screenshot({ path: screenshotPath('classroom-live-ended-dark') });
+
+    const [download] = await Promise.all([instructor.waitForEvent('download'), dialog.getByTestId('export-csv').click()]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    assert.match(download.suggestedFilename(), /\.csv$/);
+    assert.match(csv, /Ada/);
+    assert.match(csv, /Grace/);
+    await instructor.screenshot({ path: screenshotPath('classroom-live-ended') });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // The dashboard shows the class as ended; the row actions are no longer offered.
+    await instructor.getByText('Ended', { exact: true }).waitFor();
+    assert.equal(await instructor.getByTestId('end-class').count(), 0);
+    await row('Ada').getByTestId('learner-actions').click();
+    assert.equal(await instructor.locator('[role=menuitem]:disabled').count(), 4);
+    await instructor.keyboard.press('Escape');
+  });
+});
