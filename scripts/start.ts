@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startPlatform } from '../lib/server/platform';
 import { ensureNextBuild } from './lib/build-next';
 import { checkDockerEngine } from './lib/engine';
-import { ensureImages } from './lib/images';
+import { ensureAllImages } from './lib/images';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
@@ -20,7 +20,11 @@ async function main(): Promise<void> {
     console.error(`[drydock] ${engineProblem}`);
     process.exit(2);
   }
-  if (!process.env.DRYDOCK_SANDBOX_IMAGE) process.env.DRYDOCK_SANDBOX_IMAGE = await ensureImages(root);
+  if (!process.env.DRYDOCK_SANDBOX_IMAGE || !process.env.DRYDOCK_REGISTRY_IMAGE) {
+    const images = await ensureAllImages(root);
+    process.env.DRYDOCK_SANDBOX_IMAGE ||= images.sandbox;
+    process.env.DRYDOCK_REGISTRY_IMAGE ||= images.registry; // class registry mirrors
+  }
   if (!dev) ensureNextBuild(root, log);
 
   const platform = await startPlatform({

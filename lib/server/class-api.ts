@@ -4,6 +4,7 @@ import type { Logger } from '../../sandbox-server/src/logger';
 import { isAllowedOrigin } from '../../sandbox-server/src/upgrade';
 import { isJoinCode, normalizeJoinCode } from '../store/classes';
 import { HttpError, normalizedPath, readJsonAs, sendJson } from './class-http';
+import type { ClassRuntime } from './class-runtime';
 import type { Classroom } from './class-services';
 
 export const JoinBody = z
@@ -32,7 +33,7 @@ export interface JoinResponse {
 }
 
 /** Learner side of classes: joining with a code. The learner is the one the platform identified from the signed cookie. */
-export function createClassApi(deps: { classroom: Classroom; log: Logger }) {
+export function createClassApi(deps: { classroom: Classroom; runtime?: ClassRuntime; log: Logger }) {
   const { classroom } = deps;
 
   async function join(req: IncomingMessage, res: ServerResponse, learnerId: string): Promise<void> {
@@ -50,6 +51,11 @@ export function createClassApi(deps: { classroom: Classroom; log: Logger }) {
   /** Returns false when the request is not for this API. */
   async function handle(req: IncomingMessage, res: ServerResponse, learnerId: string): Promise<boolean> {
     const path = normalizedPath(req.url);
+    if (path === '/api/classes/events' && req.method === 'GET') {
+      // The learner's live classroom events; 204 (the browser stops asking) when they are in no open class.
+      if (!deps.runtime?.serveLearner(req, res, learnerId)) res.writeHead(204).end();
+      return true;
+    }
     if (path !== '/api/classes/join') return false;
     try {
       if (req.method !== 'POST') throw new HttpError(405, 'join with POST', { allow: 'POST' });

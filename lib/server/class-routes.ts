@@ -3,6 +3,7 @@ import type { Logger } from '../../sandbox-server/src/logger';
 import type { DataDir } from '../data-dir';
 import type { Store } from '../store';
 import { createClassApi } from './class-api';
+import type { ClassRuntime } from './class-runtime';
 import { ClassEvents } from './class-events';
 import type { ConnectionState } from './class-grid';
 import { classroomSettingsFromEnv, createClassroom, publishClassroom } from './class-services';
@@ -14,13 +15,13 @@ import { openInstructorAccess, type Env } from './instructor-auth';
  * the event bus, the instructor routes (with their guard) and the learner's
  * join route. platform.ts creates one and puts `handle` in front of the API.
  */
-export function createClassroomServer(deps: { store: Store; data: DataDir; connection(learnerId: string): ConnectionState; env: Env; log: Logger }) {
+export function createClassroomServer(deps: { store: Store; data: DataDir; connection(learnerId: string): ConnectionState; env: Env; log: Logger; runtime?: ClassRuntime }) {
   const events = new ClassEvents((error) => deps.log.error(`class event listener: ${error.stack ?? error.message}`));
   const access = openInstructorAccess(deps.data.path, deps.data.cookieSecret, deps.env);
   const classroom = createClassroom({ store: deps.store, events, connection: deps.connection, settings: classroomSettingsFromEnv(deps.env) });
   publishClassroom(classroom);
-  const instructor = createInstructorRoutes({ classroom, access, log: deps.log });
-  const learner = createClassApi({ classroom, log: deps.log });
+  const instructor = createInstructorRoutes({ classroom, access, runtime: deps.runtime, log: deps.log });
+  const learner = createClassApi({ classroom, runtime: deps.runtime, log: deps.log });
 
   return {
     events,

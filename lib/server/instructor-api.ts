@@ -7,6 +7,7 @@ import { CLASS_ID } from '../store/classes';
 import { HttpError, normalizedPath, readBody, readJsonAs, redirect, sendJson } from './class-http';
 import { PAGE_INSTRUCTOR_HEADER, type Classroom } from './class-services';
 import { createGridStreams } from './class-stream';
+import type { ClassRuntime } from './class-runtime';
 import { clearInstructorCookieHeader, INSTRUCTOR_COOKIE, instructorCookieHeader, type InstructorAccess } from './instructor-auth';
 import { RateLimiter } from './rate-limiter';
 
@@ -28,6 +29,18 @@ export const NewClassBody = z
 const LoginForm = z.object({ secret: z.string().min(1).max(512), next: z.string().max(512).optional() });
 
 const CLASS_PATH = /^\/api\/instructor\/classes\/([^/]+)(\/events)?$/;
+/** /api/instructor/classes/:id/<action> and /api/instructor/classes/:id/learners/:learner/<action> */
+const CLASS_ACTION_PATH = /^\/api\/instructor\/classes\/([^/]+)\/(runtime|export|end|follow|messages)$/;
+const LEARNER_ACTION_PATH = /^\/api\/instructor\/classes\/([^/]+)\/learners\/([A-Za-z0-9_-]{1,64})\/(reset|extend)$/;
+
+const ExtendBody = z.object({ minutes: z.number().int('whole minutes').min(5, 'at least 5 minutes').max(240, 'at most 240 minutes') }).strict();
+const MessageBody = z
+  .object({
+    text: z.string().trim().min(1, 'write a message').max(500, 'a message has at most 500 characters'),
+    learnerId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a learner id').optional(),
+  })
+  .strict();
+const FollowBody = z.object({ lessonId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a lesson id'), slide: z.number().int().min(0).max(10_000) }).strict();
 
 /** Where to go after signing in: only instructor pages of this site (no open redirect). */
 export function safeNext(next: string | undefined): string {
@@ -44,7 +57,7 @@ const isInstructorApi = (p: string): boolean => p === '/api/instructor' || p.sta
  * (pages: redirect to sign-in; API: 401 JSON) before Next.js or any handler
  * sees the request; pages check the header this sets as a second line.
  */
-export function createInstructorRoutes(deps: { classroom: Classroom; access: InstructorAccess; log: Logger }) {
+export function createInstructorRoutes(deps: { classroom: Classroom; access: InstructorAccess; runtime?: ClassRuntime; log: Logger }) {
   const { classroom, access } = deps;
   const streams = createGridStreams(classroom);
   // Per client address: 10 tries at once, then one every 5 s (a generated secret cannot be guessed anyway; an env one might be weak).
@@ -71,7 +84,72 @@ export function createInstructorRoutes(deps: { classroom: Classroom; access: Ins
     }
     const created = classroom.store.classes.create(body);
     deps.log.info(`class "${created.name}" created: code ${created.joinCode}, ${created.lessonIds.length} lessons`);
+    deps.runtime?.prepare(created);
     sendJson(res, 201, { class: created });
+  }
+
+  /** Live help and the class's lifecycle: an action on the class, or on one learner of it. */
+  async function classAction(req: IncomingMessage, res: ServerResponse, classId: string, action: string, learnerId?: string): Promise<void> {
+    const runtime = deps.runtime;
+    if (!runtime) throw new HttpError(503, 'this server runs no sandboxes for classes');
+    const record = CLASS_ID.test(classId) ? classroom.store.classes.get(classId) : null;
+    if (!record) throw new HttpError(404, `no class "${classId.slice(0, 40)}"`);
+    if (learnerId && !classroom.store.classes.member(classId, learnerId)) throw new HttpError(404, 'this learner is not in the class');
+    const want = (method: string): void => {
+      if (req.method !== method) throw new HttpError(405, `use ${method} for ${action}`, { allow: method });
+    };
+    switch (action) {
+      case 'runtime':
+        want('GET');
+        return sendJson(res, 200, runtime.status(classId));
+      case 'export': {
+        want('GET');
+        const format = new URL(req.url ?? '/', 'http://localhost').searchParams.get('format') ?? 'csv';
+        if (format !== 'csv' && format !== 'json') throw new HttpError(400, 'format is csv or json');
+        const file = runtime.export(classId, format);
+        if (!file) throw new HttpError(404, 'no such class');
+        res.writeHead(200, {
+          'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+          'content-disposition': `attachment; filename="${file.filename}"`,
+          'cache-control': 'no-store',
+        });
+        res.end(file.body);
+        return;
+      }
+      case 'end':
+        want('POST');
+        return sendJson(res, 200, await runtime.end(classId));
+      case 'follow':
+        if (req.method === 'DELETE') {
+          runtime.follow(classId, null);
+        } else {
+          want('PUT');
+          const position = await readJsonAs(req, FollowBody, 512);
+          if (!record.lessonIds.includes(position.lessonId)) throw new HttpError(400, `lesson ${position.lessonId} is not part of this class`);
+          runtime.follow(classId, position);
+        }
+        res.writeHead(204).end();
+        return;
+      case 'messages': {
+        want('POST');
+        const body = await readJsonAs(req, MessageBody, 2048);
+        if (body.learnerId && !classroom.store.classes.member(classId, body.learnerId)) throw new HttpError(404, 'this learner is not in the class');
+        return sendJson(res, 200, { delivered: runtime.message(classId, body.text, body.learnerId) });
+      }
+      case 'reset':
+        want('POST');
+        await runtime.reset(classId, learnerId!);
+        return sendJson(res, 200, { ok: true });
+      case 'extend': {
+        want('POST');
+        const { minutes } = await readJsonAs(req, ExtendBody, 256);
+        const expiresAt = await runtime.extend(classId, learnerId!, minutes);
+        if (!expiresAt) throw new HttpError(404, 'this learner has no sandbox (it starts when they open a lesson)');
+        return sendJson(res, 200, { expiresAt });
+      }
+      default:
+        throw new HttpError(404, `no action ${action}`);
+    }
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -83,6 +161,10 @@ export function createInstructorRoutes(deps: { classroom: Classroom; access: Ins
       sendJson(res, 200, { classes: classroom.summaries() });
     } else if (path === '/api/instructor/classes' && req.method === 'POST') {
       await createClass(req, res);
+    } else if ((m = LEARNER_ACTION_PATH.exec(path))) {
+      await classAction(req, res, m[1]!, m[3]!, m[2]!);
+    } else if ((m = CLASS_ACTION_PATH.exec(path))) {
+      await classAction(req, res, m[1]!, m[2]!);
     } else if ((m = CLASS_PATH.exec(path)) && req.method === 'GET') {
       const grid = CLASS_ID.test(m[1]!) ? classroom.grid(m[1]!) : null;
       if (!grid) throw new HttpError(404, `no class "${m[1]!.slice(0, 40)}"`);

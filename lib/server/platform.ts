@@ -4,6 +4,8 @@ import { startSandboxService, type SandboxService } from '../../sandbox-server/s
 import { consoleLogger, type Logger } from '../../sandbox-server/src/logger';
 import { createApi } from './api';
 import { createClassroomServer } from './class-routes';
+import { ClassRuntime, classRuntimeSettingsFromEnv } from './class-runtime';
+import { INSTRUCTOR_COOKIE } from './instructor-auth';
 import { openDataDir, type DataDir } from '../data-dir';
 import { LEARNER_COOKIE, learnerCookieHeader, newLearnerId, readCookie, signLearnerCookie, verifyLearnerCookie } from '../identity';
 import { Store } from '../store';
@@ -56,8 +58,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const data = openDataDir(options.dataDir);
   const store = new Store(data.databasePath);
   const log = options.log ?? consoleLogger;
-  const sandboxes = await startSandboxService(data, { env: options.env, log });
-  const classroom = createClassroomServer({ store, data, connection: (id) => sandboxes.manager.connectionState(id), env: options.env ?? process.env, log });
+  const env = options.env ?? process.env;
+  // Watching a terminal needs the instructor cookie, which the classroom (created below, it needs the sandboxes) checks.
+  const late: { classroom?: ReturnType<typeof createClassroomServer> } = {};
+  const sandboxes = await startSandboxService(data, {
+    env: options.env,
+    log,
+    authorizeWatch: (req) => late.classroom?.access.verifyCookie(readCookie(req.headers.cookie, INSTRUCTOR_COOKIE)) ?? false,
+  });
+  const runtime = new ClassRuntime({ store, sandboxes, data, settings: classRuntimeSettingsFromEnv(env), log });
+  const classroom = createClassroomServer({ store, data, connection: (id) => sandboxes.manager.connectionState(id), env, log, runtime });
+  late.classroom = classroom;
+  void runtime.resumeOpenClasses();
   const api = createApi({ store, sandboxes, log, classEvents: classroom.events });
   const app = next({ dev: options.dev ?? false, dir: options.projectDir, hostname: options.host, port: options.port });
   await app.prepare();
@@ -99,6 +111,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     store,
     data,
     close: async () => {
+      runtime.close();
       sandboxes.close();
       classroom.close();
       server.closeAllConnections();

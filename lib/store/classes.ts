@@ -134,6 +134,7 @@ export class ClassesRepository {
   private readonly allMembers;
   private readonly classesOfLearner;
   private readonly memberProgress;
+  private readonly markEnded;
 
   constructor(
     private readonly db: Database.Database,
@@ -162,6 +163,7 @@ export class ClassesRepository {
       `SELECT ${CLASS_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')} FROM classes c JOIN class_members m ON m.class_id = c.id
        WHERE m.learner_id = @learnerId AND c.ended_at IS NULL AND c.ends_at > @now ORDER BY m.joined_at DESC`,
     );
+    this.markEnded = db.prepare<{ id: string; now: number }>('UPDATE classes SET ended_at = @now WHERE id = @id AND ended_at IS NULL');
     // Every member's progress on the class's lessons in one statement: the grid's data.
     this.memberProgress = db.prepare<[string], { learner_id: string; lesson_id: string; exercise_id: string; attempts: number; first_passed_at: number | null; last_attempt_at: number }>(
       `SELECT p.learner_id, p.lesson_id, p.exercise_id, p.attempts, p.first_passed_at, p.last_attempt_at
@@ -242,6 +244,12 @@ export class ClassesRepository {
   /** The open classes this learner is in, most recently joined first. */
   openClassesOf(learnerId: string, now = Date.now()): ClassRecord[] {
     return this.classesOfLearner.all({ learnerId, now }).map(toRecord);
+  }
+
+  /** Ends the class now (idempotent: the first end time is kept); returns the record as it is afterwards. */
+  end(id: string, now = Date.now()): ClassRecord | null {
+    this.markEnded.run({ id, now });
+    return this.get(id);
   }
 
   /** Members and their progress on the class's lessons, read in one transaction so both agree. */

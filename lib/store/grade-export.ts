@@ -5,7 +5,7 @@ const COLUMNS = ['learner', 'lesson', 'exercise', 'passed', 'attempts', 'first_p
 const iso = (ms: number | null): string => (ms == null ? '' : new Date(ms).toISOString());
 
 /** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
-function csvField(value: string): string {
+export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
@@ -21,6 +21,42 @@ export function gradesToCsv(rows: GradeRow[]): string {
 export function gradesToJson(rows: GradeRow[]): string {
   return `${JSON.stringify(
     rows.map((r) => ({ ...r, firstPassedAt: iso(r.firstPassedAt) || null, lastAttemptAt: iso(r.lastAttemptAt) })),
+    null,
+    2,
+  )}\n`;
+}
+
+/** One member's standing on one exercise of a class (every exercise of the class's lessons, tried or not). */
+export interface ClassGradeRow {
+  learnerId: string;
+  displayName: string;
+  lessonId: string;
+  exerciseId: string;
+  passed: boolean;
+  attempts: number;
+  firstPassedAt: number | null;
+  lastAttemptAt: number | null;
+}
+
+const CLASS_COLUMNS = ['class', 'name', 'learner', 'lesson', 'exercise', 'passed', 'attempts', 'first_passed_at', 'last_attempt_at'] as const;
+
+/** A class's grades as CSV: the class name and each learner's display name on every row, so the file stands alone. */
+export function classGradesToCsv(className: string, rows: ClassGradeRow[]): string {
+  const lines = rows.map((r) =>
+    [className, r.displayName, r.learnerId, r.lessonId, r.exerciseId, r.passed ? 'yes' : 'no', String(r.attempts), iso(r.firstPassedAt), iso(r.lastAttemptAt)]
+      .map(csvField)
+      .join(','),
+  );
+  return `${[CLASS_COLUMNS.join(','), ...lines].join('\r\n')}\r\n`;
+}
+
+export function classGradesToJson(meta: { id: string; name: string; exportedAt: number }, rows: ClassGradeRow[]): string {
+  return `${JSON.stringify(
+    {
+      class: { id: meta.id, name: meta.name },
+      exportedAt: iso(meta.exportedAt),
+      grades: rows.map((r) => ({ ...r, firstPassedAt: iso(r.firstPassedAt) || null, lastAttemptAt: iso(r.lastAttemptAt) || null })),
+    },
     null,
     2,
   )}\n`;

@@ -31,6 +31,7 @@ describe('Docker-state checks (real engine)', () => {
       d=$(mktemp -d); cd $d
       printf 'FROM busybox\\nLABEL version=1.2\\nUSER 65534\\nHEALTHCHECK CMD true\\n' > Dockerfile
       docker build -q -t good:1 . >/dev/null
+      printf 'FROM busybox\nUSER 0:10001\n' > Dockerfile && docker build -q -t rootgroup:1 . >/dev/null
       echo 'hello from the volume' > /var/lib/docker/volumes/data/_data/index.html
       # A directory made by hand where a volume would live is not a volume.
       mkdir -p /var/lib/docker/volumes/handmade/_data && echo 'hello from the volume' > /var/lib/docker/volumes/handmade/_data/index.html
@@ -84,6 +85,7 @@ describe('Docker-state checks (real engine)', () => {
   test('images: non-root user, healthcheck, labels, size and layers', async () => {
     assert.equal((await judgeDockerState(engine, { image: 'good:1', nonRootUser: true, healthcheck: true, labels: { version: '1.2' }, maxSizeMB: 10, maxLayers: 1 })).passed, true);
     assert.equal((await judgeDockerState(engine, { image: 'busybox', nonRootUser: true })).found, 'busybox should run as a non-root USER; its user is not set (root)');
+    assert.equal((await judgeDockerState(engine, { image: 'rootgroup:1', nonRootUser: true })).found, 'rootgroup:1 should run as a non-root USER; its user is 0:10001', 'the group does not make uid 0 unprivileged');
     assert.equal((await judgeDockerState(engine, { image: 'busybox', healthcheck: true })).found, 'busybox should have a HEALTHCHECK; it has none');
     assert.equal((await judgeDockerState(engine, { image: 'good:1', labels: { version: '2' } })).found, 'good:1 should have the label version=2; version is "1.2"');
     assert.match((await judgeDockerState(engine, { image: 'good:1', maxSizeMB: 0.5 })).found, /^good:1 should be at most 0\.5 MB; it is \d+\.\d MB$/);

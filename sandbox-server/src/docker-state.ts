@@ -66,7 +66,8 @@ async function judgeContainer(engine: Docker, a: Extract<Assertion, { container:
   return { passed: failure === null, found: failure ?? `${a.container} is as expected` };
 }
 
-const ROOT_USERS = new Set(['', 'root', '0', 'root:root', '0:0', 'root:0', '0:root']);
+/** USER is "user[:group]"; only the user part decides who the process runs as (USER 0:10001 is root). */
+const isRootUser = (user: string): boolean => ['', 'root', '0'].includes(user.split(':')[0]!.trim());
 
 /** A history step as the learner wrote it: "RUN /bin/sh -c x # buildkit" → "RUN x"; "/bin/sh -c #(nop)  CMD …" → "CMD …". */
 const describeStep = (createdBy: string): string =>
@@ -93,7 +94,7 @@ async function judgeImage(engine: Docker, a: Extract<Assertion, { image: string;
   const sizeMB = info.Size / 1e6;
   const layers = info.RootFS.Layers?.length ?? 0;
   const expectations: [boolean, string][] = [];
-  if (a.nonRootUser) expectations.push([!ROOT_USERS.has(user), `${a.image} should run as a non-root USER; its user is ${user || 'not set (root)'}`]);
+  if (a.nonRootUser) expectations.push([!isRootUser(user), `${a.image} should run as a non-root USER; its user is ${user || 'not set (root)'}`]);
   if (a.healthcheck) expectations.push([test.length > 0 && test[0] !== 'NONE', `${a.image} should have a HEALTHCHECK; it has none`]);
   for (const [key, value] of Object.entries(a.labels ?? {})) {
     expectations.push([labels[key] === value, `${a.image} should have the label ${key}=${value}; ${key} is ${labels[key] === undefined ? 'not set' : `"${labels[key]}"`}`]);
