@@ -8,12 +8,15 @@ import { LearnerChannel } from './learner-channel';
 function page(): { req: IncomingMessage & EventEmitter; res: ServerResponse; events(): string[]; leave(): void } {
   const req = new EventEmitter() as IncomingMessage & EventEmitter;
   const written: string[] = [];
+  const state = { ended: false };
   const res = Object.assign(new EventEmitter(), {
-    writableEnded: false,
+    get writableEnded() {
+      return state.ended;
+    },
     writeHead: () => res,
     write: (chunk: string) => written.push(chunk),
     end: () => {
-      res.writableEnded = true;
+      state.ended = true;
     },
   }) as unknown as ServerResponse;
   return { req, res, events: () => written.filter((w) => w.startsWith('event:')).map((w) => w.split('\n')[0]!.slice(7) + ' ' + w.split('\n')[1]!.slice(6)), leave: () => req.emit('close') };
