@@ -8,17 +8,17 @@ import { LearnerChannel } from './learner-channel';
 function page(): { req: IncomingMessage & EventEmitter; res: ServerResponse; events(): string[]; leave(): void } {
   const req = new EventEmitter() as IncomingMessage & EventEmitter;
   const written: string[] = [];
-  const state = { ended: false };
-  const res = Object.assign(new EventEmitter(), {
-    get writableEnded() {
-      return state.ended;
-    },
-    writeHead: () => res,
+  let ended = false;
+  const fake = Object.assign(new EventEmitter(), {
+    writeHead: () => fake,
     write: (chunk: string) => written.push(chunk),
     end: () => {
-      state.ended = true;
+      ended = true;
     },
-  }) as unknown as ServerResponse;
+  });
+  // A live getter (Object.assign would copy its value once).
+  Object.defineProperty(fake, 'writableEnded', { get: () => ended });
+  const res = fake as unknown as ServerResponse;
   return { req, res, events: () => written.filter((w) => w.startsWith('event:')).map((w) => w.split('\n')[0]!.slice(7) + ' ' + w.split('\n')[1]!.slice(6)), leave: () => req.emit('close') };
 }
 
