@@ -83,7 +83,7 @@ export function ClassDashboard({ initial }: { initial: ClassGrid }) {
             {now !== null && (
               <>
                 {' '}
-                · started {clock(c.createdAt)} · ends {clock(c.endedAt ?? c.endsAt)}
+                · started {clock(c.createdAt)} · {open ? 'ends' : 'ended'} {clock(c.endedAt ?? c.endsAt)}
                 {open && <span className="font-medium text-slate-700 dark:text-slate-300"> ({timeLeft(c.endsAt, now)})</span>}
               </>
             )}

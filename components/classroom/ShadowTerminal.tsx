@@ -55,6 +55,12 @@ export function ShadowTerminal({ learnerId, displayName, onClose }: { learnerId:
     };
   }, [learnerId]);
 
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && onClose();
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
   return (
     <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-950/70 p-4" role="dialog" aria-modal="true" aria-label={`Terminal of ${displayName}, read-only`} data-testid="shadow-terminal">
       <div className="flex max-h-full w-full max-w-5xl flex-col overflow-hidden rounded-xl border border-slate-700 bg-slate-900 shadow-2xl">
