@@ -8,6 +8,7 @@ import { isAllowedOrigin } from '../../sandbox-server/src/upgrade';
 import type { Store } from '../store';
 import type { ClassEvents } from './class-events';
 import { LessonCache } from './lesson-cache';
+import { HttpError, readJsonAs, sendJson } from './class-http';
 import { RateLimiter } from './rate-limiter';
 
 /** What the browser is told about a verdict: messages, never the check scripts or the evidence. */
@@ -27,37 +28,9 @@ const POSITION_PATH = /^\/api\/lessons\/([a-z0-9-]{1,64})\/position$/;
 const PositionBody = z.object({ slide: z.number().int().min(0).max(10_000) }).strict();
 const MAX_BODY_BYTES = 1024;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (status === 204) {
-    res.writeHead(204, { 'cache-control': 'no-store', ...headers }).end();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
-  } catch {
-    throw new HttpError(400, 'request body is not valid JSON');
-  }
+  if (status === 204) res.writeHead(204, { 'cache-control': 'no-store', ...headers }).end();
+  else sendJson(res, status, body, headers);
 }
 
 /**
@@ -121,10 +94,9 @@ export function createApi(deps: { store: Store; sandboxes: SandboxService; log: 
       } else if ((m = CHECK_PATH.exec(path)) && req.method === 'POST') {
         send(res, 200, await check(learnerId, m[1]!, m[2]!));
       } else if ((m = POSITION_PATH.exec(path)) && req.method === 'PUT') {
-        const body = PositionBody.safeParse(await readJson(req));
-        if (!body.success) throw new HttpError(400, `expected {"slide": <0-based number>}: ${body.error.issues[0]?.message}`);
+        const body = await readJsonAs(req, PositionBody, MAX_BODY_BYTES);
         if (!lessons.get(m[1]!)) throw new HttpError(404, `no lesson "${m[1]}"`);
-        deps.store.progress.setPosition(learnerId, m[1]!, body.data.slide);
+        deps.store.progress.setPosition(learnerId, m[1]!, body.slide);
         send(res, 204, null);
       } else {
         throw new HttpError(404, `no API at ${req.method} ${path}`);

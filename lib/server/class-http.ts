@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 
-/** Small HTTP helpers for the classroom routes (api.ts keeps its own; these stay out of its way). */
+/** Small HTTP helpers shared by the JSON API and the classroom routes. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,

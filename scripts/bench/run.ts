@@ -460,10 +460,10 @@ function report(results: {
     ['  server CPU per MB relayed (ms)', cell(tp.serverCpuPerMB), '', '', ''],
     ['  bench client CPU per MB (ms)', cell(tp.clientCpuPerMB.drydock), cell(tp.clientCpuPerMB.baseline), ratio(tp.clientCpuPerMB.drydock, tp.clientCpuPerMB.baseline), ''],
     ['  mean chunk received (KiB)', cell(tp.chunkKiB.drydock), cell(tp.chunkKiB.baseline), ratio(tp.chunkKiB.drydock, tp.chunkKiB.baseline), ''],
-    ['first prompt from a warm pool (ms)', cell(warmPool.warm), cell(warmPool.cold), ratio(warmPool.warm, warmPool.cold), 'E'],
     ['grade, 1 Docker-state check (ms)', cell(grade.dockerState), cell(grade.bareExec), ratio(grade.dockerState, grade.bareExec), 'D'],
     ['grade, 1 state + 2 shell checks (ms)', cell(grade.mixed), cell(grade.bareExec), ratio(grade.mixed, grade.bareExec), 'D'],
     ['grade, 1 Dockerfile check, 5 rules (ms)', cell(grade.dockerfile), cell(grade.bareExec), ratio(grade.dockerfile, grade.bareExec), 'D'],
+    ['first prompt from a warm pool (ms)', cell(warmPool.warm), cell(warmPool.cold), ratio(warmPool.warm, warmPool.cold), 'E'],
   ];
   const diff = (a?: Summary, b?: Summary) => (a && b ? (a.median - b.median).toFixed(0) : '—');
   return [
@@ -484,10 +484,10 @@ function report(results: {
     '   (no WebSocket, no server process). Drydock\'s client acks like the browser (every 16 KiB or 50 ms) but renders nothing,',
     '   so its throughput is an upper bound for a real browser. Server CPU is the Drydock process\'s user+system time during',
     '   a throughput run divided by the MB it relayed (at 1 CPU-second per second this would cap the relay at 1000/x MB/s).',
-    'E  the session manager\'s connect → prompt for a learner of a class whose warm pool holds a started sandbox, beside the same',
-    '   connect with no pool (create, start, inner engine boot); filling the pool is not timed (it happens when the class is created).',
     'D  one bare `docker exec true` in the same sandbox, interleaved with the grading runs (the grader itself, as the Check',
     '   button runs it behind the HTTP API; a Docker-state check needs no exec, a shell check is one exec each).',
+    'E  the session manager\'s connect → prompt for a learner of a class whose warm pool holds a started sandbox, beside the same',
+    '   connect with no pool (create, start, inner engine boot); filling the pool is not timed (it happens when the class is created).',
     '',
   ].join('\n');
 }
