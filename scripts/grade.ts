@@ -36,7 +36,7 @@ if (exercises.length === 0) usage(exerciseId ? `lesson "${lessonId}" has no exer
 
 const data = openDataDir();
 const config = loadSandboxServerConfig(data.serverId);
-const driver = new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork });
+const driver = new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork, subnets: config.sandboxSubnets });
 await driver.ping();
 const sandboxes = (await driver.list()).filter((s) => s.running && s.profile === entry.lesson.manifest.profile && (all || s.learnerId === learnerId));
 if (sandboxes.length === 0) {

@@ -41,6 +41,8 @@ export interface SandboxServerConfig {
   heartbeatMs: number;
   /** Put each sandbox on its own internal bridge network (no route out, no neighbours). default true */
   isolatedNetwork: boolean;
+  /** The range sandbox networks take /28 subnets from (about 30 fit in an engine's default pools). [DRYDOCK_SANDBOX_SUBNETS] default 10.213.0.0/16 */
+  sandboxSubnets: string;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -75,5 +77,6 @@ export function loadSandboxServerConfig(serverId: string, env: NodeJS.ProcessEnv
     maxPayloadBytes: 64 * 1024,
     heartbeatMs: 30_000,
     isolatedNetwork: env.DRYDOCK_ISOLATED_NETWORK !== '0',
+    sandboxSubnets: env.DRYDOCK_SANDBOX_SUBNETS || '10.213.0.0/16',
   };
 }

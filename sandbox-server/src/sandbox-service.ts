@@ -37,7 +37,7 @@ export async function startSandboxService(
   const env = options.env ?? process.env;
   const log = options.log ?? consoleLogger;
   const config = { ...loadSandboxServerConfig(data.serverId, env), ...options.config };
-  const driver = new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork });
+  const driver = new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork, subnets: config.sandboxSubnets });
   await driver.ping();
   const manager = new SessionManager(driver, config, log);
   await manager.reconcile();

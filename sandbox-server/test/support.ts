@@ -36,7 +36,7 @@ export function testConfig(overrides: Partial<SandboxServerConfig> = {}): Sandbo
 }
 
 export function testDriver(config: SandboxServerConfig): DockerDriver {
-  return new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork });
+  return new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork, subnets: config.sandboxSubnets });
 }
 
 /** What carries a label, per kind (a test's "nothing left behind" is all zeros). */

@@ -146,7 +146,7 @@ function startServer(): Promise<ServerHandle> {
 
 const config = loadSandboxServerConfig(BASELINE_SERVER_ID, env);
 /** The exact create options Drydock uses, straight from its driver, but driven by hand (no session, no socket). */
-const baselineDriver = new DockerDriver({ image, serverId: BASELINE_SERVER_ID, isolatedNetwork: config.isolatedNetwork, docker });
+const baselineDriver = new DockerDriver({ image, serverId: BASELINE_SERVER_ID, isolatedNetwork: config.isolatedNetwork, subnets: config.sandboxSubnets, docker });
 
 async function createBaselineSandbox(): Promise<string> {
   const info = await baselineDriver.create({

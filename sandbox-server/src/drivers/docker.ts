@@ -6,6 +6,8 @@ import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, 
 import { EngineUnavailableError, SandboxNotFoundError, mapDockerError } from './errors';
 import { Label, parseSandboxName, sandboxName } from './labels';
 import { innerEngineAgent, readSandboxFile } from './sandbox-files';
+import { gatewayOf, SubnetAllocator } from './subnets';
+
 
 export interface DockerDriverOptions {
   image: string;
@@ -14,6 +16,8 @@ export interface DockerDriverOptions {
   isolatedNetwork: boolean;
   docker?: Docker;
   capabilities?: string[];
+  /** Where sandbox networks take their /28 subnets. default 10.213.0.0/16 [DRYDOCK_SANDBOX_SUBNETS] */
+  subnets?: string;
 }
 
 /**
@@ -23,10 +27,12 @@ export interface DockerDriverOptions {
 export class DockerDriver implements SandboxDriver {
   readonly docker: Docker;
   private capabilities: string[];
+  private readonly subnets: SubnetAllocator;
 
   constructor(private readonly options: DockerDriverOptions) {
     this.docker = options.docker ?? new Docker();
     this.capabilities = options.capabilities ?? hostBoundingCapabilities();
+    this.subnets = new SubnetAllocator(options.subnets ?? '10.213.0.0/16');
   }
 
   /** Throws EngineUnavailableError with a fix-it message when no engine answers. */
@@ -62,18 +68,7 @@ export class DockerDriver implements SandboxDriver {
     let networkMode = 'bridge';
     try {
       if (this.options.isolatedNetwork) {
-        await this.docker.createNetwork({
-          Name: name,
-          Driver: 'bridge',
-          // No route out of the network (nor to other sandboxes' networks)…
-          Internal: true,
-          // …and no host address on the bridge: an internal network still gives the host an IP
-          // (the gateway) through which a container reaches every port the host listens on,
-          // Drydock's own included. Without it the sandbox can reach nothing but itself.
-          Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
-          Labels: labels,
-          CheckDuplicate: true,
-        });
+        await this.createSandboxNetwork(name, labels);
         networkMode = name;
         // Before the sandbox starts, so its inner engine finds the registry at once.
         if (spec.registry) await spec.registry.connect(name);
@@ -127,6 +122,39 @@ export class DockerDriver implements SandboxDriver {
       // Leave nothing half-made behind.
       await this.removeByName(name).catch(() => undefined);
       throw mapDockerError(error, `create sandbox ${name}`);
+    }
+  }
+
+  /**
+   * The sandbox's own network, on a /28 of Drydock's range (see subnets.ts):
+   * the engine's default pools run out at about 30 networks.
+   */
+  private async createSandboxNetwork(name: string, labels: Record<string, string>): Promise<void> {
+    const inUse = new Set((await this.docker.listNetworks()).flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')));
+    for (let attempt = 1; ; attempt++) {
+      const subnet = this.subnets.take(inUse);
+      try {
+        await this.docker.createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          // No route out of the network (nor to other sandboxes' networks)…
+          Internal: true,
+          // …and no host address on the bridge: an internal network still gives the host an IP
+          // (the gateway) through which a container reaches every port the host listens on,
+          // Drydock's own included. Without it the sandbox can reach nothing but itself.
+          Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
+          IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: gatewayOf(subnet) }] },
+          Labels: labels,
+          CheckDuplicate: true,
+        });
+        return;
+      } catch (error) {
+        // Another server (or a network made since we listed) took it: try the next one.
+        if (attempt >= 5 || !/overlap/i.test((error as Error).message)) throw error;
+        inUse.add(subnet);
+      } finally {
+        this.subnets.release(subnet);
+      }
     }
   }
 
