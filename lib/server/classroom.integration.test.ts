@@ -34,7 +34,7 @@ describe(`a class of ${CLASS_SIZE} learners (real engine)`, () => {
     server = await startTestSandboxServer(config);
     manager = server.service.manager;
     store = new Store(server.data.databasePath);
-    runtime = new ClassRuntime({ store, sandboxes: server.service, data: server.data, settings: { registry: true, registryImage: registryImage(), warmPoolMax: 50 }, log: silentLogger });
+    runtime = new ClassRuntime({ store, sandboxes: server.service, data: server.data, settings: { registry: true, registryImage: registryImage(), warmPoolMax: CLASS_SIZE }, log: silentLogger });
   });
   after(async () => {
     runtime.close();

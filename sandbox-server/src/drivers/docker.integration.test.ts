@@ -141,4 +141,18 @@ describe('DockerDriver (real engine)', () => {
     await assert.rejects(docker.getNetwork(network!).inspect(), /not found|no such network/i);
     assert.deepEqual(await driver.list(), []);
   });
+
+  test('orphan networks: a stopped sandbox keeps its network (it needs it to start again); a network whose sandbox is gone goes', async () => {
+    const stopped = await driver.create({ learnerId: 'learner-c', profile: 'dind', sessionId: `${config.serverId}-c`, expiresAt: Date.now() + 600_000, limits: config.limits });
+    const network = (await docker.getContainer(stopped.id).inspect()).HostConfig.NetworkMode!;
+    // Created, never started: like a sandbox after the engine restarted, it is attached to nothing.
+    assert.equal(Object.keys((await docker.getNetwork(network).inspect()).Containers ?? {}).length, 0);
+    await driver.removeOrphanNetworks();
+    await docker.getNetwork(network).inspect();
+    // The container goes behind the driver's back (a crash between its removal and the network's).
+    await docker.getContainer(stopped.id).remove({ force: true, v: true });
+    assert.equal(await driver.removeOrphanNetworks(), 1);
+    await assert.rejects(docker.getNetwork(network).inspect(), /not found|no such network/i);
+    await docker.getVolume(`${network}-docker`).remove().catch(() => undefined);
+  });
 });

@@ -316,17 +316,17 @@ export class DockerDriver implements SandboxDriver {
   async removeOrphanNetworks(): Promise<number> {
     const networks = await this.docker.listNetworks({ filters: { label: [`${Label.server}=${this.options.serverId}`] } });
     let removed = 0;
+    // A network is an orphan when no container of its session exists, running or not: a stopped
+    // sandbox (the engine restarted) is not attached to its network, yet needs it to start again.
+    const sessions = new Set(
+      (await this.docker.listContainers({ all: true, filters: { label: [`${Label.server}=${this.options.serverId}`, Label.session] } })).map((c) => c.Labels[Label.session]),
+    );
     for (const n of networks) {
       // A class's own network is the class registry's business, not a sandbox's.
       if (!n.Name.startsWith('drydock-sb-')) continue;
-      const detail = await this.docker.getNetwork(n.Id).inspect().catch(() => null);
-      // The sandbox container is named after its network (plus `.<learner>…` once claimed,
-      // see labels.ts); a class registry may still be attached when the sandbox is gone.
-      const attached = Object.values((detail?.Containers ?? {}) as Record<string, { Name?: string }>).map((c) => c.Name ?? '');
-      if (detail && !attached.some((c) => c === n.Name || c.startsWith(`${n.Name}.`))) {
-        await this.removeNetwork(n.Name);
-        removed++;
-      }
+      if (sessions.has(n.Labels?.[Label.session])) continue;
+      await this.removeNetwork(n.Name);
+      removed++;
     }
     return removed;
   }
