@@ -61,6 +61,32 @@ export const ContainerAssertionSchema = z
     mounts: z.array(z.object({ source: z.string().min(1).optional(), target: z.string().min(1), readOnly: z.boolean().optional() }).strict()).optional(),
     networks: z.array(z.string().min(1)).optional(),
     exitCode: z.number().int().optional(),
+    /** The main process was killed for using more memory than its limit. */
+    oomKilled: z.boolean().optional(),
+    /** From the HEALTHCHECK: healthy, unhealthy or starting. */
+    health: z.enum(['healthy', 'unhealthy', 'starting']).optional(),
+    /** --memory, in MiB (exactly). */
+    memoryMB: z.number().positive().optional(),
+    /** --cpus (exactly, e.g. 0.5). */
+    cpus: z.number().positive().optional(),
+    /** --pids-limit (exactly). */
+    pidsLimit: z.number().int().positive().optional(),
+    /** --read-only */
+    readOnlyRootfs: z.boolean().optional(),
+    /** --tmpfs mount points, e.g. [/tmp]. */
+    tmpfs: z.array(z.string().regex(/^\//, 'an absolute path')).optional(),
+    /** --user exactly as given, e.g. "1000" or "1000:1000". */
+    user: z.string().min(1).optional(),
+    /** Runs as a user that is neither root nor uid 0 (from --user, or the image's USER). */
+    nonRootUser: z.literal(true).optional(),
+    /** --network as given: bridge, host, none, container:<name>, or a network name. */
+    networkMode: z.string().min(1).optional(),
+    /** -P: every EXPOSEd port published on a random host port. */
+    publishAll: z.boolean().optional(),
+    /** Capabilities dropped (--cap-drop), e.g. [ALL] or [NET_RAW]. */
+    capDrop: z.array(z.string().regex(/^[A-Z_]+$/, 'capability names in capitals, e.g. NET_RAW or ALL')).optional(),
+    /** --security-opt values that must be present, e.g. [no-new-privileges]. */
+    securityOpt: z.array(z.string().min(1)).optional(),
   })
   .strict();
 
@@ -84,6 +110,10 @@ export const ImageAssertionSchema = z
      * "go build|gcc": the build stage's steps must not be in the final image.
      */
     historyExcludes: z.array(z.string().min(1).refine(isRegExp, 'must be a valid regular expression')).optional(),
+    /** os/arch[/variant] the image is for, e.g. linux/arm64. */
+    platform: z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, 'write os/arch[/variant], e.g. linux/arm64').optional(),
+    /** Ports the image EXPOSEs, e.g. ["8080/tcp"] ("8080" means tcp). */
+    exposes: z.array(z.string().regex(/^\d{1,5}(\/(tcp|udp))?$/, 'write PORT or PORT/tcp, e.g. 8080')).optional(),
   })
   .strict();
 
@@ -100,8 +130,8 @@ const VolumeFileSchema = z
 export const ManifestAssertionSchema = z
   .object({
     manifest: z.string().min(1),
-    /** The manifest list must name each of these, e.g. linux/amd64, linux/arm64. */
-    platforms: z.array(z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, 'write os/arch[/variant], e.g. linux/arm64')).min(1),
+    /** The manifest list must name each of these, e.g. linux/amd64, linux/arm64. Without: the tag (or digest) only has to exist in the registry. */
+    platforms: z.array(z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, 'write os/arch[/variant], e.g. linux/arm64')).min(1).optional(),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
-import { cleanupServer, requireDocker, startReadySandbox, testConfig, testDriver } from '../test/support';
+import { cleanupServer, requireDocker, startReadySandbox, testConfig, testDriver, waitFor } from '../test/support';
 import { judgeDockerState, type StateSources } from './docker-state';
 import { gradeExercise } from './grader';
 import type { Exercise } from '../../lib/lessons/schema';
@@ -32,6 +32,10 @@ describe('Docker-state checks (real engine)', () => {
       printf 'FROM busybox\\nLABEL version=1.2\\nUSER 65534\\nHEALTHCHECK CMD true\\n' > Dockerfile
       docker build -q -t good:1 . >/dev/null
       printf 'FROM busybox\nUSER 0:10001\n' > Dockerfile && docker build -q -t rootgroup:1 . >/dev/null
+      printf 'FROM busybox\nEXPOSE 8080 53/udp\nHEALTHCHECK --interval=1s CMD true\n' > Dockerfile && docker build -q -t exposer:1 . >/dev/null
+      docker run -d --name limited --memory 64m --cpus 0.5 --pids-limit 50 --read-only --tmpfs /scratch --user 1000:1000 --cap-drop NET_RAW --security-opt no-new-privileges busybox sleep 600 >/dev/null
+      docker run -d --name side --network container:web busybox sleep 600 >/dev/null
+      docker run -d --name allports -P exposer:1 sleep 600 >/dev/null
       echo 'hello from the volume' > /var/lib/docker/volumes/data/_data/index.html
       # A directory made by hand where a volume would live is not a volume.
       mkdir -p /var/lib/docker/volumes/handmade/_data && echo 'hello from the volume' > /var/lib/docker/volumes/handmade/_data/index.html
@@ -90,6 +94,57 @@ describe('Docker-state checks (real engine)', () => {
     assert.equal((await judgeDockerState(engine, { image: 'good:1', labels: { version: '2' } })).found, 'good:1 should have the label version=2; version is "1.2"');
     assert.match((await judgeDockerState(engine, { image: 'good:1', maxSizeMB: 0.5 })).found, /^good:1 should be at most 0\.5 MB; it is \d+\.\d MB$/);
     assert.equal((await judgeDockerState(engine, { image: 'missing:1', healthcheck: true })).found, 'there is no image missing:1');
+  });
+
+  test('container settings: limits, read-only root, tmpfs, user, network mode, -P, capabilities, security options, health', async () => {
+    await waitFor('allports to be healthy', async () => (await judgeDockerState(engine, { container: 'allports', health: 'healthy' })).passed, 20_000, 200);
+    assert.deepEqual(
+      await judgeDockerState(engine, {
+        container: 'limited',
+        memoryMB: 64,
+        cpus: 0.5,
+        pidsLimit: 50,
+        readOnlyRootfs: true,
+        tmpfs: ['/scratch'],
+        user: '1000:1000',
+        nonRootUser: true,
+        capDrop: ['NET_RAW'],
+        securityOpt: ['no-new-privileges'],
+        networkMode: 'bridge',
+        oomKilled: false,
+      }),
+      { passed: true, found: 'limited is as expected' },
+    );
+    assert.equal((await judgeDockerState(engine, { container: 'side', networkMode: 'container:web' })).passed, true, 'container:<name> matches what the engine stored');
+    assert.equal((await judgeDockerState(engine, { container: 'allports', publishAll: true, health: 'healthy' })).passed, true);
+    const cases: [Parameters<typeof judgeDockerState>[1], string | RegExp][] = [
+      [{ container: 'web', memoryMB: 64 }, 'web should have a 64 MiB memory limit; it has none'],
+      [{ container: 'limited', memoryMB: 128 }, 'limited should have a 128 MiB memory limit; it has 64 MiB'],
+      [{ container: 'limited', cpus: 1 }, 'limited should be limited to 1 CPUs; it has 0.5'],
+      [{ container: 'web', pidsLimit: 50 }, 'web should have a pids limit of 50; it has none'],
+      [{ container: 'web', readOnlyRootfs: true }, "web's root filesystem should be read-only; it is writable"],
+      [{ container: 'web', tmpfs: ['/tmp'] }, 'web should have a tmpfs at /tmp; it has none'],
+      [{ container: 'web', user: '1000' }, 'web should run as user 1000; it runs as the image default (root unless the image has a USER)'],
+      [{ container: 'web', nonRootUser: true }, 'web should run as a non-root user; its user is not set (root)'],
+      [{ container: 'side', networkMode: 'container:three' }, /^side should use network mode container:three; it uses container:/],
+      [{ container: 'web', publishAll: true }, 'web should publish all exposed ports (-P); it does not'],
+      [{ container: 'web', capDrop: ['ALL'] }, 'web should drop ALL; it drops nothing'],
+      [{ container: 'web', securityOpt: ['no-new-privileges'] }, /^web should run with --security-opt no-new-privileges; it has /],
+      [{ container: 'three', oomKilled: true }, 'three should have been killed for running out of memory; OOMKilled is false'],
+      [{ container: 'web', health: 'healthy' }, 'web should be healthy; it has no HEALTHCHECK'],
+    ];
+    for (const [assertion, found] of cases) {
+      const r = await judgeDockerState(engine, assertion);
+      assert.equal(r.passed, false, JSON.stringify(assertion));
+      if (typeof found === 'string') assert.equal(r.found, found);
+      else assert.match(r.found, found);
+    }
+  });
+
+  test('images: platform and exposed ports', async () => {
+    assert.equal((await judgeDockerState(engine, { image: 'exposer:1', platform: 'linux/amd64', exposes: ['8080', '53/udp'] })).passed, true);
+    assert.equal((await judgeDockerState(engine, { image: 'exposer:1', platform: 'linux/arm64' })).found, 'exposer:1 should be for linux/arm64; it is for linux/amd64');
+    assert.equal((await judgeDockerState(engine, { image: 'exposer:1', exposes: ['9090'] })).found, 'exposer:1 should EXPOSE 9090/tcp; it exposes 53/udp, 8080/tcp');
   });
 
   test('volumes and networks exist or not', async () => {
@@ -188,6 +243,8 @@ describe('Docker-state checks (real engine)', () => {
       'localhost:5000/multi:amd64 should be a manifest list for linux/amd64, linux/arm64; it is a single-platform image (linux/amd64)',
     );
     assert.match((await judgeDockerState(engine, { manifest: 'localhost:5000/nothing:1', platforms: ['linux/amd64'] })).found, /^could not read localhost:5000\/nothing:1 from its registry: .+/);
+    assert.deepEqual(await judgeDockerState(engine, { manifest: 'localhost:5000/multi:arm64' }), { passed: true, found: 'localhost:5000/multi:arm64 is in its registry (one image, linux/arm64)' });
+    assert.equal((await judgeDockerState(engine, { manifest: 'localhost:5000/nothing:1' })).passed, false);
   });
 
   test('tampering: a fake docker on PATH and /etc/ld.so.preload fool shell checks, not Docker-state checks', async () => {

@@ -62,8 +62,60 @@ async function judgeContainer(engine: Docker, a: Extract<Assertion, { container:
     if (mount && m.readOnly !== undefined) expectations.push([mount.RW === !m.readOnly, `${m.target} should be ${m.readOnly ? 'read-only' : 'writable'}; it is ${mount.RW ? 'writable' : 'read-only'}`]);
   }
   for (const n of a.networks ?? []) expectations.push([networks.includes(n), `${a.container} should be on network ${n}; it is on ${networks.join(', ') || 'none'}`]);
+  await judgeContainerSettings(engine, a, info, expectations);
   const failure = firstFailure(expectations);
   return { passed: failure === null, found: failure ?? `${a.container} is as expected` };
+}
+
+const MiB = 1024 * 1024;
+const capName = (c: string): string => c.toUpperCase().replace(/^CAP_/, '');
+/** --security-opt no-new-privileges is stored as given: bare, "=true" or ":true". */
+const hasSecurityOpt = (opts: string[], wanted: string): boolean => opts.some((o) => o === wanted || o === `${wanted}=true` || o === `${wanted}:true`);
+
+/** The resource limits and hardening options of `docker run`, as the engine recorded them. */
+async function judgeContainerSettings(engine: Docker, a: Extract<Assertion, { container: string }>, info: Docker.ContainerInspectInfo, expectations: [boolean, string][]): Promise<void> {
+  const host = info.HostConfig;
+  const name = a.container;
+  if (a.oomKilled !== undefined) expectations.push([info.State.OOMKilled === a.oomKilled, `${name} should ${a.oomKilled ? '' : 'not '}have been killed for running out of memory; OOMKilled is ${info.State.OOMKilled}`]);
+  if (a.health) {
+    const status = (info.State as { Health?: { Status?: string } }).Health?.Status;
+    expectations.push([status === a.health, `${name} should be ${a.health}; ${status ? `it is ${status}` : 'it has no HEALTHCHECK'}`]);
+  }
+  if (a.memoryMB !== undefined) {
+    const mb = (host.Memory ?? 0) / MiB;
+    expectations.push([Math.abs(mb - a.memoryMB) < 0.5, `${name} should have a ${a.memoryMB} MiB memory limit; ${mb ? `it has ${+mb.toFixed(1)} MiB` : 'it has none'}`]);
+  }
+  if (a.cpus !== undefined) {
+    const cpus = host.NanoCpus ? host.NanoCpus / 1e9 : host.CpuQuota && host.CpuQuota > 0 ? host.CpuQuota / (host.CpuPeriod || 100_000) : 0;
+    expectations.push([Math.abs(cpus - a.cpus) < 0.005, `${name} should be limited to ${a.cpus} CPUs; ${cpus ? `it has ${+cpus.toFixed(3)}` : 'it has no CPU limit'}`]);
+  }
+  if (a.pidsLimit !== undefined) {
+    const pids = host.PidsLimit ?? 0;
+    expectations.push([pids === a.pidsLimit, `${name} should have a pids limit of ${a.pidsLimit}; ${pids > 0 ? `it has ${pids}` : 'it has none'}`]);
+  }
+  if (a.readOnlyRootfs !== undefined) expectations.push([Boolean(host.ReadonlyRootfs) === a.readOnlyRootfs, `${name}'s root filesystem should be ${a.readOnlyRootfs ? 'read-only' : 'writable'}; it is ${host.ReadonlyRootfs ? 'read-only' : 'writable'}`]);
+  if (a.tmpfs) {
+    const tmpfs = [...Object.keys((host as { Tmpfs?: Record<string, string> }).Tmpfs ?? {}), ...(info.Mounts ?? []).filter((m) => (m.Type as string) === 'tmpfs').map((m) => m.Destination)];
+    for (const path of a.tmpfs) expectations.push([tmpfs.includes(path), `${name} should have a tmpfs at ${path}; ${tmpfs.length ? `it has ${tmpfs.sort().join(', ')}` : 'it has none'}`]);
+  }
+  const user = info.Config.User ?? '';
+  if (a.user !== undefined) expectations.push([user === a.user, `${name} should run as user ${a.user}; it runs as ${user || 'the image default (root unless the image has a USER)'}`]);
+  if (a.nonRootUser) expectations.push([!isRootUser(user), `${name} should run as a non-root user; its user is ${user || 'not set (root)'}`]);
+  if (a.networkMode !== undefined) {
+    const mode = host.NetworkMode === 'default' ? 'bridge' : (host.NetworkMode ?? '');
+    let met = mode === a.networkMode;
+    if (!met && a.networkMode.startsWith('container:') && mode.startsWith('container:')) {
+      // Stored as given (a name or an id); compare the containers themselves.
+      const [wanted, actual] = await Promise.all([a.networkMode, mode].map((m) => engine.getContainer(m.slice('container:'.length)).inspect().then((c) => c.Id).catch(() => m)));
+      met = wanted === actual;
+    }
+    expectations.push([met, `${name} should use network mode ${a.networkMode}; it uses ${mode}`]);
+  }
+  if (a.publishAll !== undefined) expectations.push([Boolean(host.PublishAllPorts) === a.publishAll, `${name} should ${a.publishAll ? '' : 'not '}publish all exposed ports (-P); it does${host.PublishAllPorts ? '' : ' not'}`]);
+  const dropped = (host.CapDrop ?? []).map(capName);
+  for (const cap of a.capDrop ?? []) expectations.push([dropped.includes(capName(cap)), `${name} should drop ${cap}; it drops ${dropped.join(', ') || 'nothing'}`]);
+  const opts = host.SecurityOpt ?? [];
+  for (const opt of a.securityOpt ?? []) expectations.push([hasSecurityOpt(opts, opt), `${name} should run with --security-opt ${opt}; it has ${opts.join(', ') || 'none'}`]);
 }
 
 /** USER is "user[:group]"; only the user part decides who the process runs as (USER 0:10001 is root). */
@@ -109,6 +161,17 @@ async function judgeImage(engine: Docker, a: Extract<Assertion, { image: string;
       const regex = new RegExp(pattern);
       const at = steps.findIndex((step) => regex.test(step));
       expectations.push([at < 0, `${a.image} should have no step matching /${pattern}/ in its history; step ${at + 1} of ${steps.length} is "${clip(describeStep(steps[at] ?? ''))}"`]);
+    }
+  }
+  if (a.platform) {
+    const platform = [info.Os, info.Architecture, (info as { Variant?: string }).Variant].filter(Boolean).join('/');
+    expectations.push([platform === a.platform || (a.platform.split('/').length === 2 && platform.startsWith(`${a.platform}/`)), `${a.image} should be for ${a.platform}; it is for ${platform}`]);
+  }
+  if (a.exposes) {
+    const exposed = Object.keys(info.Config.ExposedPorts ?? {});
+    for (const port of a.exposes) {
+      const key = port.includes('/') ? port : `${port}/tcp`;
+      expectations.push([exposed.includes(key), `${a.image} should EXPOSE ${key}; it exposes ${exposed.sort().join(', ') || 'nothing'}`]);
     }
   }
   if (a.fromScratch && !firstFailure(expectations)) {
@@ -168,6 +231,7 @@ async function judgeManifest(engine: Docker, a: Extract<Assertion, { manifest: s
   }
   const found = (info.Platforms ?? []).map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/'));
   const isList = MANIFEST_LISTS.has(info.Descriptor?.mediaType ?? '');
+  if (!a.platforms) return { passed: true, found: `${a.manifest} is in its registry (${isList ? `a list: ${found.join(', ')}` : `one image, ${found.join(', ') || 'platform unknown'}`})` };
   const missing = a.platforms.filter((p) => !found.includes(p) && !(p.split('/').length === 2 && found.some((f) => f.startsWith(`${p}/`))));
   if (!isList) return { passed: false, found: `${a.manifest} should be a manifest list for ${a.platforms.join(', ')}; it is a single-platform image (${found.join(', ') || 'platform unknown'})` };
   if (missing.length) return { passed: false, found: `${a.manifest} should list ${a.platforms.join(', ')}; it lists ${found.join(', ')}` };
