@@ -34,6 +34,8 @@ describe('graded exercises in the browser', () => {
     const result = page.getByTestId('check-result');
     await result.getByText('Not yet (attempt 1)').waitFor();
     assert.match(await result.innerText(), /A container named three must have exited with status 3\. — there is no container named three/);
+    // The failing check's own hint, keyed to that check, comes with the verdict (the exercise's hints stay hidden).
+    assert.match(await result.getByTestId('check-hint').innerText(), /^Hint: docker ps -a shows three's status/);
   });
 
   test('hints are revealed one at a time', async () => {
