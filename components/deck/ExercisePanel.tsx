@@ -2,6 +2,9 @@
 
 import { useEffect, useState } from 'react';
 import { fetchProgress, requestCheck, type CheckResponse } from '../progress/progress-client';
+import { groupFailures } from './verdict-groups';
+
+const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 export interface DeckExercise {
   id: string;
@@ -72,24 +75,35 @@ export function ExercisePanel({ lessonId, exercise }: { lessonId: string; exerci
           <div className={`mt-3 ${verdict.passed ? 'text-emerald-700 dark:text-emerald-400' : 'text-rose-700 dark:text-rose-400'}`}>
             <p className="font-medium">{verdict.passed ? `Passed (attempt ${verdict.attempt}).` : `Not yet (attempt ${verdict.attempt}):`}</p>
             {!verdict.passed && (
-              <ul className="mt-1 list-disc pl-5">
-                {verdict.checks.filter((c) => !c.passed).map((c, i) => (
-                  <li key={i} data-testid="failed-check">
-                    {c.details ? c.message.slice(0, c.message.indexOf(' — ')) : c.message}
-                    {c.details && (
-                      <ul className="mt-1 list-[circle] pl-5 font-mono text-xs" data-testid="check-details">
-                        {c.details.map((d, j) => (
-                          <li key={j}>{d}</li>
+              <ul className="mt-1 max-h-[45vh] list-disc overflow-y-auto pl-5" data-testid="failed-checks">
+                {groupFailures(verdict.checks).map((view, i) =>
+                  view.kind === 'shared' ? (
+                    <li key={i} data-testid="failed-check">
+                      {capitalize(view.found)}, so these are not met yet:
+                      <ul className="mt-1 list-[circle] pl-5">
+                        {view.checks.map((c, j) => (
+                          <li key={j}>{c.fail}</li>
                         ))}
                       </ul>
-                    )}
-                    {c.hint && (
-                      <p className="mt-1 text-slate-700 dark:text-slate-300" data-testid="check-hint">
-                        <span className="font-medium">Hint:</span> {c.hint}
-                      </p>
-                    )}
-                  </li>
-                ))}
+                    </li>
+                  ) : (
+                    <li key={i} data-testid="failed-check">
+                      {view.check.details ? view.check.fail : view.check.message}
+                      {view.check.details && (
+                        <ul className="mt-1 list-[circle] pl-5 font-mono text-xs" data-testid="check-details">
+                          {view.check.details.map((d, j) => (
+                            <li key={j}>{d}</li>
+                          ))}
+                        </ul>
+                      )}
+                      {view.check.hint && (
+                        <p className="mt-1 text-slate-700 dark:text-slate-300" data-testid="check-hint">
+                          <span className="font-medium">Hint:</span> {view.check.hint}
+                        </p>
+                      )}
+                    </li>
+                  ),
+                )}
               </ul>
             )}
           </div>

@@ -19,7 +19,7 @@ export interface CheckResponse {
   everPassed: boolean;
   attempt: number;
   /** A failing check's `details` are its separate findings (a Dockerfile's broken rules, line by line); `hint` is the check's own hint. */
-  checks: { passed: boolean; message: string; details?: string[]; hint?: string }[];
+  checks: { passed: boolean; message: string; fail?: string; found?: string; details?: string[]; hint?: string }[];
   durationMs: number;
 }
 
@@ -77,7 +77,7 @@ export function createApi(deps: { store: Store; sandboxes: SandboxService; log: 
       passed: verdict.passed,
       everPassed: recorded.everPassed,
       attempt: recorded.attempt,
-      checks: verdict.checks.map((c) => ({ passed: c.passed, message: c.message, details: c.details, hint: c.hint })),
+      checks: verdict.checks.map((c) => ({ passed: c.passed, message: c.message, fail: c.fail, found: c.found, details: c.details, hint: c.hint })),
       durationMs: verdict.durationMs,
     };
   }

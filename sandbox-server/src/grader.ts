@@ -15,6 +15,10 @@ export interface CheckResult {
   passed: boolean;
   /** What the learner sees: the check's `fail` text (plus what it found), or "ok". */
   message: string;
+  /** The check's `fail` text (what was expected), when it failed. */
+  fail?: string;
+  /** What the check found, when it failed and said so. */
+  found?: string;
   /** The check's own hint, given only when it fails. */
   hint?: string;
   /** Separate findings of a failing check, when it has several (a Dockerfile's broken rules, one per line). */
@@ -88,6 +92,8 @@ export async function gradeExercise(driver: SandboxDriver, sandboxId: string, ex
         index,
         passed: result.passed,
         message: result.passed ? 'ok' : `${check.fail} — ${result.found}`,
+        fail: result.passed ? undefined : check.fail,
+        found: result.passed ? undefined : result.found,
         hint: result.passed ? undefined : check.hint,
         details: result.passed ? undefined : result.details,
         exitCode: null,
@@ -116,6 +122,8 @@ export async function gradeExercise(driver: SandboxDriver, sandboxId: string, ex
       index,
       passed,
       message,
+      fail: passed ? undefined : check.fail,
+      found: passed ? undefined : result.timedOut ? `the check timed out after ${exercise.timeoutSeconds} s` : found || undefined,
       hint: passed ? undefined : check.hint,
       exitCode: result.exitCode,
       timedOut: result.timedOut,
