@@ -87,6 +87,18 @@ describe('class runtime (real engine)', () => {
     assert.equal((await server.service.driver.list()).some((i) => i.id === before.id), false, 'the old sandbox is gone');
   });
 
+  test('after a restart the open class gets its registry back, reachable from its sandboxes, and its pool topped up', async () => {
+    runtime.close();
+    runtime = new ClassRuntime({ store, sandboxes: server.service, data: server.data, settings: { registry: true, registryImage: registryImage(), warmPoolMax: 2 }, log: silentLogger });
+    await runtime.resumeOpenClasses();
+    await waitFor('the registry and pool', () => runtime.status(classId).registry.state === 'ready' && runtime.status(classId).warm.state === 'ready', 120_000, 200);
+    // The one warm sandbox still waiting counts towards the target (2 expected at most, 1 class sandbox exists).
+    assert.deepEqual(runtime.status(classId).warm, { state: 'ready', target: 1, waiting: 1 });
+    const waiting = (await server.service.driver.list()).find((i) => i.classId === classId && !i.learnerId)!;
+    const pulled = await server.service.driver.exec(waiting.id, ['sh', '-c', 'docker rmi -f busybox >/dev/null && docker pull -q busybox'], { timeoutMs: 60_000 });
+    assert.equal(pulled.exitCode, 0, `the re-created mirror is reachable from an existing sandbox: ${pulled.stderr}`);
+  });
+
   test('ending the class exports the grades and removes every sandbox, network, volume and registry of the class', async () => {
     // Grace opens a lesson (a sandbox of the class) before the end.
     const grace = learners[1]!;

@@ -110,7 +110,12 @@ export class ClassRuntime {
     live.preparing = this.prepareNow(record, live).catch((error: Error) => this.deps.log.error(`class ${record.id}: ${error.message}`));
   }
 
-  /** After a restart: open classes get their registry back (re-seeded) and it rejoins their sandboxes' networks. */
+  /**
+   * After a restart: an open class gets its registry back (re-seeded; it
+   * rejoins the class's sandboxes' networks) and its warm pool refilled for
+   * the expected learners who have no sandbox yet (the start-up reconcile
+   * removed the unclaimed ones).
+   */
   async resumeOpenClasses(): Promise<void> {
     const now = Date.now();
     for (const record of this.deps.store.classes.list()) {
@@ -118,10 +123,10 @@ export class ClassRuntime {
       const live = this.liveOf(record.id);
       live.preparing = (async () => {
         await this.startRegistry(record, live);
-        if (!live.registry) return;
-        for (const info of await this.deps.sandboxes.driver.list()) {
-          if (info.classId === record.id) await live.registry.connect(`drydock-sb-${info.sessionId}`).catch(() => undefined);
-        }
+        const sandboxes = (await this.deps.sandboxes.driver.list()).filter((info) => info.classId === record.id);
+        for (const info of sandboxes) await live.registry?.connect(`drydock-sb-${info.sessionId}`).catch(() => undefined);
+        live.warmTarget = Math.max(0, Math.min(record.expectedLearners, this.deps.settings.warmPoolMax) - sandboxes.length);
+        await this.fillPool(record, live);
       })().catch((error: Error) => this.deps.log.error(`class ${record.id}: ${error.message}`));
     }
   }
@@ -248,6 +253,10 @@ export class ClassRuntime {
 
   private async prepareNow(record: ClassRecord, live: LiveClass): Promise<void> {
     await this.startRegistry(record, live);
+    await this.fillPool(record, live);
+  }
+
+  private async fillPool(record: ClassRecord, live: LiveClass): Promise<void> {
     if (live.warmTarget === 0) return;
     live.warmState = 'filling';
     const filled = await this.deps.sandboxes.manager.warm({ pool: record.id, count: live.warmTarget, profile: PROFILE, classId: record.id, registry: live.registry });
