@@ -8,7 +8,7 @@ import { isAllowedOrigin } from '../../sandbox-server/src/upgrade';
 import type { Store } from '../store';
 import type { ClassEvents } from './class-events';
 import { LessonCache } from './lesson-cache';
-import { HttpError, readJsonAs, sendJson } from './class-http';
+import { HttpError, sendError, readJsonAs, sendJson } from './class-http';
 import { RateLimiter } from './rate-limiter';
 
 /** What the browser is told about a verdict: messages, never the check scripts or the evidence. */
@@ -102,11 +102,7 @@ export function createApi(deps: { store: Store; sandboxes: SandboxService; log: 
         throw new HttpError(404, `no API at ${req.method} ${path}`);
       }
     } catch (error) {
-      if (error instanceof HttpError) send(res, error.status, { error: error.message }, error.headers);
-      else {
-        deps.log.error(`API ${req.method} ${path}: ${(error as Error).stack ?? error}`);
-        send(res, 500, { error: 'internal error; the server log has the details' });
-      }
+      sendError(res, error, deps.log, `API ${req.method} ${path}`);
     }
     return true;
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Logger } from '../../sandbox-server/src/logger';
 import { isAllowedOrigin } from '../../sandbox-server/src/upgrade';
 import { isJoinCode, normalizeJoinCode } from '../store/classes';
-import { HttpError, normalizedPath, readJsonAs, sendJson } from './class-http';
+import { HttpError, sendError, normalizedPath, readJsonAs, sendJson } from './class-http';
 import type { ClassRuntime } from './class-runtime';
 import type { Classroom } from './class-services';
 
@@ -62,11 +62,7 @@ export function createClassApi(deps: { classroom: Classroom; runtime?: ClassRunt
       if (!isAllowedOrigin(req)) throw new HttpError(403, 'cross-origin request refused');
       await join(req, res, learnerId);
     } catch (error) {
-      if (error instanceof HttpError) sendJson(res, error.status, { error: error.message }, error.headers);
-      else {
-        deps.log.error(`POST ${path}: ${(error as Error).stack ?? error}`);
-        sendJson(res, 500, { error: 'internal error; the server log has the details' });
-      }
+      sendError(res, error, deps.log, `POST ${path}`);
     }
     return true;
   }

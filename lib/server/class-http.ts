@@ -16,6 +16,20 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
 }
 
+/**
+ * Answers a failed request: an HttpError with its status and message (the
+ * client's mistake, said precisely); anything else as a 500 whose details go
+ * to the server log only.
+ */
+export function sendError(res: ServerResponse, error: unknown, log: { error(message: string): void }, what: string): void {
+  if (error instanceof HttpError) {
+    sendJson(res, error.status, { error: error.message }, error.headers);
+    return;
+  }
+  log.error(`${what}: ${(error as Error).stack ?? String(error)}`);
+  sendJson(res, 500, { error: 'internal error; the server log has the details' });
+}
+
 export function redirect(res: ServerResponse, location: string, headers: Record<string, string | string[]> = {}, status = 303): void {
   res.writeHead(status, { location, 'cache-control': 'no-store', ...headers }).end();
 }

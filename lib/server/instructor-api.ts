@@ -4,7 +4,7 @@ import type { Logger } from '../../sandbox-server/src/logger';
 import { isAllowedOrigin } from '../../sandbox-server/src/upgrade';
 import { readCookie } from '../identity';
 import { CLASS_ID } from '../store/classes';
-import { HttpError, normalizedPath, readBody, readJsonAs, redirect, sendJson } from './class-http';
+import { HttpError, sendError, normalizedPath, readBody, readJsonAs, redirect, sendJson } from './class-http';
 import { PAGE_INSTRUCTOR_HEADER, type Classroom } from './class-services';
 import { createGridStreams } from './class-stream';
 import type { ClassRuntime } from './class-runtime';
@@ -201,11 +201,7 @@ export function createInstructorRoutes(deps: { classroom: Classroom; access: Ins
         throw new HttpError(401, 'instructor sign-in required');
       }
     } catch (error) {
-      if (error instanceof HttpError) sendJson(res, error.status, { error: error.message }, error.headers);
-      else {
-        deps.log.error(`instructor ${req.method} ${path}: ${(error as Error).stack ?? error}`);
-        sendJson(res, 500, { error: 'internal error; the server log has the details' });
-      }
+      sendError(res, error, deps.log, `instructor ${req.method} ${path}`);
     }
     return true;
   }
