@@ -4,6 +4,7 @@ import { silentLogger } from '../../sandbox-server/src/logger';
 import { SessionManager } from '../../sandbox-server/src/session-manager';
 import type { TerminalClient } from '../../sandbox-server/src/terminal-client';
 import { summarize, type Summary } from './stats';
+import { OutputWatcher } from './terminal-link';
 
 export interface WarmPoolLatency {
   /** connect → prompt for a learner whose sandbox waits in a class's warm pool. */
@@ -12,30 +13,17 @@ export interface WarmPoolLatency {
   cold: Summary;
 }
 
-const PROMPT = 'root@sandbox:~#';
-const ANSI = /\x1b\[[0-9;?]*[a-zA-Z]|\x1b\][^\x07]*\x07/g;
+const PROMPT_TIMEOUT_MS = 60_000;
 
-/** Resolves with the ms from connect() to the first prompt in the client's output. */
+/** The ms from connect() to the arrival of the output that ends with the prompt (the replay, for a warm sandbox). */
 async function timeToPrompt(manager: SessionManager, learnerId: string): Promise<number> {
+  const out = new OutputWatcher();
+  const client: TerminalClient = { sendOutput: (data) => out.push(data), sendControl: () => undefined, close: () => undefined };
   const started = performance.now();
-  let output = '';
-  let resolvePrompt: () => void = () => undefined;
-  const prompted = new Promise<void>((resolve) => (resolvePrompt = resolve));
-  const client: TerminalClient = {
-    sendOutput: (data) => {
-      output += data.toString('utf8');
-      if (output.replace(ANSI, '').includes(PROMPT)) resolvePrompt();
-    },
-    sendControl: () => undefined,
-    close: () => undefined,
-  };
+  const prompted = out.waitForPrompt(PROMPT_TIMEOUT_MS);
   const session = await manager.connect(learnerId, 'dind', client);
   await session.resize({ cols: 100, rows: 30 });
-  const timeout = setTimeout(() => resolvePrompt(), 60_000);
-  await prompted;
-  clearTimeout(timeout);
-  if (!output.replace(ANSI, '').includes(PROMPT)) throw new Error(`no prompt for ${learnerId} within 60 s`);
-  return performance.now() - started;
+  return (await prompted) - started;
 }
 
 /**
