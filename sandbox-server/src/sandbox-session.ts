@@ -69,36 +69,31 @@ export class SandboxSession {
     this.clients.add(client);
     this.flow.add(client);
     this.lastActivityAt = Date.now();
-    const replay = this.ring.snapshot();
-    client.sendControl({
-      type: 'hello',
-      sandboxId: this.shortId,
-      reattached,
-      replayBytes: replay.length,
-      expiresAt: this.info.expiresAt,
-      idleTimeoutMinutes: this.config.limits.idleTimeoutMs / 60_000,
-    });
-    if (replay.length > 0) {
-      client.sendOutput(replay);
-      this.flow.sentTo(client, replay.length);
-    }
+    const replayed = this.greet(client, { reattached });
+    if (replayed > 0) this.flow.sentTo(client, replayed);
   }
 
   /** A read-only watcher: the replay, then live output; not counted by flow control, idle or connection state. */
   addViewer(client: TerminalClient): void {
-    this.batcher.flush();
+    this.batcher.flush(); // as in addClient
     this.viewers.add(client);
+    // A viewer draws at the learner's size, which it cannot set itself.
+    this.greet(client, { reattached: true, size: this.lastSize });
+  }
+
+  /** Sends a newcomer the hello and the replay of recent output; returns the bytes replayed. */
+  private greet(client: TerminalClient, hello: { reattached: boolean; size?: TerminalSize }): number {
     const replay = this.ring.snapshot();
     client.sendControl({
       type: 'hello',
       sandboxId: this.shortId,
-      reattached: true,
       replayBytes: replay.length,
       expiresAt: this.info.expiresAt,
       idleTimeoutMinutes: this.config.limits.idleTimeoutMs / 60_000,
-      size: this.lastSize,
+      ...hello,
     });
     if (replay.length > 0) client.sendOutput(replay);
+    return replay.length;
   }
 
   removeViewer(client: TerminalClient): void {
