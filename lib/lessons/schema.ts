@@ -47,6 +47,9 @@ function isRegExp(source: string): boolean {
   }
 }
 
+/** os/arch[/variant], as Docker writes platforms. */
+const PLATFORM = z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, 'write os/arch[/variant], e.g. linux/arm64');
+
 const PORT_MAPPING = /^\d{1,5}:\d{1,5}(\/(tcp|udp))?$/;
 
 /** What a learner's container must look like, judged on the inner engine's inspect JSON. */
@@ -111,7 +114,7 @@ export const ImageAssertionSchema = z
      */
     historyExcludes: z.array(z.string().min(1).refine(isRegExp, 'must be a valid regular expression')).optional(),
     /** os/arch[/variant] the image is for, e.g. linux/arm64. */
-    platform: z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, 'write os/arch[/variant], e.g. linux/arm64').optional(),
+    platform: PLATFORM.optional(),
     /** Ports the image EXPOSEs, e.g. ["8080/tcp"] ("8080" means tcp). */
     exposes: z.array(z.string().regex(/^\d{1,5}(\/(tcp|udp))?$/, 'write PORT or PORT/tcp, e.g. 8080')).optional(),
   })
@@ -131,7 +134,7 @@ export const ManifestAssertionSchema = z
   .object({
     manifest: z.string().min(1),
     /** The manifest list must name each of these, e.g. linux/amd64, linux/arm64. Without: the tag (or digest) only has to exist in the registry. */
-    platforms: z.array(z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, 'write os/arch[/variant], e.g. linux/arm64')).min(1).optional(),
+    platforms: z.array(PLATFORM).min(1).optional(),
   })
   .strict();
 

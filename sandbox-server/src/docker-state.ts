@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { normaliseImage } from '../../lib/lessons/image-references';
 import type { DockerCheck } from '../../lib/lessons/schema';
 import type { SandboxFile } from './drivers/driver';
+import { isRootUser } from './dockerfile/parse';
 import { findBaseOsFile } from './image-filesystem';
 
 /**
@@ -118,8 +119,8 @@ async function judgeContainerSettings(engine: Docker, a: Extract<Assertion, { co
   for (const opt of a.securityOpt ?? []) expectations.push([hasSecurityOpt(opts, opt), `${name} should run with --security-opt ${opt}; it has ${opts.join(', ') || 'none'}`]);
 }
 
-/** USER is "user[:group]"; only the user part decides who the process runs as (USER 0:10001 is root). */
-const isRootUser = (user: string): boolean => ['', 'root', '0'].includes(user.split(':')[0]!.trim());
+/** "linux/arm64" also matches an image for linux/arm64/v8; a variant, when asked for, must match. */
+const platformMatches = (wanted: string, actual: string): boolean => actual === wanted || (wanted.split('/').length === 2 && actual.startsWith(`${wanted}/`));
 
 /** A history step as the learner wrote it: "RUN /bin/sh -c x # buildkit" → "RUN x"; "/bin/sh -c #(nop)  CMD …" → "CMD …". */
 const describeStep = (createdBy: string): string =>
@@ -165,7 +166,7 @@ async function judgeImage(engine: Docker, a: Extract<Assertion, { image: string;
   }
   if (a.platform) {
     const platform = [info.Os, info.Architecture, (info as { Variant?: string }).Variant].filter(Boolean).join('/');
-    expectations.push([platform === a.platform || (a.platform.split('/').length === 2 && platform.startsWith(`${a.platform}/`)), `${a.image} should be for ${a.platform}; it is for ${platform}`]);
+    expectations.push([platformMatches(a.platform, platform), `${a.image} should be for ${a.platform}; it is for ${platform}`]);
   }
   if (a.exposes) {
     const exposed = Object.keys(info.Config.ExposedPorts ?? {});
@@ -232,7 +233,7 @@ async function judgeManifest(engine: Docker, a: Extract<Assertion, { manifest: s
   const found = (info.Platforms ?? []).map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/'));
   const isList = MANIFEST_LISTS.has(info.Descriptor?.mediaType ?? '');
   if (!a.platforms) return { passed: true, found: `${a.manifest} is in its registry (${isList ? `a list: ${found.join(', ')}` : `one image, ${found.join(', ') || 'platform unknown'}`})` };
-  const missing = a.platforms.filter((p) => !found.includes(p) && !(p.split('/').length === 2 && found.some((f) => f.startsWith(`${p}/`))));
+  const missing = a.platforms.filter((p) => !found.some((f) => platformMatches(p, f)));
   if (!isList) return { passed: false, found: `${a.manifest} should be a manifest list for ${a.platforms.join(', ')}; it is a single-platform image (${found.join(', ') || 'platform unknown'})` };
   if (missing.length) return { passed: false, found: `${a.manifest} should list ${a.platforms.join(', ')}; it lists ${found.join(', ')}` };
   return { passed: true, found: `${a.manifest} lists ${found.join(', ')}` };

@@ -120,3 +120,12 @@ export function isExecForm(args: string): boolean {
     return false;
   }
 }
+
+/**
+ * USER (in a Dockerfile, and an image's Config.User) is "user[:group]"; only
+ * the user part decides who the process runs as (USER 0:10001 is root). An
+ * image with no USER runs as root.
+ */
+export function isRootUser(user: string): boolean {
+  return ['', 'root', '0'].includes(user.split(':')[0]!.trim());
+}

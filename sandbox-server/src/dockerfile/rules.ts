@@ -1,5 +1,5 @@
 import type { DockerfileRule } from '../../../lib/lessons/schema';
-import { isExecForm, parseDockerfile, type ParsedDockerfile, type Stage } from './parse';
+import { isExecForm, isRootUser, parseDockerfile, type ParsedDockerfile, type Stage } from './parse';
 
 /** One broken rule, at the line that breaks it. */
 export interface RuleViolation {
@@ -80,16 +80,14 @@ const pinnedBaseTag: RuleCheck = (file) => {
   return violations;
 };
 
-const ROOT = new Set(['root', '0']);
-
 const nonRootUser: RuleCheck = (file) => {
   const last = finalStage(file);
   if (!last) return [];
   const users = last.instructions.filter((i) => i.keyword === 'USER');
   const user = users.at(-1);
   if (!user) return [{ rule: 'nonRootUser', line: last.from.line, message: 'expected a USER instruction in the final stage; found none, so the container runs as root' }];
-  const name = (user.args.split(/\s+/)[0] ?? '').split(':')[0] ?? '';
-  return ROOT.has(name) ? [{ rule: 'nonRootUser', line: user.line, message: `expected the final USER to be an unprivileged user; found USER ${user.args}` }] : [];
+  const spec = user.args.split(/\s+/)[0] ?? '';
+  return spec !== '' && isRootUser(spec) ? [{ rule: 'nonRootUser', line: user.line, message: `expected the final USER to be an unprivileged user; found USER ${user.args}` }] : [];
 };
 
 const REMOTE = /^(https?:\/\/|git@|ssh:\/\/)/i;
