@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { DataDir } from '../data-dir';
+import { readEnvSettings } from '../env-settings';
 import { loadLesson } from '../lessons/loader';
 import type { Store } from '../store';
 import type { ClassRecord } from '../store/classes';
@@ -31,16 +32,8 @@ const Settings = z.object({
 });
 
 export function classRuntimeSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): ClassRuntimeSettings {
-  const parsed = Settings.safeParse({
-    DRYDOCK_CLASS_REGISTRY: env.DRYDOCK_CLASS_REGISTRY || undefined,
-    DRYDOCK_REGISTRY_IMAGE: env.DRYDOCK_REGISTRY_IMAGE || undefined,
-    DRYDOCK_WARM_POOL_MAX: env.DRYDOCK_WARM_POOL_MAX || undefined,
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  return { registry: parsed.data.DRYDOCK_CLASS_REGISTRY === 'on', registryImage: parsed.data.DRYDOCK_REGISTRY_IMAGE, warmPoolMax: parsed.data.DRYDOCK_WARM_POOL_MAX };
+  const settings = readEnvSettings(Settings, env);
+  return { registry: settings.DRYDOCK_CLASS_REGISTRY === 'on', registryImage: settings.DRYDOCK_REGISTRY_IMAGE, warmPoolMax: settings.DRYDOCK_WARM_POOL_MAX };
 }
 
 type Phase = 'off' | 'starting' | 'ready' | 'failed';

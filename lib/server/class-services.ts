@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readEnvSettings } from '../env-settings';
 import type { Store } from '../store';
 import { isClassOpen, type ClassRecord } from '../store/classes';
 import type { ClassEvents } from './class-events';
@@ -41,15 +42,8 @@ const Settings = z.object({
 
 /** DRYDOCK_CLASS_STUCK_FAILURES (3) and DRYDOCK_CLASS_IDLE_MINUTES (5); a bad value stops the start with its name. */
 export function classroomSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): ClassroomSettings {
-  const parsed = Settings.safeParse({
-    DRYDOCK_CLASS_STUCK_FAILURES: env.DRYDOCK_CLASS_STUCK_FAILURES || undefined,
-    DRYDOCK_CLASS_IDLE_MINUTES: env.DRYDOCK_CLASS_IDLE_MINUTES || undefined,
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  return { stuckAfterFailures: parsed.data.DRYDOCK_CLASS_STUCK_FAILURES, idleAfterMinutes: parsed.data.DRYDOCK_CLASS_IDLE_MINUTES };
+  const settings = readEnvSettings(Settings, env);
+  return { stuckAfterFailures: settings.DRYDOCK_CLASS_STUCK_FAILURES, idleAfterMinutes: settings.DRYDOCK_CLASS_IDLE_MINUTES };
 }
 
 export function createClassroom(deps: { store: Store; events: ClassEvents; connection(learnerId: string): ConnectionState; settings: ClassroomSettings }): Classroom {
