@@ -30,6 +30,20 @@ export function sendError(res: ServerResponse, error: unknown, log: { error(mess
   sendJson(res, 500, { error: 'internal error; the server log has the details' });
 }
 
+/**
+ * Starts a Server-Sent Events response; the browser reconnects `retryMs`
+ * after the stream drops.
+ */
+export function openEventStream(res: ServerResponse, retryMs: number): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no', // nginx: do not buffer the stream
+  });
+  res.write(`retry: ${retryMs}\n\n`);
+}
+
 export function redirect(res: ServerResponse, location: string, headers: Record<string, string | string[]> = {}, status = 303): void {
   res.writeHead(status, { location, 'cache-control': 'no-store', ...headers }).end();
 }

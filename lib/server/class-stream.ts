@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AttemptEvent, MemberJoinedEvent } from './class-events';
 import type { ClassGrid } from './class-grid';
 import type { Classroom } from './class-services';
+import { openEventStream } from './class-http';
 
 /** After a check or a join, wait this long for more before sending (a burst of checks becomes one update). */
 const COALESCE_MS = 60;
@@ -23,14 +24,7 @@ export function createGridStreams(classroom: Classroom) {
     let lessons = new Set(first.class.lessonIds);
     let pending: NodeJS.Timeout | undefined;
 
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no', // nginx: do not buffer the stream
-    });
-    // The browser reconnects 2 s after a dropped stream.
-    res.write('retry: 2000\n\n');
+    openEventStream(res, 2000);
 
     const send = (grid: ClassGrid | null = classroom.grid(classId)): void => {
       clearTimeout(pending);

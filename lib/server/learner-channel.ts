@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { openEventStream } from './class-http';
 
 /** What a learner's page hears from the classroom (Server-Sent Events, one stream per open page). */
 export type LearnerEvent =
@@ -27,8 +28,7 @@ export class LearnerChannel {
 
   /** Serves one page's stream; `first` is sent at once. */
   serve(req: IncomingMessage, res: ServerResponse, classId: string, learnerId: string, first: LearnerEvent): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write('retry: 3000\n\n');
+    openEventStream(res, 3000);
     const entry = { learnerId, res };
     const set = this.streams.get(classId) ?? new Set();
     this.streams.set(classId, set);
