@@ -1,29 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { buildClassGrid, classGridSnapshot, type ConnectionState, type LessonOutline } from '../server/class-grid';
 import { ClassesRepository, isJoinCode, JOIN_CODE_ALPHABET, normalizeJoinCode, randomJoinCode } from './classes';
-import { Store } from './index';
+import { testStores } from './test-stores';
 
-const dir = mkdtempSync(join(tmpdir(), 'drydock-classes-test-'));
-let n = 0;
-after(() => rmSync(dir, { recursive: true, force: true }));
+const withStore = testStores('classes');
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 const MIN = 60_000;
-
-/** A fresh store with the given learners already seen; closed after `fn`. */
-function withStore(learners: string[], fn: (store: Store) => void): void {
-  const store = new Store(join(dir, `db-${++n}.sqlite`));
-  try {
-    for (const id of learners) store.touchLearner(id, 1);
-    fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 const newClass = (overrides: Partial<{ name: string; lessonIds: string[]; durationMinutes: number; expectedLearners: number }> = {}) => ({
   name: 'Docker basics, Tuesday',

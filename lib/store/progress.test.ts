@@ -1,24 +1,9 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Store } from './index';
+import type { Store } from './index';
+import { testStores } from './test-stores';
 
-const dir = mkdtempSync(join(tmpdir(), 'drydock-progress-test-'));
-let n = 0;
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A fresh store with the given learners already seen; closed after `fn`. */
-function withStore(learners: string[], fn: (store: Store) => void): void {
-  const store = new Store(join(dir, `db-${++n}.sqlite`));
-  try {
-    for (const id of learners) store.touchLearner(id, 1);
-    fn(store);
-  } finally {
-    store.close();
-  }
-}
+const withStore = testStores('progress');
 
 const attempt = (learnerId: string, lessonId: string, exerciseId: string, passed: boolean, now: number, evidence: unknown = { ok: passed }) => ({
   learnerId,
