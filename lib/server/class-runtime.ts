@@ -45,6 +45,12 @@ export interface ClassRuntimeStatus {
   follow: FollowPosition | null;
 }
 
+type ExportFormat = 'csv' | 'json';
+interface ExportFile {
+  filename: string;
+  body: string;
+}
+
 export interface EndedClass {
   removedSandboxes: number;
   exports: { csv: string; json: string };
@@ -195,13 +201,19 @@ export class ClassRuntime {
     return { record, rows };
   }
 
-  export(classId: string, format: 'csv' | 'json', now = Date.now()): { body: string; filename: string } | null {
+  export(classId: string, format: ExportFormat, now = Date.now()): ExportFile | null {
+    return this.exportFiles(classId, [format], now)?.[0] ?? null;
+  }
+
+  /** The grades in several formats from one read, under one timestamp. */
+  private exportFiles(classId: string, formats: readonly ExportFormat[], now: number): ExportFile[] | null {
     const grades = this.grades(classId);
     if (!grades) return null;
     const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
-    const filename = `class-${slug(grades.record.name)}-${stamp}.${format}`;
-    const body = format === 'csv' ? classGradesToCsv(grades.record.name, grades.rows) : classGradesToJson({ id: classId, name: grades.record.name, exportedAt: now }, grades.rows);
-    return { body, filename };
+    return formats.map((format) => ({
+      filename: `class-${slug(grades.record.name)}-${stamp}.${format}`,
+      body: format === 'csv' ? classGradesToCsv(grades.record.name, grades.rows) : classGradesToJson({ id: classId, name: grades.record.name, exportedAt: now }, grades.rows),
+    }));
   }
 
   /**
@@ -216,9 +228,8 @@ export class ClassRuntime {
     await live?.preparing;
     const folder = join(this.deps.data.path, 'exports');
     mkdirSync(folder, { recursive: true });
-    for (const format of ['csv', 'json'] as const) {
-      const file = this.export(classId, format);
-      if (file) writeFileSync(join(folder, file.filename), file.body, { mode: 0o600 });
+    for (const file of this.exportFiles(classId, ['csv', 'json'], Date.now()) ?? []) {
+      writeFileSync(join(folder, file.filename), file.body, { mode: 0o600 });
     }
     this.channel.send(classId, { event: 'ended', data: {} });
     this.channel.closeClass(classId);
