@@ -46,7 +46,7 @@ export class SessionManager {
     private readonly config: SandboxServerConfig,
     private readonly log: Logger,
   ) {
-    this.pool = new WarmPool(driver, config, log, newSessionId, () => undefined);
+    this.pool = new WarmPool(driver, config, log, newSessionId);
   }
 
   /** Lets the platform say which class (pool, registry) a learner's new sandbox belongs to. */

@@ -1,3 +1,4 @@
+import { CloseCode } from '../../protocol';
 import type { SandboxServerConfig } from './config';
 import type { SandboxDriver, SandboxRegistryAccess } from './drivers/driver';
 import type { Logger } from './logger';
@@ -39,8 +40,6 @@ export class WarmPool {
     private readonly config: SandboxServerConfig,
     private readonly log: Logger,
     private readonly newSessionId: () => string,
-    /** Called when a pooled session ends by itself (crash loop), so its owner forgets it. */
-    private readonly onSessionEnded: (session: SandboxSession) => void,
   ) {}
 
   /** Starts sandboxes until `count` wait in the pool. */
@@ -86,7 +85,7 @@ export class WarmPool {
     const list = this.waiting.get(pool) ?? [];
     this.waiting.delete(pool);
     for (const session of list) {
-      session.dispose('removed', 'Warm pool drained.', 4503);
+      session.dispose('removed', 'Warm pool drained.', CloseCode.SHUTDOWN);
       await this.driver.remove(session.info.id).catch((error: Error) => this.log.warn(`drain ${session.shortId}: ${error.message}`));
     }
     return list.length;
@@ -94,7 +93,7 @@ export class WarmPool {
 
   /** Detaches from every waiting sandbox (server shutdown; reconcile removes them at the next start). */
   detachAll(): void {
-    for (const list of this.waiting.values()) for (const session of list) session.dispose('removed', 'Server shutting down.', 4503);
+    for (const list of this.waiting.values()) for (const session of list) session.dispose('removed', 'Server shutting down.', CloseCode.SHUTDOWN);
     this.waiting.clear();
   }
 
@@ -120,11 +119,11 @@ export class WarmPool {
       pool: spec.pool,
       registry: spec.registry,
     });
+    // A waiting session that ends by itself (crash loop) leaves the pool; once claimed, its new owner replaces this.
     const session = new SandboxSession(info, this.driver, this.config, this.log, (ended) => {
       const list = this.waiting.get(spec.pool);
       const at = list?.indexOf(ended) ?? -1;
       if (list && at >= 0) list.splice(at, 1);
-      this.onSessionEnded(ended);
     });
     try {
       await session.open();
