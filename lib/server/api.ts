@@ -9,7 +9,7 @@ import type { Store } from '../store';
 import type { ClassEvents } from './class-events';
 import { LessonCache } from './lesson-cache';
 import { HttpError, sendError, readJsonAs, sendJson } from './class-http';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter } from '../rate-limiter';
 
 /** What the browser is told about a verdict: messages, never the check scripts or the evidence. */
 export interface CheckResponse {

@@ -9,7 +9,7 @@ import { PAGE_INSTRUCTOR_HEADER, type Classroom } from './class-services';
 import { createGridStreams } from './class-stream';
 import type { ClassRuntime } from './class-runtime';
 import { clearInstructorCookieHeader, INSTRUCTOR_COOKIE, instructorCookieHeader, type InstructorAccess } from './instructor-auth';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter } from '../rate-limiter';
 
 export const INSTRUCTOR_LOGIN_PATH = '/instructor/login';
 

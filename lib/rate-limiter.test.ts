@@ -53,4 +53,39 @@ describe('RateLimiter', () => {
     assert.equal(limiter.take('carol', 5_000), 0);
     assert.equal(limiter.take('alice', 5_000), 5);
   });
+
+  test('a bucket untouched until it is full again is forgotten: the map shrinks instead of growing with every address', () => {
+    const limiter = new RateLimiter(2, 1); // full again 2 s after the last take
+    for (let i = 0; i < 1000; i++) limiter.take(`10.0.${i >> 8}.${i & 255}`, 0);
+    assert.equal(limiter.size, 1000);
+    assert.equal(limiter.take('late', 1_999), 0);
+    assert.equal(limiter.size, 1001, 'not yet full: kept');
+    assert.equal(limiter.take('later', 2_000), 0);
+    assert.deepEqual(limiter.size, 2, 'the 1000 full buckets went; "late" (1 s from full) and "later" stay');
+  });
+
+  test('forgetting a full bucket changes no answer', () => {
+    const limiter = new RateLimiter(2, 1);
+    assert.deepEqual([limiter.take('k', 0), limiter.take('k', 0), limiter.take('k', 0)], [0, 0, 1]);
+    limiter.take('other', 5_000); // evicts k, which was full again at 2 s
+    assert.equal(limiter.size, 1);
+    assert.deepEqual([limiter.take('k', 5_000), limiter.take('k', 5_000), limiter.take('k', 5_000)], [0, 0, 1], 'k starts full, as it would have been');
+  });
+
+  test('past maxKeys busy buckets, the least recently used goes first', () => {
+    const limiter = new RateLimiter(1, 0.01, 3); // 100 s to refill: nothing is full in this test
+    for (const key of ['a', 'b', 'c']) assert.equal(limiter.take(key, 0), 0);
+    assert.equal(limiter.take('a', 1), 100, 'a is used again (and refused): now the most recent');
+    assert.equal(limiter.take('d', 2), 0);
+    assert.equal(limiter.size, 3);
+    assert.equal(limiter.take('a', 3), 100, 'a was kept (recently used), still empty');
+    assert.equal(limiter.take('c', 4), 100, 'c was kept');
+    assert.equal(limiter.take('b', 5), 0, 'b, the least recently used, was dropped and starts over');
+  });
+
+  test('refuses settings that would never refill or never allow', () => {
+    assert.throws(() => new RateLimiter(0, 1), RangeError);
+    assert.throws(() => new RateLimiter(1, 0), RangeError);
+    assert.throws(() => new RateLimiter(1, 1, 0), RangeError);
+  });
 });
