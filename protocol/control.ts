@@ -48,6 +48,16 @@ export const ServerControlSchema = z.discriminatedUnion('type', [
     code: z.string(),
     message: z.string(),
   }),
+  z.object({
+    /**
+     * The site is full: this socket's learner waits in line for a sandbox.
+     * Sent on joining the line and again whenever the place changes; the
+     * socket stays open, and a status `starting` follows when a place frees.
+     */
+    type: z.literal('queue'),
+    /** 1 is next. */
+    position: z.number().int().positive(),
+  }),
 ]);
 export type ServerControl = z.infer<typeof ServerControlSchema>;
 
@@ -62,7 +72,7 @@ export type ClientControl = z.infer<typeof ClientControlSchema>;
 
 /**
  * WebSocket close codes (4000–4999 is the application range). A client should
- * not reconnect automatically after POLICY, PROTOCOL or EXPIRED closes.
+ * not reconnect automatically after PROTOCOL, EXPIRED, SANDBOX_FAILED or LIMIT closes.
  */
 export const CloseCode = {
   /** A frame could not be parsed: unknown framing, bad JSON, bad field. */
@@ -75,4 +85,10 @@ export const CloseCode = {
   SHUTDOWN: 4503,
   /** A read-only viewer (shadow view) fell too far behind the output; open it again. */
   VIEWER_BEHIND: 4408,
+  /**
+   * Refused by a limit: this client address holds all the sandboxes learners
+   * outside a class may have, or this learner has too many terminals open.
+   * An `error` control message before the close says which, in full.
+   */
+  LIMIT: 4429,
 } as const;

@@ -125,6 +125,11 @@ describe('frame round trips', () => {
     assert.deepEqual(decodeServerFrame(encodeServerControl(error)), { type: 'control', message: error });
   });
 
+  test('server control queue round trips', () => {
+    const queue: ServerControl = { type: 'queue', position: 3 };
+    assert.deepEqual(decodeServerFrame(encodeServerControl(queue)), { type: 'control', message: queue });
+  });
+
   test('client control reset round trips', () => {
     const encoded = encodeClientControl({ type: 'reset' });
     assert.equal(encoded[0], FrameType.CONTROL);
@@ -238,6 +243,11 @@ describe('malformed server frames', () => {
       /control message "hello" is malformed: replayBytes:/,
     );
     assertProtocolError(() => decodeServerFrame(jsonFrame(FrameType.CONTROL, '{"type":"error","code":1}')), /control message "error" is malformed/);
+    // A place in line is a whole number from 1: 0, fractions and strings are not places.
+    for (const position of ['0', '1.5', '"2"', '-1']) {
+      assertProtocolError(() => decodeServerFrame(jsonFrame(FrameType.CONTROL, `{"type":"queue","position":${position}}`)), /control message "queue" is malformed: position:/);
+    }
+    assertProtocolError(() => decodeServerFrame(jsonFrame(FrameType.CONTROL, '{"type":"queue"}')), /control message "queue" is malformed: position:/);
   });
 
   test('control not an object / without type', () => {

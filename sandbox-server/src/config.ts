@@ -1,3 +1,6 @@
+import { cpus, totalmem } from 'node:os';
+import { deriveCapacity } from './capacity';
+
 /**
  * Sandbox-server settings. Every option has a default suited to a trusted
  * classroom on one 2-core / 24 GiB machine; each can be set from the
@@ -14,6 +17,32 @@ export interface SandboxLimits {
   idleTimeoutMs: number;
   /** A sandbox is removed this long after creation, attended or not. [DRYDOCK_LIFETIME_MINUTES] default 240 */
   maxLifetimeMs: number;
+}
+
+/** Who gets a sandbox, how many there may be, and how often a client may knock. */
+export interface AdmissionLimits {
+  /**
+   * Sandboxes this server holds at once: live, adopted after a restart,
+   * starting, and waiting in a class's warm pool. A learner who would need
+   * one more waits in line. [DRYDOCK_MAX_SANDBOXES] default from the host's
+   * memory and CPUs (capacity.ts; 54 on a 2-core / 24 GiB machine)
+   */
+  maxSandboxes: number;
+  /** How maxSandboxes was chosen, for the start-up log. */
+  maxSandboxesReason: string;
+  /**
+   * Sandboxes (and places in line) the learners outside any open class may
+   * hold per client address; 0 gives sandboxes to class members only.
+   * [DRYDOCK_SANDBOXES_PER_ADDRESS] default 2
+   */
+  perAddress: number;
+  /** Terminal sockets one learner may have open at once (tabs). [DRYDOCK_SOCKETS_PER_LEARNER] default 4 */
+  socketsPerLearner: number;
+  /**
+   * Terminal socket upgrades per client address: this many at once, then
+   * this many per minute (a token bucket). [DRYDOCK_SOCKET_JOINS_PER_MINUTE] default 120
+   */
+  joinsPerMinute: number;
 }
 
 export interface SandboxServerConfig {
@@ -43,6 +72,7 @@ export interface SandboxServerConfig {
   isolatedNetwork: boolean;
   /** The range sandbox networks take /28 subnets from (about 30 fit in an engine's default pools). [DRYDOCK_SANDBOX_SUBNETS] default 10.213.0.0/16 */
   sandboxSubnets: string;
+  admission: AdmissionLimits;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -53,6 +83,29 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
     throw new Error(`${name} must be a positive number, got "${raw}"`);
   }
   return value;
+}
+
+function countFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number, ${min} or more, got "${raw}"`);
+  return value;
+}
+
+/** DRYDOCK_MAX_SANDBOXES when set, else what this host's memory and CPUs hold. */
+function maxSandboxesFromEnv(env: NodeJS.ProcessEnv): { maxSandboxes: number; maxSandboxesReason: string } {
+  if (env.DRYDOCK_MAX_SANDBOXES) {
+    const maxSandboxes = countFromEnv(env, 'DRYDOCK_MAX_SANDBOXES', 1, 1);
+    return { maxSandboxes, maxSandboxesReason: 'DRYDOCK_MAX_SANDBOXES' };
+  }
+  const memory = totalmem();
+  const cores = cpus().length;
+  const derived = deriveCapacity({ totalMemoryBytes: memory, cpus: cores });
+  return {
+    maxSandboxes: derived.maxSandboxes,
+    maxSandboxesReason: `from this host: ${(memory / 1024 ** 3).toFixed(1)} GiB of memory holds ${derived.memoryBound}, ${cores} CPUs ${derived.cpuBound}; DRYDOCK_MAX_SANDBOXES overrides`,
+  };
 }
 
 const MiB = 1024 * 1024;
@@ -78,5 +131,11 @@ export function loadSandboxServerConfig(serverId: string, env: NodeJS.ProcessEnv
     heartbeatMs: 30_000,
     isolatedNetwork: env.DRYDOCK_ISOLATED_NETWORK !== '0',
     sandboxSubnets: env.DRYDOCK_SANDBOX_SUBNETS || '10.213.0.0/16',
+    admission: {
+      ...maxSandboxesFromEnv(env),
+      perAddress: countFromEnv(env, 'DRYDOCK_SANDBOXES_PER_ADDRESS', 2, 0),
+      socketsPerLearner: countFromEnv(env, 'DRYDOCK_SOCKETS_PER_LEARNER', 4, 1),
+      joinsPerMinute: intFromEnv(env, 'DRYDOCK_SOCKET_JOINS_PER_MINUTE', 120),
+    },
   };
 }

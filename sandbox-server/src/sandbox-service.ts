@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { LEARNER_COOKIE, readCookie, verifyLearnerCookie } from '../../lib/identity';
 import type { DataDir } from '../../lib/data-dir';
+import { ClientAddresses } from './client-address';
 import { loadSandboxServerConfig, type SandboxServerConfig } from './config';
 import { DockerDriver } from './drivers/docker';
 import { consoleLogger, type Logger } from './logger';
@@ -15,6 +16,8 @@ export interface SandboxService {
   driver: DockerDriver;
   manager: SessionManager;
   handleUpgrade: ReturnType<typeof createTerminalUpgrade>['handleUpgrade'];
+  /** Who is asking (DRYDOCK_TRUSTED_PROXIES): the one instance of the server, for anything counted per client. */
+  clients: ClientAddresses;
   /** Detaches from all sandboxes (they keep running for the next start). */
   close(): void;
 }
@@ -32,13 +35,21 @@ export async function startSandboxService(
     config?: Partial<SandboxServerConfig>;
     /** Instructor rights for read-only terminal views (/ws/watch); nobody may watch without it. */
     authorizeWatch?: (req: IncomingMessage) => boolean;
+    /** The platform's ClientAddresses; made from the environment when not given. */
+    clients?: ClientAddresses;
   } = {},
 ): Promise<SandboxService> {
   const env = options.env ?? process.env;
   const log = options.log ?? consoleLogger;
+  const clients = options.clients ?? ClientAddresses.fromEnv(env);
   const config = { ...loadSandboxServerConfig(data.serverId, env), ...options.config };
   const driver = new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork, subnets: config.sandboxSubnets });
   await driver.ping();
+  const { maxSandboxes, maxSandboxesReason, perAddress, socketsPerLearner, joinsPerMinute } = config.admission;
+  log.info(
+    `capacity: ${maxSandboxes} sandboxes (${maxSandboxesReason}); ${perAddress} per address for learners outside a class; ` +
+      `${socketsPerLearner} terminals per learner; ${joinsPerMinute} socket joins a minute per address`,
+  );
   const manager = new SessionManager(driver, config, log);
   await manager.reconcile();
   await driver.removeOrphanNetworks();
@@ -53,6 +64,7 @@ export async function startSandboxService(
     allowedOrigins,
     authenticate: (req: IncomingMessage) => verifyLearnerCookie(data.cookieSecret, readCookie(req.headers.cookie, LEARNER_COOKIE)),
     authorizeWatch: options.authorizeWatch,
+    clientAddresses: clients,
   });
 
   return {
@@ -60,6 +72,7 @@ export async function startSandboxService(
     driver,
     manager,
     handleUpgrade: terminal.handleUpgrade,
+    clients,
     close: () => {
       terminal.close();
       manager.shutdown();

@@ -3,8 +3,10 @@ import { CloseCode } from '../../protocol';
 import type { SandboxServerConfig } from './config';
 import type { ExecOptions, ExecResult, SandboxDriver, SandboxInfo, SandboxRegistryAccess } from './drivers/driver';
 import type { Logger } from './logger';
+import { installRegistryLogin, type RegistryLogin } from './registry-auth';
 import { SandboxSession } from './sandbox-session';
 import type { TerminalClient } from './terminal-client';
+import { WaitingLine } from './waiting-line';
 import { WarmPool, type FillResult } from './warm-pool';
 
 /**
@@ -16,8 +18,37 @@ export interface Placement {
   classId: string;
   pool?: string;
   registry?: SandboxRegistryAccess;
+  /**
+   * The learner's login to the class registry, made ready there (asked once
+   * the sandbox is theirs: created for them or claimed from the pool). It is
+   * written into the sandbox then, so a warm sandbox holds nobody's login.
+   */
+  registryLogin?: () => Promise<RegistryLogin>;
 }
 export type PlacementLookup = (learnerId: string, profile: string) => Placement | undefined;
+
+/** Where a terminal socket comes from, for admission. */
+export interface ConnectOptions {
+  /**
+   * The client's address (ClientAddresses.of). A learner outside any open
+   * class who needs a new sandbox is counted against it; without it (callers
+   * inside the server: tests, the bench) nobody is capped per address.
+   */
+  address?: string;
+  /** Aborts when the socket closes: a learner still waiting in line leaves it. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A new sandbox is refused (not queued): this address already holds as many
+ * as learners outside a class may have. `message` is for the learner.
+ */
+export class AdmissionRefusedError extends Error {
+  override readonly name = 'AdmissionRefusedError';
+  readonly code = 'address-limit';
+}
+
+type Opened = { session: SandboxSession; reattached: boolean };
 
 const newSessionId = (): string => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
 
@@ -36,7 +67,14 @@ export class SessionManager {
   /** Sandboxes found at start-up that nobody has reconnected to yet. */
   private readonly dormant = new Map<string, { info: SandboxInfo; since: number }>();
   /** In-flight opens, so two tabs connecting at once get one sandbox. */
-  private readonly opening = new Map<string, Promise<{ session: SandboxSession; reattached: boolean }>>();
+  private readonly opening = new Map<string, Promise<Opened>>();
+  /** Sandboxes being removed: they still hold their memory until the engine is done. */
+  private readonly removing = new Set<string>();
+  /** The client address each capped learner's sandbox was made for (learners outside a class only). */
+  private readonly addressOf = new Map<string, string>();
+  /** Learners waiting for a sandbox while the site is full. */
+  private readonly line = new WaitingLine<Opened>();
+  private admissionScheduled = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly pool: WarmPool;
   private placement: PlacementLookup = () => undefined;
@@ -54,9 +92,20 @@ export class SessionManager {
     this.placement = lookup;
   }
 
-  /** Starts sandboxes ahead of learners, so their first prompt needs no container start. */
-  warm(spec: { pool: string; count: number; profile: string; classId?: string; registry?: SandboxRegistryAccess }): Promise<FillResult> {
-    return this.pool.fill(spec, spec.count);
+  /**
+   * Starts sandboxes ahead of learners, so their first prompt needs no
+   * container start. A warm sandbox is capacity reserved for its class: it
+   * counts toward maxSandboxes from the moment it starts, and a class
+   * learner claiming it takes no further place. The pool fills only from
+   * free places nobody in line is waiting for (those come first), so it
+   * may end up smaller than asked.
+   */
+  async warm(spec: { pool: string; count: number; profile: string; classId?: string; registry?: SandboxRegistryAccess }): Promise<FillResult> {
+    try {
+      return await this.pool.fill(spec, spec.count, () => this.line.length === 0 && this.freePlaces() > 0);
+    } finally {
+      this.scheduleAdmission(); // failed starts gave their places back
+    }
   }
 
   /** Sandboxes waiting in a warm pool. */
@@ -88,14 +137,20 @@ export class SessionManager {
     for (const [key, session] of [...this.sessions]) {
       if (session.info.classId !== classId) continue;
       this.sessions.delete(key);
+      this.removing.add(session.info.id); // still holds its place until the engine has removed it
       session.dispose('removed', 'The class has ended; thank you for taking part.', CloseCode.EXPIRED);
     }
-    for (const [key, entry] of [...this.dormant]) if (entry.info.classId === classId) this.dormant.delete(key);
+    for (const [key, entry] of [...this.dormant]) {
+      if (entry.info.classId !== classId) continue;
+      this.dormant.delete(key);
+      this.removing.add(entry.info.id);
+    }
     for (const info of await this.driver.list()) {
       if (info.classId !== classId) continue;
-      await this.driver.remove(info.id);
+      await this.removeSandbox(info.id);
       removed++;
     }
+    this.scheduleAdmission();
     this.log.info(`class ${classId}: removed ${removed} sandbox(es)`);
     return removed;
   }
@@ -124,11 +179,23 @@ export class SessionManager {
     this.sweepTimer.unref();
   }
 
-  /** Connects a browser to the learner's sandbox, creating or reattaching as needed. */
-  async connect(learnerId: string, profile: string, client: TerminalClient): Promise<SandboxSession> {
-    const { session, reattached } = await this.open(learnerId, profile);
+  /**
+   * Connects a browser to the learner's sandbox, creating or reattaching as
+   * needed. A new sandbox must be admitted first (see admit): the promise
+   * then waits while the learner is in line, rejects with
+   * AdmissionRefusedError over the per-address cap, and with
+   * LeftTheLineError when the socket closed while waiting.
+   */
+  async connect(learnerId: string, profile: string, client: TerminalClient, options: ConnectOptions = {}): Promise<SandboxSession> {
+    const { session, reattached } = await this.admit(learnerId, profile, client, options);
     session.addClient(client, reattached);
     return session;
+  }
+
+  /** What admission allows and uses now (tests, the start-up log, the curious). */
+  get admission(): { maxSandboxes: number; perAddress: number; used: number; waiting: number } {
+    const { maxSandboxes, perAddress } = this.config.admission;
+    return { maxSandboxes, perAddress, used: this.usedPlaces(), waiting: this.line.length };
   }
 
   /**
@@ -156,11 +223,12 @@ export class SessionManager {
     await this.opening.get(key)?.catch(() => undefined);
     const session = this.sessions.get(key);
     const dormant = this.dormant.get(key);
+    const id = session?.info.id ?? dormant?.info.id;
+    if (id) this.removing.add(id); // before the session lets go, so its place is never free twice
     this.sessions.delete(key);
     this.dormant.delete(key);
     session?.dispose('removed', 'Sandbox reset; connecting to a fresh one…', CloseCode.SHUTDOWN);
-    const id = session?.info.id ?? dormant?.info.id;
-    if (id) await this.driver.remove(id);
+    if (id) await this.removeSandbox(id);
     this.log.info(`reset sandbox of learner ${learnerId.slice(0, 8)}`);
   }
 
@@ -212,6 +280,7 @@ export class SessionManager {
 
   /** Detaches from every sandbox but leaves them running, so a restarted server reattaches. */
   shutdown(): void {
+    this.line.clear('The server is restarting; connect again in a moment.');
     this.pool.detachAll();
     clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
@@ -228,19 +297,126 @@ export class SessionManager {
     for (const info of await this.driver.list()) await this.driver.remove(info.id);
   }
 
-  private open(learnerId: string, profile: string): Promise<{ session: SandboxSession; reattached: boolean }> {
+  /**
+   * Admission: a learner who has a sandbox (live, adopted, being opened)
+   * just joins it, and a class learner whose class has a warm sandbox waiting
+   * takes it; both take no new place. Anyone else needs one of maxSandboxes:
+   * a learner outside any open class is first refused when their address
+   * already holds perAddress sandboxes or places in line (a class may sit
+   * behind one NAT address, so class members are not counted per address).
+   * When no place is free, or others already wait, the learner waits in line.
+   */
+  private admit(learnerId: string, profile: string, client: TerminalClient, options: ConnectOptions): Promise<Opened> {
+    const key = keyOf(learnerId, profile);
+    if (this.holds(key)) return this.open(learnerId, profile);
+    const placement = this.placement(learnerId, profile);
+    if (placement?.pool && this.pool.size(placement.pool) > 0) return this.open(learnerId, profile);
+    const address = placement ? undefined : options.address;
+    if (address !== undefined) this.refuseOverCap(address, key);
+    const place = { key, learnerId, profile, address };
+    if (this.line.length > 0 || this.freePlaces() <= 0) {
+      this.log.info(`site full (${this.usedPlaces()}/${this.config.admission.maxSandboxes}): learner ${learnerId.slice(0, 8)} waits in line`);
+      return this.line.join(place, client, options.signal);
+    }
+    return this.openPlace(place);
+  }
+
+  private refuseOverCap(address: string, key: string): void {
+    const cap = this.config.admission.perAddress;
+    const held = this.heldFrom(address, key);
+    if (held < cap) return;
+    this.log.warn(`refused a sandbox to ${address}: it holds ${held} (cap ${cap} per address outside a class)`);
+    throw new AdmissionRefusedError(
+      cap === 0
+        ? 'This site gives sandboxes to members of a class only. Join your class with the code your instructor gave you.'
+        : `Your network address already has ${held} sandbox${held === 1 ? '' : 'es'} (or places in line), the most a learner outside a class may have. ` +
+            `One frees up when it is reset or left unused for ${this.config.limits.idleTimeoutMs / 60_000} minutes. In a class? Join it with its code.`,
+    );
+  }
+
+  /** Sandboxes and places in line that count against this address, the learner `exceptKey`'s own not included. */
+  private heldFrom(address: string, exceptKey: string): number {
+    let held = this.line.countFrom(address, exceptKey);
+    for (const [key, owner] of this.addressOf) {
+      if (!this.holds(key)) this.addressOf.delete(key); // that sandbox is gone
+      else if (owner === address && key !== exceptKey) held++;
+    }
+    return held;
+  }
+
+  /** Opens an admitted learner's sandbox; it counts (in `opening`) from this call on. */
+  private openPlace(place: { key: string; learnerId: string; profile: string; address: string | undefined }): Promise<Opened> {
+    if (place.address !== undefined) this.addressOf.set(place.key, place.address);
+    return this.open(place.learnerId, place.profile);
+  }
+
+  /** The learner has a sandbox: live, adopted after a restart, or being opened. */
+  private holds(key: string): boolean {
+    return this.sessions.has(key) || this.dormant.has(key) || this.opening.has(key);
+  }
+
+  /**
+   * Sandboxes that hold memory now: live, adopted, being opened, being
+   * removed, and every warm one (waiting, starting, draining). A key can be
+   * in two of the maps for a moment (a session just opened), so keys are
+   * counted once.
+   */
+  private usedPlaces(): number {
+    const keys = new Set([...this.sessions.keys(), ...this.dormant.keys(), ...this.opening.keys()]);
+    return keys.size + this.removing.size + this.pool.total;
+  }
+
+  private freePlaces(): number {
+    return this.config.admission.maxSandboxes - this.usedPlaces();
+  }
+
+  /**
+   * Lets the first in line go while places are free. Deferred to a
+   * microtask and coalesced, so that a change made in several steps (a
+   * session forgotten, then its removal counted) is seen whole.
+   */
+  private scheduleAdmission(): void {
+    if (this.admissionScheduled) return;
+    this.admissionScheduled = true;
+    queueMicrotask(() => {
+      this.admissionScheduled = false;
+      while (this.line.length > 0 && this.freePlaces() > 0) {
+        this.line.admitFirst((place, clients) => {
+          for (const client of clients) client.sendControl({ type: 'status', state: 'starting', message: 'A place is free: starting your sandbox…' });
+          this.log.info(`a place freed: learner ${place.learnerId.slice(0, 8)} leaves the line (${this.line.length} still waiting)`);
+          return this.openPlace(place);
+        });
+      }
+    });
+  }
+
+  /** Removes a sandbox from the engine; its place frees once the engine is done. */
+  private async removeSandbox(id: string): Promise<void> {
+    this.removing.add(id);
+    try {
+      await this.driver.remove(id);
+    } finally {
+      this.removing.delete(id);
+      this.scheduleAdmission();
+    }
+  }
+
+  private open(learnerId: string, profile: string): Promise<Opened> {
     const key = keyOf(learnerId, profile);
     const live = this.sessions.get(key);
     if (live) return Promise.resolve({ session: live, reattached: true });
     let pending = this.opening.get(key);
     if (!pending) {
-      pending = this.openUncached(key, learnerId, profile).finally(() => this.opening.delete(key));
+      pending = this.openUncached(key, learnerId, profile).finally(() => {
+        this.opening.delete(key);
+        this.scheduleAdmission(); // a failed open gives its place back
+      });
       this.opening.set(key, pending);
     }
     return pending;
   }
 
-  private async openUncached(key: string, learnerId: string, profile: string): Promise<{ session: SandboxSession; reattached: boolean }> {
+  private async openUncached(key: string, learnerId: string, profile: string): Promise<Opened> {
     const dormant = this.dormant.get(key);
     this.dormant.delete(key);
     if (dormant) {
@@ -265,6 +441,7 @@ export class SessionManager {
         warm.info.learnerId = learnerId;
         warm.info.pool = undefined;
         warm.onDisposed = (ended) => this.forget(key, ended);
+        await this.giveRegistryLogin(warm.info.id, placement);
         this.sessions.set(key, warm);
         this.log.info(`claimed warm ${warm.shortId} for learner ${learnerId.slice(0, 8)}`);
         return { session: warm, reattached: false };
@@ -290,14 +467,31 @@ export class SessionManager {
       await this.driver.remove(info.id).catch(() => undefined);
       throw error;
     }
+    await this.giveRegistryLogin(info.id, placement);
     this.sessions.set(key, session);
     this.log.info(`created ${session.shortId} for learner ${learnerId.slice(0, 8)}`);
     return { session, reattached: false };
   }
 
+  /**
+   * Writes the learner's class registry login into their sandbox, before
+   * their terminal is attached. Without it the sandbox still works (pulls
+   * from the mirror included); only pushes to the class registry are refused.
+   */
+  private async giveRegistryLogin(id: string, placement: Placement | undefined): Promise<void> {
+    if (!placement?.registryLogin) return;
+    try {
+      await installRegistryLogin(this.driver, id, await placement.registryLogin());
+    } catch (error) {
+      this.log.warn(`sandbox ${id.slice(0, 12)} has no class registry login (${(error as Error).message}); its pushes there will be refused`);
+    }
+  }
+
   /** A session that ended (crash loop, failed restart, expiry) must not be handed to the next connect. */
   private forget(key: string, session: SandboxSession): void {
-    if (this.sessions.get(key) === session) this.sessions.delete(key);
+    if (this.sessions.get(key) !== session) return;
+    this.sessions.delete(key);
+    this.scheduleAdmission();
   }
 
   /** Removes sandboxes past their lifetime, and unattended ones idle past the idle timeout. */
@@ -307,19 +501,23 @@ export class SessionManager {
       const expired = session.info.expiresAt <= now;
       const idle = session.clientCount === 0 && now - session.lastActivityAt > idleTimeoutMs;
       if (!expired && !idle) continue;
+      this.removing.add(session.info.id);
       this.sessions.delete(key);
       const message = expired
         ? 'This sandbox reached its maximum lifetime and was removed. Reload for a fresh one.'
         : 'This sandbox was idle too long and was removed. Reload for a fresh one.';
       session.dispose('expired', message, CloseCode.EXPIRED);
-      await this.driver.remove(session.info.id);
+      await this.removeSandbox(session.info.id);
       this.log.info(`removed ${session.shortId}: ${expired ? 'lifetime reached' : 'idle'}`);
     }
     for (const [key, { info, since }] of this.dormant) {
       if (info.expiresAt <= now || now - since > idleTimeoutMs) {
+        this.removing.add(info.id);
         this.dormant.delete(key);
-        await this.driver.remove(info.id);
+        await this.removeSandbox(info.id);
       }
     }
+    // A place can also free where nobody calls back (a warm sandbox that crashed while waiting).
+    this.scheduleAdmission();
   }
 }

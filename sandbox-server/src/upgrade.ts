@@ -1,6 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { RateLimiter } from '../../lib/rate-limiter';
+import { CloseCode, encodeServerControl } from '../../protocol';
+import { ClientAddresses } from './client-address';
 import type { SandboxServerConfig } from './config';
 import type { Logger } from './logger';
 import type { SessionManager } from './session-manager';
@@ -30,14 +33,19 @@ export interface TerminalUpgradeOptions {
    * (scheme://host[:port] exactly). [DRYDOCK_ALLOWED_ORIGINS]
    */
   allowedOrigins?: ReadonlySet<string>;
+  /**
+   * Who a request comes from, for the join rate limit and the per-address
+   * sandbox cap. default ClientAddresses.fromEnv(process.env)
+   */
+  clientAddresses?: ClientAddresses;
 }
 
 interface AliveSocket extends WebSocket {
   isAlive?: boolean;
 }
 
-function reject(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+function reject(socket: Duplex, status: number, reason: string, headers = ''): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${headers}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
   socket.destroy();
 }
 
@@ -60,6 +68,12 @@ export function isAllowedOrigin(req: IncomingMessage, extra: ReadonlySet<string>
  */
 export function createTerminalUpgrade(options: TerminalUpgradeOptions) {
   const { config, log } = options;
+  const addresses = options.clientAddresses ?? ClientAddresses.fromEnv(process.env);
+  const { joinsPerMinute, socketsPerLearner } = config.admission;
+  // Every upgrade costs a handshake and a cookie check, and may open a sandbox: a burst of one minute's joins, then that rate.
+  const joins = new RateLimiter(joinsPerMinute, joinsPerMinute / 60);
+  /** Open terminal sockets per learner (viewers are not counted: they are the instructor's). */
+  const openSockets = new Map<string, number>();
   const wss = new WebSocketServer({
     noServer: true,
     // ws default is 100 MiB; a terminal never needs more than a paste's worth.
@@ -86,6 +100,13 @@ export function createTerminalUpgrade(options: TerminalUpgradeOptions) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== TERMINAL_PATH && url.pathname !== WATCH_PATH) return false;
     socket.on('error', () => socket.destroy());
+    const address = addresses.of(req);
+    const wait = joins.take(address);
+    if (wait > 0) {
+      log.warn(`refused terminal socket from ${address}: over ${joinsPerMinute} joins a minute`);
+      reject(socket, 429, `Too Many Requests: too many terminal connections from your address; try again in ${wait} s`, `Retry-After: ${wait}\r\n`);
+      return true;
+    }
     if (!isAllowedOrigin(req, options.allowedOrigins)) {
       log.warn(`refused terminal socket from origin ${req.headers.origin ?? '(none)'}`);
       reject(socket, 403, 'Forbidden: origin not allowed');
@@ -120,7 +141,30 @@ export function createTerminalUpgrade(options: TerminalUpgradeOptions) {
       ws.isAlive = true;
       ws.on('pong', () => (ws.isAlive = true));
       ws.on('error', (error) => log.warn(`socket error: ${error.message}`));
-      serveTerminalSocket(ws, learnerId, profile, options.manager, log, role);
+      if (role === 'learner' && !countSocket(ws, learnerId)) return;
+      serveTerminalSocket(ws, { learnerId, profile, manager: options.manager, log, role, address });
+    });
+    return true;
+  }
+
+  /**
+   * Counts a learner's open socket until it closes; false (and the socket
+   * closed with the reason, which a browser can read where it cannot read an
+   * HTTP refusal) when they already have socketsPerLearner open.
+   */
+  function countSocket(ws: WebSocket, learnerId: string): boolean {
+    const open = openSockets.get(learnerId) ?? 0;
+    if (open >= socketsPerLearner) {
+      const message = `You already have ${open} terminals open, the most one learner may have at once. Close a tab you no longer use, then press Reconnect.`;
+      ws.send(encodeServerControl({ type: 'error', code: 'socket-limit', message }));
+      ws.close(CloseCode.LIMIT, `too many terminals open (${open}); close one`);
+      return false;
+    }
+    openSockets.set(learnerId, open + 1);
+    ws.once('close', () => {
+      const left = (openSockets.get(learnerId) ?? 1) - 1;
+      if (left > 0) openSockets.set(learnerId, left);
+      else openSockets.delete(learnerId);
     });
     return true;
   }

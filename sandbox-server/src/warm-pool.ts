@@ -16,6 +16,8 @@ export interface PoolSpec {
 export interface FillResult {
   started: number;
   failed: number;
+  /** Not started because the site had no free place (see SessionManager's capacity). */
+  skipped: number;
   durationMs: number;
 }
 
@@ -34,6 +36,9 @@ const FILL_CONCURRENCY = 3;
  */
 export class WarmPool {
   private readonly waiting = new Map<string, SandboxSession[]>();
+  /** Sandboxes being created for a pool, or removed from one: they hold memory like the others. */
+  private starting = 0;
+  private draining = 0;
 
   constructor(
     private readonly driver: SandboxDriver,
@@ -42,30 +47,50 @@ export class WarmPool {
     private readonly newSessionId: () => string,
   ) {}
 
-  /** Starts sandboxes until `count` wait in the pool. */
-  async fill(spec: PoolSpec, count: number): Promise<FillResult> {
+  /**
+   * Starts sandboxes until `count` wait in the pool, each only while
+   * `hasRoom` says the site has a free place for it (a warm sandbox takes
+   * one like any other; those it cannot start are skipped, not waited for).
+   */
+  async fill(spec: PoolSpec, count: number, hasRoom: () => boolean = () => true): Promise<FillResult> {
     const started = performance.now();
     const list = this.waiting.get(spec.pool) ?? [];
     this.waiting.set(spec.pool, list);
     let toStart = Math.max(0, count - list.length);
     let ok = 0;
     let failed = 0;
+    let skipped = 0;
     const worker = async (): Promise<void> => {
       while (toStart > 0) {
         toStart--;
+        if (!hasRoom()) {
+          skipped++;
+          continue;
+        }
+        this.starting++;
         try {
           list.push(await this.startOne(spec));
           ok++;
         } catch (error) {
           failed++;
           this.log.warn(`warm pool ${spec.pool}: ${(error as Error).message}`);
+        } finally {
+          this.starting--;
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(FILL_CONCURRENCY, toStart) }, worker));
     const durationMs = Math.round(performance.now() - started);
-    this.log.info(`warm pool ${spec.pool}: ${list.length} waiting (${ok} started, ${failed} failed in ${durationMs} ms)`);
-    return { started: ok, failed, durationMs };
+    const full = skipped > 0 ? `, ${skipped} not started: the site is full` : '';
+    this.log.info(`warm pool ${spec.pool}: ${list.length} waiting (${ok} started, ${failed} failed in ${durationMs} ms${full})`);
+    return { started: ok, failed, skipped, durationMs };
+  }
+
+  /** Sandboxes of every pool: waiting, being started and being drained. */
+  get total(): number {
+    let waiting = 0;
+    for (const list of this.waiting.values()) waiting += list.length;
+    return waiting + this.starting + this.draining;
   }
 
   /** Hands out the oldest waiting sandbox of the pool, if any. */
@@ -84,9 +109,11 @@ export class WarmPool {
   async drain(pool: string): Promise<number> {
     const list = this.waiting.get(pool) ?? [];
     this.waiting.delete(pool);
+    this.draining += list.length;
     for (const session of list) {
       session.dispose('removed', 'Warm pool drained.', CloseCode.SHUTDOWN);
       await this.driver.remove(session.info.id).catch((error: Error) => this.log.warn(`drain ${session.shortId}: ${error.message}`));
+      this.draining--;
     }
     return list.length;
   }
