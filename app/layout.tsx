@@ -3,6 +3,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ClassroomChannel } from '@/components/classroom/ClassroomChannel';
 import { ThemeToggle } from '@/components/ui/ThemeToggle';
+import { pageNonce } from '@/lib/server/page-nonce';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -13,12 +14,14 @@ export const metadata: Metadata = {
 /** Runs before first paint: the stored choice, else the system's preference (no flash of the wrong theme). */
 const THEME_SCRIPT = `try{var t=localStorage.getItem('drydock-theme');if(t!=='light'&&t!=='dark')t=matchMedia('(prefers-color-scheme: dark)').matches?'dark':'light';document.documentElement.dataset.theme=t}catch(e){}`;
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/** Every page renders per request: its inline scripts carry this response's CSP nonce (lib/server/site-guard.ts). */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const nonce = await pageNonce();
   return (
     // The theme script sets data-theme on <html> before React hydrates, hence suppressHydrationWarning.
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body className="flex min-h-full flex-col">
         <header className="flex items-center gap-4 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">

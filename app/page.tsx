@@ -2,8 +2,6 @@ import Link from 'next/link';
 import { LessonProgressBadge } from '@/components/progress/LessonProgressBadge';
 import { courseOrder, loadAllLessons } from '@/lib/lessons/loader';
 
-export const dynamic = 'force-static';
-
 export default function CataloguePage() {
   const lessons = courseOrder(loadAllLessons());
   return (

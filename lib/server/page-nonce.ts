@@ -1,0 +1,17 @@
+import { headers } from 'next/headers';
+
+/**
+ * Request header through which the custom server (site-guard.ts) hands pages
+ * this response's CSP nonce. The server drops any copy the browser sends.
+ */
+export const NONCE_HEADER = 'x-drydock-nonce';
+
+/**
+ * For server components: the nonce an inline <script> needs to run under the
+ * Content-Security-Policy. Reading request headers makes the page render per
+ * request, which nonces need anyway (a page built once would carry one fixed,
+ * public nonce).
+ */
+export async function pageNonce(): Promise<string | undefined> {
+  return (await headers()).get(NONCE_HEADER) ?? undefined;
+}
