@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import type { ClientAddresses } from '../../sandbox-server/src/client-address';
 import type { Logger } from '../../sandbox-server/src/logger';
 import { isAllowedOrigin } from '../../sandbox-server/src/upgrade';
 import { isJoinCode, normalizeJoinCode } from '../store/classes';
 import { HttpError, sendError, normalizedPath, readJsonAs, sendJson } from './class-http';
 import type { ClassRuntime } from './class-runtime';
 import type { Classroom } from './class-services';
+import { JoinLimits, type JoinRefusal } from './join-limits';
 
 export const JoinBody = z
   .object({
@@ -32,14 +34,24 @@ export interface JoinResponse {
   resumed: boolean;
 }
 
-/** Learner side of classes: joining with a code. The learner is the one the platform identified from the signed cookie. */
-export function createClassApi(deps: { classroom: Classroom; runtime?: ClassRuntime; log: Logger }) {
+/** The join link an instructor shares; its page is rate-limited like joining itself. */
+const JOIN_LINK_PATH = /^\/join\/[^/]+$/i;
+
+const tooMany = (refusal: JoinRefusal): HttpError => new HttpError(429, refusal.message, { 'retry-after': String(refusal.retryAfter) });
+
+/** Learner side of classes: joining with a code (rate-limited: join-limits.ts). The learner is the one the platform identified from the signed cookie. */
+export function createClassApi(deps: { classroom: Classroom; clients: ClientAddresses; runtime?: ClassRuntime; log: Logger }) {
   const { classroom } = deps;
+  const limits = new JoinLimits();
 
   async function join(req: IncomingMessage, res: ServerResponse, learnerId: string): Promise<void> {
+    const address = deps.clients.of(req);
+    const refusal = limits.attempt(address, learnerId);
+    if (refusal) throw tooMany(refusal);
     const body = await readJsonAs(req, JoinBody, 1024);
     const result = classroom.store.classes.join({ code: body.code, learnerId, displayName: body.displayName });
     if (!result.ok) {
+      limits.failed(address, learnerId);
       if (result.reason === 'ended') throw new HttpError(410, `the class with code ${body.code} has ended`);
       throw new HttpError(404, `no open class has the code ${body.code}; check it with your instructor`);
     }
@@ -54,6 +66,13 @@ export function createClassApi(deps: { classroom: Classroom; runtime?: ClassRunt
     if (path === '/api/classes/events' && req.method === 'GET') {
       // The learner's live classroom events; 204 (the browser stops asking) when they are in no open class.
       if (!deps.runtime?.serveLearner(req, res, learnerId)) res.writeHead(204).end();
+      return true;
+    }
+    if (JOIN_LINK_PATH.test(path) && (req.method === 'GET' || req.method === 'HEAD')) {
+      const refusal = limits.attempt(deps.clients.of(req), learnerId);
+      if (!refusal) return false; // Next.js renders the form
+      const { status, headers, message } = tooMany(refusal);
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(`${message[0]!.toUpperCase()}${message.slice(1)}.\n`);
       return true;
     }
     if (path !== '/api/classes/join') return false;

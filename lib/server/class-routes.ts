@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientAddresses } from '../../sandbox-server/src/client-address';
 import type { Logger } from '../../sandbox-server/src/logger';
 import type { DataDir } from '../data-dir';
 import type { Store } from '../store';
@@ -15,13 +16,22 @@ import { openInstructorAccess, type Env } from './instructor-auth';
  * the event bus, the instructor routes (with their guard) and the learner's
  * join route. platform.ts creates one and puts `handle` in front of the API.
  */
-export function createClassroomServer(deps: { store: Store; data: DataDir; connection(learnerId: string): ConnectionState; env: Env; log: Logger; runtime?: ClassRuntime }) {
+export function createClassroomServer(deps: {
+  store: Store;
+  data: DataDir;
+  connection(learnerId: string): ConnectionState;
+  env: Env;
+  log: Logger;
+  runtime?: ClassRuntime;
+  /** The platform's one ClientAddresses (DRYDOCK_TRUSTED_PROXIES). */
+  clients: ClientAddresses;
+}) {
   const events = new ClassEvents((error) => deps.log.error(`class event listener: ${error.stack ?? error.message}`));
   const access = openInstructorAccess(deps.data.path, deps.data.cookieSecret, deps.env);
   const classroom = createClassroom({ store: deps.store, events, connection: deps.connection, settings: classroomSettingsFromEnv(deps.env) });
   publishClassroom(classroom);
-  const instructor = createInstructorRoutes({ classroom, access, runtime: deps.runtime, log: deps.log });
-  const learner = createClassApi({ classroom, runtime: deps.runtime, log: deps.log });
+  const instructor = createInstructorRoutes({ classroom, access, clients: deps.clients, runtime: deps.runtime, log: deps.log });
+  const learner = createClassApi({ classroom, clients: deps.clients, runtime: deps.runtime, log: deps.log });
 
   return {
     events,

@@ -5,19 +5,23 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { ClientAddresses } from '../../sandbox-server/src/client-address';
 import { silentLogger } from '../../sandbox-server/src/logger';
 import { openDataDir, type DataDir } from '../data-dir';
 import { LEARNER_COOKIE, newLearnerId, readCookie, signLearnerCookie, verifyLearnerCookie } from '../identity';
 import { Store } from '../store';
 import type { ClassGrid, ConnectionState } from './class-grid';
 import { createClassroomServer } from './class-routes';
-import { INSTRUCTOR_COOKIE, INSTRUCTOR_SECRET_FILE, openInstructorAccess } from './instructor-auth';
+import { INSTRUCTOR_COOKIE, INSTRUCTOR_SECRET_FILE, openInstructorAccess, secretStrengthProblem } from './instructor-auth';
 import { safeNext } from './instructor-api';
 
 const root = mkdtempSync(join(tmpdir(), 'drydock-instructor-test-'));
 let n = 0;
 after(() => rmSync(root, { recursive: true, force: true }));
 const freshDataDir = (): DataDir => openDataDir(join(root, `data-${++n}`));
+// Operator-set secrets must be strong (checked at start); these are.
+const S1 = 'wJ4q-Lr8v-Tz2m-Hk9x';
+const S2 = 'pN7c-Xe3b-Qa5u-Yd6w';
 
 describe('instructor secret and cookie', () => {
   test('generated at the first start, printed once, stored only as a 0600 hash; later starts keep it', async () => {
@@ -44,17 +48,31 @@ describe('instructor secret and cookie', () => {
 
   test('DRYDOCK_INSTRUCTOR_SECRET wins, is compared exactly, and nothing is written', async () => {
     const data = freshDataDir();
-    const access = openInstructorAccess(data.path, data.cookieSecret, { DRYDOCK_INSTRUCTOR_SECRET: 'correct horse battery' });
+    const access = openInstructorAccess(data.path, data.cookieSecret, { DRYDOCK_INSTRUCTOR_SECRET: 'correct horse battery staple' });
     assert.equal(access.source, 'env');
     assert.equal(access.generatedSecret, null);
     assert.throws(() => statSync(join(data.path, INSTRUCTOR_SECRET_FILE)), /ENOENT/);
-    assert.equal(await access.checkSecret('correct horse battery'), true);
-    assert.equal(await access.checkSecret('CORRECT HORSE BATTERY'), false);
+    assert.equal(await access.checkSecret('correct horse battery staple'), true);
+    assert.equal(await access.checkSecret('CORRECT HORSE BATTERY STAPLE'), false);
+  });
+
+  test('a weak DRYDOCK_INSTRUCTOR_SECRET stops the start, saying why; a generated secret has 100 bits', () => {
+    const data = freshDataDir();
+    const open = (secret: string) => () => openInstructorAccess(data.path, data.cookieSecret, { DRYDOCK_INSTRUCTOR_SECRET: secret });
+    assert.throws(open('hunter2'), /^Error: DRYDOCK_INSTRUCTOR_SECRET is 7 characters long; it needs at least 16 \(and about 80 bits\): use a random one, e\.g\. openssl rand -base64 24, or unset it for a generated one$/);
+    assert.throws(open('a'.repeat(40)), /^Error: DRYDOCK_INSTRUCTOR_SECRET has about 9 bits of entropy \(2 characters counted from an alphabet of 26\); it needs 80/);
+    assert.throws(open('abcdefghabcdefgh'), /has about 75 bits of entropy \(16 characters counted from an alphabet of 26\)/, 'long enough, but lower case only');
+    assert.throws(open('1234567890123456'), /has about 53 bits/);
+    assert.throws(() => statSync(join(data.path, INSTRUCTOR_SECRET_FILE)), /ENOENT/, 'nothing written');
+    assert.equal(openInstructorAccess(data.path, data.cookieSecret, { DRYDOCK_INSTRUCTOR_SECRET: randomBytes(18).toString('base64') }).source, 'env');
+    assert.equal(secretStrengthProblem(S1), null);
+    const generated = openInstructorAccess(freshDataDir().path, data.cookieSecret, {}).generatedSecret!;
+    assert.equal(secretStrengthProblem(generated), null);
   });
 
   test('cookies: expire after 12 hours; tampered, foreign, learner cookies and cookies of an old secret are refused', () => {
     const data = freshDataDir();
-    const access = openInstructorAccess(data.path, data.cookieSecret, { DRYDOCK_INSTRUCTOR_SECRET: 's1' });
+    const access = openInstructorAccess(data.path, data.cookieSecret, { DRYDOCK_INSTRUCTOR_SECRET: S1 });
     const now = Date.UTC(2026, 0, 1);
     const cookie = access.signCookie(now);
     assert.equal(access.verifyCookie(cookie, now + 11 * 3600_000), true);
@@ -64,9 +82,9 @@ describe('instructor secret and cookie', () => {
     assert.equal(access.verifyCookie(`${v}.${expires}.${sig.slice(0, -2)}AA`, now), false);
     assert.equal(access.verifyCookie(undefined, now), false);
     assert.equal(access.verifyCookie(signLearnerCookie(data.cookieSecret, newLearnerId()), now), false, 'a learner cookie is not an instructor cookie');
-    const otherInstall = openInstructorAccess(data.path, randomBytes(32), { DRYDOCK_INSTRUCTOR_SECRET: 's1' });
+    const otherInstall = openInstructorAccess(data.path, randomBytes(32), { DRYDOCK_INSTRUCTOR_SECRET: S1 });
     assert.equal(otherInstall.verifyCookie(cookie, now), false, 'signed with another cookie secret');
-    const newSecret = openInstructorAccess(data.path, data.cookieSecret, { DRYDOCK_INSTRUCTOR_SECRET: 's2' });
+    const newSecret = openInstructorAccess(data.path, data.cookieSecret, { DRYDOCK_INSTRUCTOR_SECRET: S2 });
     assert.equal(newSecret.verifyCookie(cookie, now), false, 'a new secret signs everyone out');
   });
 
@@ -79,7 +97,7 @@ describe('instructor secret and cookie', () => {
 });
 
 describe('classroom HTTP routes (without Next.js)', () => {
-  const SECRET = 'the-instructor-secret';
+  const SECRET = 'the-instructor-secret-9Kq2';
   let data: DataDir;
   let store: Store;
   let server: Server;
@@ -99,6 +117,8 @@ describe('classroom HTTP routes (without Next.js)', () => {
       connection: (id) => connections.get(id) ?? { sockets: 0, lastInputAt: null },
       env: { DRYDOCK_INSTRUCTOR_SECRET: SECRET },
       log: silentLogger,
+      // As behind a reverse proxy on this machine: tests name the client in X-Forwarded-For.
+      clients: new ClientAddresses(['loopback']),
     });
     learnerCookie = signLearnerCookie(data.cookieSecret, learner);
     // Stands in for platform.ts: identify the learner, classroom routes first, then "Next.js".
@@ -280,6 +300,70 @@ describe('classroom HTTP routes (without Next.js)', () => {
     const ended = await join({ code: record.joinCode, displayName: 'Ann' });
     assert.equal(ended.status, 410);
     assert.match(((await ended.json()) as { error: string }).error, /has ended/);
+  });
+
+  test('sign-in: an address flooding wrong secrets cannot starve another address, and is itself only slowed, never locked out', async () => {
+    const from = (address: string, secret: string) =>
+      fetch(`${base}/instructor/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, 'x-forwarded-for': address },
+        body: new URLSearchParams({ secret, next: '' }).toString(),
+      });
+    const flood = Array.from({ length: 12 }, (_, i) => from('203.0.113.66', `guess-${i}-${randomBytes(8).toString('hex')}`));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = Date.now();
+    const instructor = await from('198.51.100.7', SECRET);
+    const waited = Date.now() - started;
+    assert.equal(instructor.status, 303);
+    assert.equal(instructor.headers.get('location'), '/instructor');
+    assert.match(instructor.headers.get('set-cookie') ?? '', new RegExp(`^${INSTRUCTOR_COOKIE}=i1\\.`));
+    assert.ok(waited < 2000, `the instructor's sign-in waited ${waited} ms behind the flood`);
+
+    const outcomes = (await Promise.all(flood)).map((r) => /error=(\w+)/.exec(r.headers.get('location') ?? '')?.[1]);
+    assert.ok(outcomes.every((o) => o === 'wrong' || o === 'slow'), outcomes.join());
+    assert.ok(outcomes.includes('slow'), 'what the flooding address sent beyond its share was turned away');
+    // The same address with the right secret: slowed (its pace is spent), then signed in.
+    const own = Date.now();
+    const afterFlood = await from('203.0.113.66', SECRET);
+    assert.equal(afterFlood.headers.get('location'), '/instructor');
+    assert.ok(Date.now() - own >= 500, `the flooding address waited ${Date.now() - own} ms`);
+  });
+
+  test('joining is limited per learner and per address (429 with Retry-After); a wrong code costs 4 attempts, a join that works 1', async () => {
+    const record = store.classes.create({ name: 'Limits', lessonIds: ['containers-101'], durationMinutes: 60, expectedLearners: 2 });
+    const cookieOf = () => `${LEARNER_COOKIE}=${signLearnerCookie(data.cookieSecret, newLearnerId())}`;
+    const joinFrom = (address: string, cookie: string, code: string) =>
+      fetch(`${base}/api/classes/join`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: base, 'x-forwarded-for': address, ...(cookie ? { cookie } : {}) },
+        body: JSON.stringify({ code, displayName: 'Bo' }),
+      });
+    const assertLimited = async (response: Response, who: string) => {
+      assert.equal(response.status, 429);
+      assert.match(response.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+      assert.match(((await response.json()) as { error: string }).error, new RegExp(`^too many attempts to join a class ${who}; wait \\d+ s and try again$`));
+    };
+
+    // One browser: 20 joins that work (each re-join costs 1), but only 5 wrong codes; then even the right code waits.
+    const cy = cookieOf();
+    for (let i = 0; i < 20; i++) assert.equal((await joinFrom('192.0.2.1', cy, record.joinCode)).status, 200, `join ${i + 1}`);
+    const bo = cookieOf();
+    for (let i = 0; i < 5; i++) assert.equal((await joinFrom('192.0.2.1', bo, 'ZZZZZZ')).status, 404, `wrong code ${i + 1}`);
+    await assertLimited(await joinFrom('192.0.2.1', bo, record.joinCode), 'from this browser');
+
+    // A new browser for every guess does not help: the address pays (60 / 4 = 15 wrong codes).
+    for (let i = 0; i < 15; i++) assert.equal((await joinFrom('192.0.2.2', '', 'ZZZZZZ')).status, 404, `guess ${i + 1}`);
+    await assertLimited(await joinFrom('192.0.2.2', '', record.joinCode), 'from your network');
+    assert.equal((await joinFrom('192.0.2.3', '', record.joinCode)).status, 200, 'another address is not affected');
+
+    // The join link's page counts too.
+    const page = (address: string) => fetch(`${base}/join/${record.joinCode}`, { headers: { 'x-forwarded-for': address } });
+    for (let i = 0; i < 60; i++) assert.equal((await page('192.0.2.4')).status, 404, 'on to "Next.js"');
+    const refused = await page('192.0.2.4');
+    assert.equal(refused.status, 429);
+    assert.match(refused.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+    assert.match(await refused.text(), /^Too many attempts to join a class from your network; wait \d+ s and try again\.\n$/);
   });
 
   test('a learner cookie cannot open the dashboard stream of a class', async () => {

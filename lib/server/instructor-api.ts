@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import type { ClientAddresses } from '../../sandbox-server/src/client-address';
 import type { Logger } from '../../sandbox-server/src/logger';
 import { isAllowedOrigin } from '../../sandbox-server/src/upgrade';
 import { readCookie } from '../identity';
@@ -9,7 +10,7 @@ import { PAGE_INSTRUCTOR_HEADER, type Classroom } from './class-services';
 import { createGridStreams } from './class-stream';
 import type { ClassRuntime } from './class-runtime';
 import { clearInstructorCookieHeader, INSTRUCTOR_COOKIE, instructorCookieHeader, type InstructorAccess } from './instructor-auth';
-import { RateLimiter } from '../rate-limiter';
+import { FairGate, type FairGateOptions } from './fair-gate';
 
 export const INSTRUCTOR_LOGIN_PATH = '/instructor/login';
 
@@ -47,7 +48,20 @@ export function safeNext(next: string | undefined): string {
   return next && /^\/instructor(\/[A-Za-z0-9/_-]*)?$/.test(next) && next !== INSTRUCTOR_LOGIN_PATH ? next : '/instructor';
 }
 
-const isSecure = (req: IncomingMessage): boolean => req.headers['x-forwarded-proto'] === 'https';
+/**
+ * Sign-in attempts, and why these numbers. The defence against guessing is
+ * the secret: ≥ 80 bits (checked at start for an operator-set one; 100 for a
+ * generated one, instructor-auth.ts), so no rate of guessing matters. What
+ * the gate bounds is the CPU scrypt costs (about 50 ms and 16 MiB each): one
+ * verification at a time in all, whoever asks, served round-robin between
+ * client addresses so one address flooding (or many) cannot starve the
+ * instructor's. Each address may start 5 at once, then one every 2 s: this
+ * only delays that address's own attempts. There is no lock-out, per address
+ * or global: an attempt with the right secret always succeeds once its turn
+ * comes. Only an address's extra attempts while 4 of its own wait (and
+ * attempts that waited 20 s) get "try again".
+ */
+export const SIGN_IN_GATE: FairGateOptions = { concurrency: 1, burst: 5, perSecond: 0.5, maxWaitingPerKey: 4, maxWaitMs: 20_000, maxKeys: 5_000 };
 const isInstructorPage = (p: string): boolean => p === '/instructor' || p.startsWith('/instructor/');
 const isInstructorApi = (p: string): boolean => p === '/api/instructor' || p.startsWith('/api/instructor/');
 
@@ -57,11 +71,18 @@ const isInstructorApi = (p: string): boolean => p === '/api/instructor' || p.sta
  * (pages: redirect to sign-in; API: 401 JSON) before Next.js or any handler
  * sees the request; pages check the header this sets as a second line.
  */
-export function createInstructorRoutes(deps: { classroom: Classroom; access: InstructorAccess; runtime?: ClassRuntime; log: Logger }) {
-  const { classroom, access } = deps;
+export function createInstructorRoutes(deps: {
+  classroom: Classroom;
+  access: InstructorAccess;
+  /** Who is asking (DRYDOCK_TRUSTED_PROXIES), for sign-in's fair share and the cookie's Secure flag. */
+  clients: ClientAddresses;
+  runtime?: ClassRuntime;
+  log: Logger;
+}) {
+  const { classroom, access, clients } = deps;
   const streams = createGridStreams(classroom);
-  // Per client address: 10 tries at once, then one every 5 s (a generated secret cannot be guessed anyway; an env one might be weak).
-  const loginLimiter = new RateLimiter(10, 0.2);
+  const signInGate = new FairGate(SIGN_IN_GATE);
+  const isSecure = (req: IncomingMessage): boolean => clients.isHttps(req);
 
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isAllowedOrigin(req)) throw new HttpError(403, 'cross-origin request refused');
@@ -69,9 +90,12 @@ export function createInstructorRoutes(deps: { classroom: Classroom; access: Ins
     const parsed = LoginForm.safeParse({ secret: form.get('secret') ?? '', next: form.get('next') ?? undefined });
     const next = safeNext(parsed.success ? parsed.data.next : undefined);
     const back = (error: string) => redirect(res, `${INSTRUCTOR_LOGIN_PATH}?error=${error}&next=${encodeURIComponent(next)}`);
-    if (loginLimiter.take(req.socket.remoteAddress ?? 'unknown') > 0) return back('slow');
-    if (!parsed.success || !(await access.checkSecret(parsed.data.secret))) {
-      deps.log.warn(`instructor sign-in refused from ${req.socket.remoteAddress ?? 'unknown'}`);
+    if (!parsed.success) return back('wrong');
+    const client = clients.of(req);
+    const verdict = await signInGate.run(client, () => access.checkSecret(parsed.data.secret));
+    if (!verdict.ok) return back('slow');
+    if (!verdict.value) {
+      deps.log.warn(`instructor sign-in refused from ${client}`);
       return back('wrong');
     }
     redirect(res, next, { 'set-cookie': instructorCookieHeader(access.signCookie(), isSecure(req)) });

@@ -31,7 +31,13 @@ export interface InstructorAccess {
   verifyCookie(value: string | undefined, now?: number): boolean;
 }
 
-/** A generated secret: 20 characters in groups of four, e.g. K7PM-2QXR-…; 100 bits. */
+/**
+ * A generated secret: 20 characters in groups of four, e.g. K7PM-2QXR-…,
+ * each drawn uniformly (crypto randomInt) from the 32-character join-code
+ * alphabet: 20 × log2(32) = 100 bits. Sign-in is also bounded to about 20
+ * verifications a second in all (one scrypt at a time, instructor-api.ts), so
+ * guessing takes 2^99 / 20 s on average: about 10^21 years.
+ */
 function generateSecret(): string {
   const chars = Array.from({ length: 20 }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]);
   return [0, 4, 8, 12, 16].map((i) => chars.slice(i, i + 4).join('')).join('-');
@@ -61,6 +67,39 @@ function parseRecord(record: string, path: string): SecretHash {
   return { salt: Buffer.from(salt, 'base64url'), hash: Buffer.from(hash, 'base64url'), record };
 }
 
+/** The least an operator-set secret must have: at this strength guessing at sign-in's bounded rate takes beyond 10^15 years. */
+export const MIN_SECRET_LENGTH = 16;
+export const MIN_SECRET_BITS = 80;
+
+/**
+ * Why an operator-set secret is too weak, or null. The estimate is length ×
+ * log2(the alphabet its character classes span: lower, upper, digits,
+ * ASCII punctuation and space, anything else), counting at most twice the
+ * number of distinct characters (so `aaaa…` is not strong for being long).
+ * It is a floor that catches short and repetitive secrets; it cannot see that
+ * a phrase is made of dictionary words, so the README recommends a random one.
+ */
+export function secretStrengthProblem(secret: string): string | null {
+  const chars = [...secret];
+  if (chars.length < MIN_SECRET_LENGTH) {
+    return `is ${chars.length} characters long; it needs at least ${MIN_SECRET_LENGTH} (and about ${MIN_SECRET_BITS} bits): use a random one, e.g. openssl rand -base64 24, or unset it for a generated one`;
+  }
+  const classes: [RegExp, number][] = [
+    [/[a-z]/, 26],
+    [/[A-Z]/, 26],
+    [/[0-9]/, 10],
+    [/[ -/:-@[-`{-~]/, 33],
+    [/[^\x20-\x7e]/, 100],
+  ];
+  const alphabet = classes.reduce((n, [pattern, size]) => (pattern.test(secret) ? n + size : n), 0);
+  const counted = Math.min(chars.length, 2 * new Set(chars).size);
+  const bits = Math.floor(counted * Math.log2(alphabet));
+  if (bits < MIN_SECRET_BITS) {
+    return `has about ${bits} bits of entropy (${counted} characters counted from an alphabet of ${alphabet}); it needs ${MIN_SECRET_BITS}: use a random one, e.g. openssl rand -base64 24, or unset it for a generated one`;
+  }
+  return null;
+}
+
 export function openInstructorAccess(dataPath: string, cookieSecret: Buffer, env: Env = process.env): InstructorAccess {
   const fromEnv = env.DRYDOCK_INSTRUCTOR_SECRET?.trim();
   const path = join(dataPath, INSTRUCTOR_SECRET_FILE);
@@ -68,6 +107,9 @@ export function openInstructorAccess(dataPath: string, cookieSecret: Buffer, env
   let generatedSecret: string | null = null;
   let canonical: (s: string) => string = (s) => s.trim();
   if (fromEnv) {
+    const problem = secretStrengthProblem(fromEnv);
+    // Refused at start rather than accepted: a weak secret is the one thing the sign-in limits cannot make up for.
+    if (problem) throw new Error(`DRYDOCK_INSTRUCTOR_SECRET ${problem}`);
     stored = hashSecret(fromEnv); // in memory only: the same constant-time check as a stored secret
   } else if (existsSync(path)) {
     stored = parseRecord(readFileSync(path, 'utf8').trim(), path);
