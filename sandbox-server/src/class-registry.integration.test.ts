@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -8,11 +9,14 @@ import { cleanupServer, registryImage, requireDocker, startReadySandbox, testCon
 import { MIRROR_ALIAS, REGISTRY_ALIAS, startClassRegistry, type ClassRegistry } from './class-registry';
 import type { ExecResult } from './drivers/driver';
 import { Label } from './drivers/labels';
+import { installRegistryLogin, registryPassword, type RegistryLogin } from './registry-auth';
 
 /**
  * A class registry on the real engine: seeded offline, used as the inner
- * engines' mirror, pushed to, not overwritable, not a bridge between
- * sandboxes, and gone without a trace after remove().
+ * engines' mirror, pushed to by learners each in their own namespace (a
+ * classmate pulls, but cannot overwrite, not even with path tricks), the
+ * mirror not overwritable, not a bridge between sandboxes, and gone without
+ * a trace after remove().
  */
 describe('class registry mirror (real engine)', () => {
   const config = testConfig();
@@ -28,8 +32,12 @@ describe('class registry mirror (real engine)', () => {
   });
   let docker: Docker;
   let registry: ClassRegistry | undefined;
+  /** alice's sandbox and bob's; their logins as the platform makes them (ClassRuntime.placement). */
   let a = '';
   let b = '';
+  const secret = randomBytes(32);
+  const loginOf = (username: string): RegistryLogin => ({ host: `${REGISTRY_ALIAS}:5000`, username, password: registryPassword(secret, classId, `learner-${username}`) });
+  const R = `http://${REGISTRY_ALIAS}:5000`;
 
   const run = (id: string, script: string, timeoutMs = 120_000): Promise<ExecResult> => driver.exec(id, ['bash', '-c', script], { timeoutMs });
   const ok = async (id: string, script: string): Promise<string> => {
@@ -55,10 +63,15 @@ describe('class registry mirror (real engine)', () => {
     const withRegistry = { registry, classId };
     const readyStarted = performance.now();
     [a, b] = await Promise.all([
-      startReadySandbox(driver, config, 'learner-a', 'reg-a', withRegistry),
-      startReadySandbox(driver, config, 'learner-b', 'reg-b', withRegistry),
+      startReadySandbox(driver, config, 'learner-alice', 'reg-a', withRegistry),
+      startReadySandbox(driver, config, 'learner-bob', 'reg-b', withRegistry),
     ]);
     console.log(`# two sandboxes with the mirror ready in ${Math.round(performance.now() - readyStarted)} ms`);
+    // What SessionManager does once a sandbox is a learner's: the gate learns the login, the sandbox gets it.
+    const loginStarted = performance.now();
+    await registry.admit([loginOf('alice'), loginOf('bob')]);
+    await Promise.all([installRegistryLogin(driver, a, loginOf('alice')), installRegistryLogin(driver, b, loginOf('bob'))]);
+    console.log(`# logins admitted and installed in ${Math.round(performance.now() - loginStarted)} ms`);
   });
 
   after(async () => {
@@ -99,14 +112,159 @@ describe('class registry mirror (real engine)', () => {
     assert.equal(await ok(a, "docker image inspect registry:2 --format '{{json .Config.Entrypoint}} {{json .Config.Cmd}}'"), '["/entrypoint.sh"] ["/etc/docker/registry/config.yml"]');
   });
 
-  test('a learner pushes to the class registry and a classmate pulls it', async () => {
-    await ok(
-      a,
-      `d=$(mktemp -d) && cd $d && printf 'FROM busybox\\nRUN echo hello-from-a > /hello\\n' > Dockerfile \\
-        && docker build -q -t ${REGISTRY_ALIAS}:5000/learner-a/hello:1 . && docker push ${REGISTRY_ALIAS}:5000/learner-a/hello:1`,
+  /** The digest the class registry serves for a manifest, asked from a sandbox with that sandbox's own login. */
+  const registryDigest = (id: string, repo: string, tag: string): Promise<string> =>
+    ok(
+      id,
+      `curl -sfI -u "$(jq -r '.auths["${REGISTRY_ALIAS}:5000"].auth' ~/.docker/config.json | base64 -d)" \
+        -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+        ${R}/v2/${repo}/manifests/${tag} | tr -d '\r' | sed -n 's/^docker-content-digest: //Ip'`,
     );
-    assert.equal(await ok(b, `docker run --rm ${REGISTRY_ALIAS}:5000/learner-a/hello:1 cat /hello`), 'hello-from-a');
-    assert.match(await ok(b, `curl -sf http://${REGISTRY_ALIAS}:5000/v2/_catalog`), /learner-a\/hello/);
+  /** Builds a one-file image in a sandbox's engine. */
+  const build = (id: string, tag: string, text: string): Promise<string> =>
+    ok(id, `d=$(mktemp -d) && cd $d && printf 'FROM busybox\\nRUN echo ${text} > /hello\\n' > Dockerfile && docker build -q -t ${tag} .`);
+
+  test('each sandbox holds its own login only, and says where to push', async () => {
+    const config = JSON.parse(await ok(b, 'cat /root/.docker/config.json')) as { auths: Record<string, { auth: string }> };
+    assert.deepEqual(Object.keys(config.auths), [`${REGISTRY_ALIAS}:5000`]);
+    assert.equal(Buffer.from(config.auths[`${REGISTRY_ALIAS}:5000`]!.auth, 'base64').toString(), `bob:${loginOf('bob').password}`);
+    assert.equal(await ok(b, 'stat -c %a /root/.docker/config.json'), '600');
+    assert.equal(await ok(b, 'cat /root/.docker/drydock-registry'), `${REGISTRY_ALIAS}:5000/bob`);
+    // The hint the shell shows before its next prompt (bashrc), as a learner's shell would.
+    assert.match(await ok(b, `bash -ic 'eval "$PROMPT_COMMAND"' 2>/dev/null`), /push your images as drydock-registry:5000\/bob\/NAME:TAG/);
+    // The users file stays in the registry container: the gate serves nothing but registry paths.
+    const probes = await ok(b, `for p in /htpasswd /tmp/drydock/htpasswd /v2/../tmp/drydock/htpasswd /etc/drydock/gate.conf; do curl -s -o /dev/null -w '%{http_code} ' -u "bob:${loginOf('bob').password}" --path-as-is ${R}$p; done`);
+    assert.equal(probes, '404 404 404 404');
+  });
+
+  test('alice pushes alice/app:1; bob pulls and runs it', async () => {
+    await build(a, `${REGISTRY_ALIAS}:5000/alice/app:1`, 'hello-from-alice');
+    await ok(a, `docker push -q ${REGISTRY_ALIAS}:5000/alice/app:1`);
+    assert.equal(await ok(b, `docker run --rm ${REGISTRY_ALIAS}:5000/alice/app:1 cat /hello`), 'hello-from-alice');
+    assert.match(await ok(b, `curl -sf -u "bob:${loginOf('bob').password}" ${R}/v2/_catalog`), /alice\/app/);
+    // Who pushed is in the gate's log, with the login.
+    assert.match(await logsOf(registry!.registryContainerId), / alice "PUT \/v2\/alice\/app\/manifests\/1 HTTP\/1\.1" 201 /);
+  });
+
+  test('bob cannot overwrite alice/app:1: docker push is denied at once, and so is every path trick; her digest stays', async () => {
+    const before = await registryDigest(a, 'alice/app', '1');
+    assert.match(before, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(await registryDigest(b, 'alice/app', '1'), before, 'bob reads the same');
+
+    // The real client, with bob's own login: a JSON DENIED, which the engine does not retry.
+    await build(b, 'impostor', 'impostor-from-bob');
+    const pushStarted = performance.now();
+    const pushed = await run(b, `docker tag impostor ${REGISTRY_ALIAS}:5000/alice/app:1 && docker push ${REGISTRY_ALIAS}:5000/alice/app:1`, 60_000);
+    const pushMs = Math.round(performance.now() - pushStarted);
+    console.log(`# bob's push to alice/app:1 refused in ${pushMs} ms`);
+    assert.notEqual(pushed.exitCode, 0, `bob's push over alice's image must fail: ${pushed.stdout}`);
+    assert.match(pushed.stderr, /denied: you may push only to your own namespace/);
+    assert.ok(pushMs < 15_000, `refused at once, not after retries (${pushMs} ms)`);
+
+    // Bob's own image in his namespace, so he has a manifest and a layer to send (and to mount from).
+    await ok(b, `docker tag impostor ${REGISTRY_ALIAS}:5000/bob/app:1 && docker push -q ${REGISTRY_ALIAS}:5000/bob/app:1`);
+    // What docker push sends, by hand with curl and bob's login from his config, each request
+    // line exactly as written (--request-target: curl neither encodes nor normalizes it).
+    // [expected status, request line]: 403 DENIED for plain paths into another namespace, 400 for
+    // anything that is not plainly a registry path, 405 for other methods. The first is the control:
+    // the same machinery writes where bob may.
+    const tricks: [number, string][] = [
+      [201, 'PUT /v2/bob/app/manifests/control'],
+      [403, 'PUT /v2/alice/app/manifests/1'],
+      [403, 'PUT http://drydock-registry:5000/v2/alice/app/manifests/1'],
+      [400, 'PUT /v2/alice%2fapp/manifests/1'],
+      [400, 'PUT /v2/alice%2Fapp/manifests/1'],
+      [400, 'PUT /v2/bob%2f..%2falice/app/manifests/1'],
+      [400, 'PUT /v2/bob/..%2falice/app/manifests/1'],
+      [400, 'PUT /v2/bob/%2e%2e/alice/app/manifests/1'],
+      [400, 'PUT /v2/bob/../alice/app/manifests/1'],
+      [400, 'PUT /v2/bob/app/../../alice/app/manifests/1'],
+      [400, 'PUT /v2/./alice/app/manifests/1'],
+      [400, 'PUT /v2//alice/app/manifests/1'],
+      [400, 'PUT //v2/alice/app/manifests/1'],
+      [400, 'PUT /v2/bob//../alice/app/manifests/1'],
+      [400, 'PUT /v2/bob\\..\\alice/app/manifests/1'],
+      [400, 'PUT /v2/bob;/../alice/app/manifests/1'],
+      [403, 'PUT /v2/Alice/app/manifests/1'],
+      [403, 'PUT /v2/ALICE/app/manifests/1'],
+      [403, 'PUT /v2/alice/app/manifests/1?from=/v2/bob/'],
+      [403, `PUT /v2/alice/app/manifests/sha256:${'0'.repeat(64)}`],
+      [403, 'POST /v2/alice/app/blobs/uploads/'],
+      // A cross-repository mount INTO alice's repository (from bob's) is a write to hers.
+      [403, 'POST /v2/alice/app/blobs/uploads/?mount=$LAYER&from=bob/app'],
+      [400, 'POST /v2/alice%2Fapp/blobs/uploads/?mount=$LAYER&from=bob/app'],
+      [403, 'PATCH /v2/alice/app/blobs/uploads/00000000-0000-0000-0000-000000000000'],
+      [403, `DELETE /v2/alice/app/manifests/${before}`],
+      [400, 'put /v2/alice/app/manifests/1'],
+      [405, 'MOVE /v2/alice/app/manifests/1'],
+    ];
+    const answers = await ok(
+      b,
+      `LOGIN=$(jq -r '.auths["${REGISTRY_ALIAS}:5000"].auth' ~/.docker/config.json | base64 -d)
+      CT=$(curl -sf -u "$LOGIN" -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+        -o /tmp/bob.json -w '%{content_type}' ${R}/v2/bob/app/manifests/1)
+      LAYER=$(jq -r '.layers[-1].digest' /tmp/bob.json)
+      while read -r method target; do
+        target=\${target//'$LAYER'/$LAYER}
+        curl -s -o /dev/null -w '%{http_code}\\n' -u "$LOGIN" -X "$method" -H "Content-Type: $CT" --data-binary @/tmp/bob.json --request-target "$target" ${R}
+      done <<'TRICKS'
+${tricks.map(([, request]) => request).join('\n')}
+TRICKS`,
+    );
+    const got = answers.split('\n').map(Number);
+    assert.deepEqual(
+      tricks.map(([, request], i) => `${got[i]} ${request}`),
+      tricks.map(([code, request]) => `${code} ${request}`),
+    );
+
+    assert.equal(await registryDigest(a, 'alice/app', '1'), before, 'alice’s image is unchanged');
+    await ok(b, `docker rmi ${REGISTRY_ALIAS}:5000/alice/app:1 && docker pull -q ${REGISTRY_ALIAS}:5000/alice/app:1`);
+    assert.equal(await ok(b, `docker run --rm ${REGISTRY_ALIAS}:5000/alice/app:1 cat /hello`), 'hello-from-alice');
+  });
+
+  test('bob pushes bob/app:1; mounting alice’s layer into his repository is a read and works', async () => {
+    assert.equal(await ok(a, `docker run --rm ${REGISTRY_ALIAS}:5000/bob/app:1 cat /hello`), 'impostor-from-bob');
+    const mounted = await ok(
+      b,
+      `LOGIN=$(jq -r '.auths["${REGISTRY_ALIAS}:5000"].auth' ~/.docker/config.json | base64 -d)
+      LAYER=$(curl -sf -u "$LOGIN" -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' ${R}/v2/alice/app/manifests/1 | jq -r '.layers[-1].digest')
+      curl -s -o /dev/null -w '%{http_code} ' -u "$LOGIN" -X POST "${R}/v2/bob/copy/blobs/uploads/?mount=$LAYER&from=alice/app"
+      curl -s -o /dev/null -w '%{http_code}' -u "$LOGIN" -I "${R}/v2/bob/copy/blobs/$LAYER"`,
+    );
+    assert.equal(mounted, '201 200', 'mounted from alice/app into bob/copy');
+  });
+
+  test('without a login, with a wrong password or under another’s name, the registry refuses', async () => {
+    const bob = loginOf('bob');
+    const codes = await ok(
+      b,
+      `for u in '' 'bob:wrong' 'alice:${bob.password}' 'Bob:${bob.password}'; do
+        curl -s -o /dev/null -w '%{http_code}/' \${u:+-u "$u"} ${R}/v2/
+        curl -s -o /dev/null -w '%{http_code}/' \${u:+-u "$u"} ${R}/v2/alice/app/tags/list
+        curl -s -o /dev/null -w '%{http_code} ' \${u:+-u "$u"} -X POST ${R}/v2/bob/app/blobs/uploads/
+      done`,
+    );
+    // A write into bob/ under another name is refused by the namespace check before the password is looked at.
+    assert.equal(codes, '401/401/401 401/401/401 401/401/403 401/401/403');
+    // The real client with no login at all: it does not even try.
+    const anonymous = await run(b, `DOCKER_CONFIG=$(mktemp -d) docker push ${REGISTRY_ALIAS}:5000/bob/app:1`, 60_000);
+    assert.notEqual(anonymous.exitCode, 0);
+    assert.match(anonymous.stderr, /no basic auth credentials/);
+    const anonymousPull = await run(b, `DOCKER_CONFIG=$(mktemp -d) docker pull ${REGISTRY_ALIAS}:5000/alice/app:1`, 60_000);
+    assert.notEqual(anonymousPull.exitCode, 0, 'reads need a class member’s login too');
+  });
+
+  test('the registry itself listens on loopback only: the gate is the one way in', async () => {
+    // Listening TCP sockets in the registry container's network namespace (state 0A):
+    // the gate on 0.0.0.0:5000, the registry on 127.0.0.1:5001, and Docker's DNS on 127.0.0.11.
+    const listening = (await ok(registry!.registryContainerId, "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk '$4 == \"0A\" { print $2 }'")).split('\n').sort();
+    const ours = listening.filter((l) => !l.startsWith('0B00007F:'));
+    assert.deepEqual(ours, ['00000000:1388', '0100007F:1389'], `listeners: ${listening.join(' ')}`);
+    const bInfo = await docker.getContainer(b).inspect();
+    const registryOnB = (await docker.getContainer(registry!.registryContainerId).inspect()).NetworkSettings.Networks[bInfo.HostConfig.NetworkMode!]?.IPAddress;
+    assert.ok(registryOnB);
+    const direct = await ok(b, `curl -s -m 3 -o /dev/null -w '%{http_code} ' http://${registryOnB}:5001/v2/; curl -s -m 3 -o /dev/null -w '%{http_code}' -u "bob:${loginOf('bob').password}" http://${registryOnB}:5000/v2/`);
+    assert.equal(direct, '000 200', 'port 5001 is closed from the sandbox; the gate answers on 5000');
   });
 
   test('nobody can overwrite what the mirror serves', async () => {
@@ -132,8 +290,11 @@ describe('class registry mirror (real engine)', () => {
     const mirrorMount = (await docker.getContainer(registry!.containerId).inspect()).Mounts.find((mnt) => mnt.Destination === '/var/lib/registry');
     assert.equal(mirrorMount?.RW, false, 'the mirror’s storage is mounted read-only as well');
 
-    // Into the writable registry under the same name: allowed, but that is not where `docker pull busybox` goes.
-    await ok(a, `docker tag impostor ${REGISTRY_ALIAS}:5000/library/busybox:latest && docker push -q ${REGISTRY_ALIAS}:5000/library/busybox:latest`);
+    // Into the class registry under the same name: library/ is nobody's namespace, so that is refused too
+    // (and it is not where `docker pull busybox` goes anyway).
+    const library = await run(a, `docker tag impostor ${REGISTRY_ALIAS}:5000/library/busybox:latest && docker push ${REGISTRY_ALIAS}:5000/library/busybox:latest`, 60_000);
+    assert.notEqual(library.exitCode, 0);
+    assert.match(library.stderr, /denied/);
     assert.equal(await mirrorDigest(b), before);
     await ok(b, 'docker rmi busybox && docker pull -q busybox');
     assert.equal(await ok(b, "docker image inspect busybox --format '{{index .RepoDigests 0}}'"), `busybox@${before}`);

@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
 import type { SandboxRegistryAccess } from './drivers/driver';
 import { Label } from './drivers/labels';
+import type { RegistryLogin } from './registry-auth';
+import { RegistryGateUsers } from './registry-gate';
 
 /**
  * A class registry: the Docker Hub images a class's lessons declare, served
@@ -11,13 +13,18 @@ import { Label } from './drivers/labels';
  *  - the **mirror**, `drydock-mirror:5000`: seeded once at start with every
  *    declared image, then served read-only. Inner engines list it under
  *    `registry-mirrors`, so `docker pull busybox` is answered from it.
- *  - the **class registry**, `drydock-registry:5000`: writable, for learners'
- *    pushes (`docker push drydock-registry:5000/<name>/app:1`).
+ *  - the **class registry**, `drydock-registry:5000`: for learners' pushes
+ *    (`docker push drydock-registry:5000/<namespace>/app:1`), behind a gate
+ *    (nginx, gate.conf): every request needs a class member's login, and a
+ *    member may write only under their own namespace (registry-auth.ts).
+ *    The registry itself listens on 127.0.0.1 in its container, so the gate
+ *    cannot be bypassed from a sandbox network.
  *
- * Why two: Distribution has no per-repository permissions short of a token
- * server, and an engine trusts its mirror to serve Docker Hub's names. One
- * writable registry would let any learner push over `library/busybox`, and
- * every other learner's next `docker pull busybox` would run that image. The
+ * Why two: an engine trusts its mirror to serve Docker Hub's names, and asks
+ * it without any login. One registry for both would let a learner push over
+ * `library/busybox` (Distribution has no per-repository permissions short of
+ * a token server; the gate adds them only for logged-in requests), and every
+ * other learner's next `docker pull busybox` would run that image. The
  * mirror is read-only twice over: the registry's maintenance read-only mode
  * (every write is refused with 405) and a read-only mount of its volume.
  *
@@ -77,6 +84,12 @@ export interface ClassRegistry extends SandboxRegistryAccess {
   readonly seedMs: number;
   /** Attaches both registries to a sandbox's network under their aliases. Idempotent. */
   connect(networkName: string): Promise<void>;
+  /**
+   * Lets these class members into the class registry (their namespace is
+   * their user name); a login of the same name is replaced. Resolves once
+   * the gate has them.
+   */
+  admit(logins: readonly Pick<RegistryLogin, 'username' | 'password'>[]): Promise<void>;
   /** Removes the containers, volumes and network of this class registry. Idempotent. */
   remove(): Promise<void>;
 }
@@ -170,10 +183,11 @@ export async function startClassRegistry(docker: Docker, opts: ClassRegistryOpti
     opts.log?.(`class ${opts.classId}: mirror seeded with ${seeds.join(', ') || 'nothing'} in ${seedMs} ms`);
 
     const [mirror, registry] = await Promise.all([
-      runRegistry(docker, { name: names.mirror, image: opts.image, labels, network: names.network, alias: MIRROR_ALIAS, volume: names.mirrorVolume, readOnly: true }),
-      runRegistry(docker, { name: names.registry, image: opts.image, labels, network: names.network, alias: REGISTRY_ALIAS, volume: names.registryVolume, readOnly: false }),
+      runRegistry(docker, { name: names.mirror, image: opts.image, labels, network: names.network, alias: MIRROR_ALIAS, volume: names.mirrorVolume, role: 'mirror' }),
+      runRegistry(docker, { name: names.registry, image: opts.image, labels, network: names.network, alias: REGISTRY_ALIAS, volume: names.registryVolume, role: 'gated' }),
     ]);
     const registryHost = `${REGISTRY_ALIAS}:${PORT}`;
+    const users = new RegistryGateUsers(docker, registry);
     return {
       classId: opts.classId,
       containerId: mirror,
@@ -185,6 +199,7 @@ export async function startClassRegistry(docker: Docker, opts: ClassRegistryOpti
       seeded: seeds,
       seedMs,
       connect: (networkName) => connectRegistries(docker, networkName, [[mirror, MIRROR_ALIAS], [registry, REGISTRY_ALIAS]]),
+      admit: (logins) => users.admit(logins),
       remove: () => removeClassRegistry(docker, { serverId: opts.serverId, classId: opts.classId }),
     };
   } catch (error) {
@@ -237,7 +252,7 @@ async function seedMirrorVolume(docker: Docker, opts: ClassRegistryOptions, name
   let source: Docker.Container | undefined;
   try {
     await seeder.start();
-    await waitUntilListening(seeder, names.seeder);
+    await waitUntilListening(seeder, names.seeder, 'listening on');
     const hostPort = (await seeder.inspect()).NetworkSettings.Ports[`${PORT}/tcp`]?.[0]?.HostPort;
     if (!hostPort) throw new Error(`the seeding registry ${names.seeder} has no published port`);
     const host = `127.0.0.1:${hostPort}`;
@@ -293,7 +308,11 @@ interface RegistrySpec {
   network: string;
   alias: string;
   volume: string;
-  readOnly: boolean;
+  /**
+   * mirror: Distribution alone, read-only. gated: Distribution on 127.0.0.1
+   * behind the gate (nginx) on :5000, which checks logins and namespaces.
+   */
+  role: 'mirror' | 'gated';
 }
 
 /**
@@ -317,21 +336,26 @@ const HARDENING = {
 
 /** Creates and starts one registry on the class network; returns its container id once it listens. */
 async function runRegistry(docker: Docker, spec: RegistrySpec): Promise<string> {
+  const readOnly = spec.role === 'mirror';
   const container = await docker.createContainer({
     name: spec.name,
     Image: spec.image,
     Labels: spec.labels,
-    // The mirror: refuse every write (405), and no upload purging (its volume is read-only).
-    Env: spec.readOnly ? [`REGISTRY_STORAGE_MAINTENANCE=${JSON.stringify({ readonly: { enabled: true }, uploadpurging: { enabled: false } })}`] : [],
+    Env: readOnly
+      ? // The mirror: refuse every write (405), and no upload purging (its volume is read-only).
+        [`REGISTRY_STORAGE_MAINTENANCE=${JSON.stringify({ readonly: { enabled: true }, uploadpurging: { enabled: false } })}`]
+      : // The registry on 127.0.0.1:5001, the gate on :5000 (images/registry/start.sh).
+        ['DRYDOCK_REGISTRY_GATE=1'],
     HostConfig: {
-      Mounts: [{ Type: 'volume', Source: spec.volume, Target: STORAGE, ReadOnly: spec.readOnly }],
+      Mounts: [{ Type: 'volume', Source: spec.volume, Target: STORAGE, ReadOnly: readOnly }],
       NetworkMode: spec.network,
       ...HARDENING,
     },
     NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: [spec.alias] } } },
   });
   await container.start();
-  await waitUntilListening(container, spec.name);
+  // The gated registry's own "listening on 127.0.0.1:5001" comes before the gate is up.
+  await waitUntilListening(container, spec.name, readOnly ? 'listening on' : 'drydock gate ready');
   return container.id;
 }
 
@@ -348,15 +372,16 @@ async function connectRegistries(docker: Docker, networkName: string, members: [
 }
 
 /**
- * The registry logs "listening on [::]:5000" when it serves. Read from its
- * logs rather than probed over HTTP: the class network has no host address,
- * and the engine may be remote.
+ * The registry logs "listening on [::]:5000" when it serves, the gated one
+ * "drydock gate ready" once nginx and the registry both accept connections.
+ * Read from its logs rather than probed over HTTP: the class network has no
+ * host address, and the engine may be remote.
  */
-async function waitUntilListening(container: Docker.Container, name: string, timeoutMs = 20_000): Promise<void> {
+async function waitUntilListening(container: Docker.Container, name: string, marker: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = demuxLogs((await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer);
-    if (text.includes('listening on')) return;
+    if (text.includes(marker)) return;
     const state = (await container.inspect()).State;
     if (!state.Running || Date.now() > deadline) {
       throw new Error(`registry ${name} ${state.Running ? `is not listening after ${timeoutMs} ms` : `exited (${state.ExitCode})`}; its log: ${text.trim().split('\n').slice(-5).join(' | ')}`);
