@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { ClassesRepository } from './classes';
 import { MIGRATIONS } from './migrations';
 import { ProgressRepository } from './progress';
+import { RegistryNamespacesRepository } from './registry-namespaces';
 
 /** The embedded store (SQLite in WAL mode). This module owns the schema. */
 export class Store {
@@ -9,6 +10,7 @@ export class Store {
   private readonly touchStatement: Database.Statement<[string, number, number]>;
   readonly progress: ProgressRepository;
   readonly classes: ClassesRepository;
+  readonly registryNamespaces: RegistryNamespacesRepository;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -24,6 +26,7 @@ export class Store {
     );
     this.progress = new ProgressRepository(this.db);
     this.classes = new ClassesRepository(this.db);
+    this.registryNamespaces = new RegistryNamespacesRepository(this.db);
   }
 
   private configure(): void {

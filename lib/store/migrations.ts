@@ -58,4 +58,15 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (class_id, learner_id)
    ) STRICT;
    CREATE INDEX class_members_by_learner ON class_members (learner_id);`,
+  // 4: each class member's namespace in the class's writable registry, fixed once given
+  // (a display name can change later; pushed images and the sandbox's login must not).
+  `CREATE TABLE class_registry_namespaces (
+     class_id    TEXT NOT NULL,
+     learner_id  TEXT NOT NULL,
+     namespace   TEXT NOT NULL,
+     created_at  INTEGER NOT NULL,
+     PRIMARY KEY (class_id, learner_id),
+     UNIQUE (class_id, namespace),
+     FOREIGN KEY (class_id, learner_id) REFERENCES class_members (class_id, learner_id)
+   ) STRICT;`,
 ];
