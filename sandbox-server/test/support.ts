@@ -176,7 +176,7 @@ export async function startTestSandboxServer(config: SandboxServerConfig, env: R
 export const TEST_INSTRUCTOR_TOKEN = 'test-instructor';
 
 /** Result of an upgrade attempt: the HTTP status of a refusal, or an open socket. */
-export type UpgradeOutcome = { refused: number; body: string } | { socket: TerminalSocket };
+export type UpgradeOutcome = { refused: number; body: string; headers: Record<string, string | string[] | undefined> } | { socket: TerminalSocket };
 
 /** A browser stand-in on the terminal WebSocket: decodes frames, records output and controls, acks like xterm.js (unless told not to). */
 export class TerminalSocket {
@@ -230,8 +230,8 @@ export class TerminalSocket {
       ws.on('unexpected-response', (_req, res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-        res.on('end', () => resolve({ refused: res.statusCode ?? 0, body }));
-        res.on('error', () => resolve({ refused: res.statusCode ?? 0, body }));
+        res.on('end', () => resolve({ refused: res.statusCode ?? 0, body, headers: res.headers }));
+        res.on('error', () => resolve({ refused: res.statusCode ?? 0, body, headers: res.headers }));
       });
       ws.on('open', () => resolve({ socket }));
       ws.on('error', (error) => reject(error));
