@@ -22,6 +22,12 @@ describe('class runtime (real engine)', () => {
   let runtime: ClassRuntime;
   let classId = '';
   const learners: { id: string; cookie: string; name: string }[] = [];
+  /** Runs a script in the learner's sandbox (opening one if they have none); its stdout. */
+  const execOk = async (learnerId: string, script: string): Promise<string> => {
+    const r = await server.service.manager.exec(learnerId, 'dind', ['bash', '-c', script], { timeoutMs: 60_000 });
+    assert.equal(r.exitCode, 0, `\`${script}\` failed: ${r.stderr}`);
+    return r.stdout.trim();
+  };
 
   before(async () => {
     docker = await requireDocker();
@@ -48,7 +54,7 @@ describe('class runtime (real engine)', () => {
     assert.deepEqual(status.warm, { state: 'ready', target: 2, waiting: 2 }, 'expected learners capped by warmPoolMax');
   });
 
-  test('a learner who joins gets a warm sandbox whose engine pulls from the class mirror and pushes to the class registry', async () => {
+  test('a learner who joins gets a warm sandbox whose engine pulls from the class mirror and pushes to the class registry, in their own namespace', async () => {
     for (const name of ['Ada', 'Grace']) {
       const learner = { ...server.newLearner(), name };
       learners.push(learner);
@@ -71,6 +77,12 @@ describe('class runtime (real engine)', () => {
     assert.match(r.stdout, /drydock-mirror:5000/);
     assert.match(r.stdout, /pulled-from-the-mirror/);
     assert.match(r.stdout, /drydock-registry:5000\/ada\/bb:1/);
+    // The claim gave the sandbox Ada's login (namespace from her display name), and nobody else's.
+    assert.equal(await execOk(ada.id, 'cat /root/.docker/drydock-registry'), 'drydock-registry:5000/ada');
+    assert.deepEqual(Object.keys((JSON.parse(await execOk(ada.id, 'cat /root/.docker/config.json')) as { auths: object }).auths), ['drydock-registry:5000']);
+    const intruding = await server.service.manager.exec(ada.id, 'dind', ['bash', '-c', 'docker tag busybox drydock-registry:5000/grace/bb:1 && docker push drydock-registry:5000/grace/bb:1'], { timeoutMs: 60_000 });
+    assert.notEqual(intruding.exitCode, 0, 'Ada may not push into Grace’s namespace');
+    assert.match(intruding.stderr, /denied/);
     await socket.close();
   });
 
@@ -87,13 +99,18 @@ describe('class runtime (real engine)', () => {
     assert.equal((await server.service.driver.list()).some((i) => i.id === before.id), false, 'the old sandbox is gone');
   });
 
-  test('after a restart the open class gets its registry back, reachable from its sandboxes, and its pool topped up', async () => {
+  test('after a restart the open class gets its registry back, reachable from its sandboxes, with its members’ logins, and its pool topped up', async () => {
+    // Ada opens a lesson again (her sandbox was reset): she claims the waiting warm sandbox, with her login.
+    const ada = learners[0]!;
+    assert.equal(await execOk(ada.id, 'cat /root/.docker/drydock-registry'), 'drydock-registry:5000/ada');
     runtime.close();
     runtime = new ClassRuntime({ store, sandboxes: server.service, data: server.data, settings: { registry: true, registryImage: registryImage(), warmPoolMax: 2 }, log: silentLogger });
     await runtime.resumeOpenClasses();
     await waitFor('the registry and pool', () => runtime.status(classId).registry.state === 'ready' && runtime.status(classId).warm.state === 'ready', 120_000, 200);
-    // The one warm sandbox still waiting counts towards the target (2 expected at most, 1 class sandbox exists).
+    // Ada's sandbox counts towards the target (2 expected at most, 1 class sandbox exists): one new warm one.
     assert.deepEqual(runtime.status(classId).warm, { state: 'ready', target: 1, waiting: 1 });
+    // The new registry knows Ada again (namespace from the store, the same derived password): her sandbox's login still pushes.
+    assert.match(await execOk(ada.id, 'docker tag busybox drydock-registry:5000/ada/bb:2 && docker push -q drydock-registry:5000/ada/bb:2'), /ada\/bb:2/);
     const waiting = (await server.service.driver.list()).find((i) => i.classId === classId && !i.learnerId)!;
     const pulled = await server.service.driver.exec(waiting.id, ['sh', '-c', 'docker rmi -f busybox >/dev/null && docker pull -q busybox'], { timeoutMs: 60_000 });
     assert.equal(pulled.exitCode, 0, `the re-created mirror is reachable from an existing sandbox: ${pulled.stderr}`);
@@ -109,8 +126,8 @@ describe('class runtime (real engine)', () => {
 
     const ended = await runtime.end(classId);
     assert.ok(ended);
-    // Grace's (from the pool's second warm sandbox); Ada's was reset and not reopened.
-    assert.equal(ended.removedSandboxes, 1);
+    // Grace's (the warm sandbox started after the restart) and Ada's.
+    assert.equal(ended.removedSandboxes, 2);
     assert.equal((await socket.whenClosed).code, 4410, "Grace's terminal is told the class ended");
     assert.deepEqual(await countLabelled(docker, `${Label.class}=${classId}`), { containers: 0, networks: 0, volumes: 0 });
     assert.notEqual(store.classes.get(classId)?.endedAt, null);

@@ -9,6 +9,7 @@ import type { ClassRecord } from '../store/classes';
 import { classGradesToCsv, classGradesToJson, type ClassGradeRow } from '../store/grade-export';
 import { classSeedImages, removeClassRegistry, startClassRegistry, type ClassRegistry } from '../../sandbox-server/src/class-registry';
 import type { Logger } from '../../sandbox-server/src/logger';
+import { registryNamespace, registryPassword, type RegistryAdmission, type RegistryLogin } from '../../sandbox-server/src/registry-auth';
 import type { SandboxService } from '../../sandbox-server/src/sandbox-service';
 import type { Placement } from '../../sandbox-server/src/session-manager';
 import { LearnerChannel, type FollowPosition } from './learner-channel';
@@ -95,7 +96,29 @@ export class ClassRuntime {
     const record = this.deps.store.classes.openClassesOf(learnerId)[0];
     if (!record) return undefined;
     const live = this.live.get(record.id);
-    return { classId: record.id, pool: record.id, registry: live?.registryState === 'ready' ? live.registry : undefined };
+    const registry = live?.registryState === 'ready' ? live.registry : undefined;
+    return {
+      classId: record.id,
+      pool: record.id,
+      registry,
+      registryLogin: registry ? () => this.admitToRegistry(record.id, registry, learnerId) : undefined,
+    };
+  }
+
+  /**
+   * A member's login to their class's registry: their namespace (given once,
+   * kept in the store) and a password derived from the server secret, so
+   * both are the same after a restart; and the registry's gate learning it.
+   */
+  private admitToRegistry(classId: string, registry: ClassRegistry, learnerId: string): RegistryAdmission {
+    const username = this.deps.store.registryNamespaces.assign(classId, learnerId, registryNamespace);
+    if (!username) throw new Error(`learner ${learnerId.slice(0, 8)} is not a member of class ${classId}`);
+    const login = this.loginOf(classId, registry, learnerId, username);
+    return { login, admitted: registry.admit([login]) };
+  }
+
+  private loginOf(classId: string, registry: ClassRegistry, learnerId: string, username: string): RegistryLogin {
+    return { host: registry.registryHost, username, password: registryPassword(this.deps.data.cookieSecret, classId, learnerId) };
   }
 
   /**
@@ -288,8 +311,12 @@ export class ClassRuntime {
         sourceImage: this.deps.sandboxes.config.image,
         log: (line) => this.deps.log.info(line),
       });
+      // A new registry knows nobody: members who already have a namespace (and a
+      // sandbox holding its login, after a restart) are let in again.
+      const registry = live.registry;
+      await registry.admit(this.deps.store.registryNamespaces.list(record.id).map((m) => this.loginOf(record.id, registry, m.learnerId, m.namespace)));
       live.registryState = 'ready';
-      live.registryMessage = `mirror of ${live.registry.seeded.join(', ') || 'nothing'} (seeded in ${(live.registry.seedMs / 1000).toFixed(1)} s); push to ${live.registry.registryHost}`;
+      live.registryMessage = `mirror of ${live.registry.seeded.join(', ') || 'nothing'} (seeded in ${(live.registry.seedMs / 1000).toFixed(1)} s); each learner pushes to ${live.registry.registryHost}/<their namespace>/…`;
     } catch (error) {
       live.registryState = 'failed';
       live.registryMessage = (error as Error).message;

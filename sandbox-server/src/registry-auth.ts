@@ -26,6 +26,16 @@ export interface RegistryLogin {
   password: string;
 }
 
+/**
+ * A member's login, and the gate learning it: the sandbox can be given the
+ * login while the gate is still being told (neither waits for the other).
+ */
+export interface RegistryAdmission {
+  login: RegistryLogin;
+  /** Resolves once the class registry's gate lets the login in. */
+  admitted: Promise<void>;
+}
+
 /** One path component of a Docker repository name (distribution's reference grammar). */
 const COMPONENT = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 /** Long enough for "firstname-lastname", short enough to type. */

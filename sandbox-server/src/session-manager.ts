@@ -3,7 +3,7 @@ import { CloseCode } from '../../protocol';
 import type { SandboxServerConfig } from './config';
 import type { ExecOptions, ExecResult, SandboxDriver, SandboxInfo, SandboxRegistryAccess } from './drivers/driver';
 import type { Logger } from './logger';
-import { installRegistryLogin, type RegistryLogin } from './registry-auth';
+import { installRegistryLogin, type RegistryAdmission } from './registry-auth';
 import { SandboxSession } from './sandbox-session';
 import type { TerminalClient } from './terminal-client';
 import { WaitingLine } from './waiting-line';
@@ -19,11 +19,12 @@ export interface Placement {
   pool?: string;
   registry?: SandboxRegistryAccess;
   /**
-   * The learner's login to the class registry, made ready there (asked once
-   * the sandbox is theirs: created for them or claimed from the pool). It is
-   * written into the sandbox then, so a warm sandbox holds nobody's login.
+   * The learner's login to the class registry, and the registry learning it
+   * (asked once the sandbox is theirs: created for them or claimed from the
+   * pool). It is written into the sandbox then, so a warm sandbox holds
+   * nobody's login.
    */
-  registryLogin?: () => Promise<RegistryLogin>;
+  registryLogin?: () => RegistryAdmission;
 }
 export type PlacementLookup = (learnerId: string, profile: string) => Placement | undefined;
 
@@ -481,7 +482,9 @@ export class SessionManager {
   private async giveRegistryLogin(id: string, placement: Placement | undefined): Promise<void> {
     if (!placement?.registryLogin) return;
     try {
-      await installRegistryLogin(this.driver, id, await placement.registryLogin());
+      const { login, admitted } = placement.registryLogin();
+      // The gate learns the login while the sandbox is given it.
+      await Promise.all([admitted, installRegistryLogin(this.driver, id, login)]);
     } catch (error) {
       this.log.warn(`sandbox ${id.slice(0, 12)} has no class registry login (${(error as Error).message}); its pushes there will be refused`);
     }
