@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# The hardened sandbox engine: a dockerd of Drydock's own, beside (never
+# instead of) the operator's engine, that runs every sandbox in a user
+# namespace. Needs root; started by `npm start` and `.ci/run`.
+#
+#   drydock-engine.sh start    start it unless it already answers (idempotent)
+#   drydock-engine.sh stop     stop it (sandboxes keep running: live-restore)
+#   drydock-engine.sh status   exit 0 when it answers
+#
+# Why a separate engine (README, "Isolation tiers"):
+#   - userns-remap is engine-wide; turning it on in the operator's engine would
+#     hide the operator's own images and containers and change their meaning.
+#   - its own socket, data-root, exec-root, pidfile and containerd namespace,
+#     so the two engines never share state (a second engine that shares any of
+#     them breaks the first one).
+#   - iptables off: two engines rewriting the same DOCKER chains fight. Sandbox
+#     networks need no NAT or published ports; the few rules they need (no
+#     packet from a sandbox bridge reaches the host or is routed anywhere) are
+#     installed here, for bridges whose names start with `drysb`.
+#
+# Settings (environment):
+#   DRYDOCK_ENGINE_DIR      state (data-root)   default /var/lib/drydock-engine
+#   DRYDOCK_ENGINE_RUN      socket, exec-root   default /run/drydock-engine
+#   DRYDOCK_REMAP_USER      the user namespace's host user   default drydock-sandbox
+set -euo pipefail
+
+DATA=${DRYDOCK_ENGINE_DIR:-/var/lib/drydock-engine}
+RUN=${DRYDOCK_ENGINE_RUN:-/run/drydock-engine}
+REMAP_USER=${DRYDOCK_REMAP_USER:-drydock-sandbox}
+SOCK="$RUN/docker.sock"
+LOG=/var/log/drydock-engine.log
+CONFIG="$RUN/daemon.json"
+# One range of 65536 host ids for every sandbox's user namespace. High, so that
+# it never meets ordinary users, and disjoint from any range already listed.
+SUBID_COUNT=65536
+BRIDGE_PREFIX=drysb
+
+say() { printf '[engine] %s\n' "$*"; }
+die() { printf '[engine] error: %s\n' "$*" >&2; exit "${2:-1}"; }
+
+answers() { [ -S "$SOCK" ] && [ -n "$(DOCKER_HOST="unix://$SOCK" docker version --format '{{.Server.Version}}' 2>/dev/null)" ]; }
+
+require_root() {
+  [ "$(id -u)" = 0 ] || die "the hardened engine needs root to start (it sets up a user namespace, cgroups and loop disks): run 'sudo $0 start', or start Drydock as root" 3
+  command -v dockerd >/dev/null || die "dockerd is not installed: apt-get install docker.io" 3
+}
+
+# The remap user and its subordinate ids (/etc/subuid, /etc/subgid).
+ensure_remap_user() {
+  if ! id "$REMAP_USER" >/dev/null 2>&1; then
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$REMAP_USER"
+  fi
+  local f start
+  for f in /etc/subuid /etc/subgid; do
+    touch "$f"
+    grep -q "^$REMAP_USER:" "$f" && continue
+    # First multiple of 65536 at or above 2^30 that no listed range touches.
+    start=$(awk -F: -v c=$SUBID_COUNT 'BEGIN { s = 1073741824 } { a = $2; b = $2 + $3; if (b > s && a < s + c) s = (int((b + c - 1) / c)) * c } END { print s }' "$f")
+    echo "$REMAP_USER:$start:$SUBID_COUNT" >>"$f"
+  done
+}
+
+# No packet from a sandbox network reaches the host or leaves through it.
+# Sandbox bridges have no host address (inhibit_ipv4), but the host would still
+# accept packets sent to its other addresses, or route them onward, and IPv6
+# link-local needs no address at all.
+install_firewall() {
+  local ipt
+  for ipt in iptables ip6tables; do
+    command -v "$ipt" >/dev/null || { say "warning: $ipt is missing; sandbox networks are not firewalled"; continue; }
+    # Within one sandbox bridge (sandbox <-> its class registry) frames are bridged, not routed.
+    "$ipt" -w -C FORWARD -i "$BRIDGE_PREFIX+" -o "$BRIDGE_PREFIX+" -j ACCEPT 2>/dev/null \
+      || "$ipt" -w -I FORWARD 1 -i "$BRIDGE_PREFIX+" -o "$BRIDGE_PREFIX+" -j ACCEPT
+    "$ipt" -w -C FORWARD -i "$BRIDGE_PREFIX+" -j DROP 2>/dev/null || "$ipt" -w -I FORWARD 2 -i "$BRIDGE_PREFIX+" -j DROP
+    "$ipt" -w -C FORWARD -o "$BRIDGE_PREFIX+" -j DROP 2>/dev/null || "$ipt" -w -I FORWARD 3 -o "$BRIDGE_PREFIX+" -j DROP
+    "$ipt" -w -C INPUT -i "$BRIDGE_PREFIX+" -j DROP 2>/dev/null || "$ipt" -w -I INPUT 1 -i "$BRIDGE_PREFIX+" -j DROP
+  done
+}
+
+# The engine's default bridge network is never used (each sandbox gets its own),
+# but "bridge": "none" would make dockerd delete the *other* engine's docker0
+# (it removes the default bridge interface by that name). So it gets one of its
+# own, with a link-local /30 and inside the firewalled prefix.
+ensure_default_bridge() {
+  local br="$BRIDGE_PREFIX-default"
+  ip link show "$br" >/dev/null 2>&1 || ip link add "$br" type bridge
+  ip -4 addr show dev "$br" | grep -q inet || ip addr add 169.254.213.1/30 dev "$br"
+  ip link set "$br" up
+}
+
+write_config() {
+  mkdir -p "$RUN" "$DATA"
+  chmod 0700 "$RUN" "$DATA"
+  cat >"$CONFIG" <<JSON
+{
+  "hosts": ["unix://$SOCK"],
+  "data-root": "$DATA",
+  "exec-root": "$RUN/exec",
+  "pidfile": "$RUN/dockerd.pid",
+  "containerd-namespace": "drydock",
+  "containerd-plugins-namespace": "drydock-plugins",
+  "userns-remap": "$REMAP_USER",
+  "bridge": "$BRIDGE_PREFIX-default",
+  "iptables": false,
+  "ip-forward": false,
+  "ip-masq": false,
+  "userland-proxy": false,
+  "no-new-privileges": true,
+  "live-restore": true,
+  "log-driver": "json-file",
+  "log-opts": { "max-size": "2m", "max-file": "2" },
+  "storage-driver": "overlay2"
+}
+JSON
+}
+
+start() {
+  if answers; then say "already running at unix://$SOCK"; return 0; fi
+  require_root
+  ensure_remap_user
+  write_config
+  ensure_default_bridge
+  install_firewall
+  say "starting dockerd (userns-remap=$REMAP_USER) at unix://$SOCK; log $LOG"
+  # Its own session, detached: the engine outlives `npm start`, like the sandboxes.
+  setsid dockerd --config-file "$CONFIG" </dev/null >>"$LOG" 2>&1 &
+  local pid=$! i
+  for i in $(seq 1 100); do
+    answers && { say "ready (unix://$SOCK)"; return 0; }
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  tail -n 20 "$LOG" >&2
+  die "dockerd did not start (its log above)"
+}
+
+stop() {
+  [ -f "$RUN/dockerd.pid" ] || { say "not running"; return 0; }
+  local pid; pid=$(cat "$RUN/dockerd.pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || { say "stopped"; return 0; }; sleep 0.2; done
+  die "dockerd ($pid) did not stop"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) answers && { echo "unix://$SOCK"; exit 0; } || exit 1 ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 64 ;;
+esac
