@@ -22,5 +22,5 @@ test('behind a trusted proxy the client is the right-most untrusted hop; forged 
 });
 
 test('DRYDOCK_TRUSTED_PROXIES names a bad entry precisely', () => {
-  assert.throws(() => ClientAddresses.fromEnv({ DRYDOCK_TRUSTED_PROXIES: 'loopback, proxy.example' }), /"proxy\.example" is not an IP address/);
+  assert.throws(() => ClientAddresses.fromEnv({ NODE_ENV: 'test', DRYDOCK_TRUSTED_PROXIES: 'loopback, proxy.example' }), /"proxy\.example" is not an IP address/);
 });

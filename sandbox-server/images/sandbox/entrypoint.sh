@@ -121,6 +121,26 @@ name_host() {
   fi
 }
 
+# In a user namespace (the hardened tier) the host hands this sandbox its own
+# cgroup folders just after it starts; the inner engine needs them to make
+# cgroups for inner containers. Wait for that (normally milliseconds).
+in_user_namespace() { ! grep -qE '^ *0 +0 +4294967295' /proc/self/uid_map; }
+wait_for_cgroups() {
+  in_user_namespace || return 0
+  local probe=/sys/fs/cgroup/pids
+  [ -f /sys/fs/cgroup/cgroup.controllers ] && probe=/sys/fs/cgroup
+  for _ in $(seq 100); do [ -w "$probe" ] && return 0; sleep 0.05; done
+  warn "warning: this sandbox's cgroups were not handed to it; inner containers will not start"
+}
+
+# The shell must own the terminal. `setsid -c` would take it by force, which a
+# user namespace may not do (the terminal belongs to docker-init's session), so
+# the shell stays in this session and this script hands the terminal back to
+# its own process group before each new shell (TIOCSPGRP; SIGTTOU is ignored).
+reclaim_terminal() {
+  perl -e 'ioctl(STDIN, 0x5410, pack("i", getpgrp())) or exit 1' <&3 2>/dev/null || true
+}
+
 # ------------------------------------------------------------- 2. dockerd
 engine_version() { docker version --format '{{.Server.Version}}' 2>/dev/null; }
 
@@ -207,6 +227,7 @@ import_images() {
 }
 
 prepare_mounts
+wait_for_cgroups
 choose_iptables
 name_host
 say "Starting your Docker engine…"
@@ -220,10 +241,11 @@ echo "$engine_ok" >"$READY_FILE"   # grader probe: exists when startup is done; 
 cd /root || cd /
 while [ "$stopping" = 0 ]; do
   # Background + wait (not a foreground command) so SIGTERM is handled at once.
-  # `setsid -c` gives each shell a fresh session with the terminal as its
-  # controlling tty, so it is in the foreground even if the last shell was
-  # killed without handing the terminal back.
-  env --default-signal setsid -c bash -l <&3 &
+  # The terminal goes back to this script's process group first, so the new
+  # shell starts in the foreground even if the last one was killed without
+  # handing it back; bash then takes it for its own process group.
+  reclaim_terminal
+  env --default-signal bash -l <&3 &
   shell_pid=$!
   while kill -0 "$shell_pid" 2>/dev/null; do
     wait "$shell_pid" 2>/dev/null  # no "Killed" job notice from this script

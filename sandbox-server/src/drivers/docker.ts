@@ -5,8 +5,13 @@ import { hostBoundingCapabilities } from './capabilities';
 import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from './driver';
 import { EngineUnavailableError, SandboxNotFoundError, mapDockerError } from './errors';
 import { Label, parseSandboxName, sandboxName } from './labels';
-import { innerEngineAgent, readSandboxFile } from './sandbox-files';
+import { verifiedInnerEngine } from './engine-identity';
+import { readSandboxFile } from './sandbox-files';
 import { gatewayOf, SubnetAllocator } from './subnets';
+import { delegateCgroups } from '../isolation/cgroup-delegation';
+import { SandboxDisks, WRITABLE_PATHS, type HostOwner } from '../isolation/sandbox-disk';
+import { bridgeNameFor, closeIpv6 } from '../isolation/sandbox-network';
+import { engineUserNamespace, isolationTierFromEnv, securityHostConfig, type IsolationTier } from '../isolation/tier';
 
 
 export interface DockerDriverOptions {
@@ -18,6 +23,18 @@ export interface DockerDriverOptions {
   capabilities?: string[];
   /** Where sandbox networks take their /28 subnets. default 10.213.0.0/16 [DRYDOCK_SANDBOX_SUBNETS] */
   subnets?: string;
+  /** How sandboxes are walled off from the host. default userns [DRYDOCK_ISOLATION] */
+  tier?: IsolationTier;
+  /** Hardened tier: where each sandbox's disk image lives. default /var/lib/drydock-disks [DRYDOCK_SANDBOX_DISK_DIR] */
+  diskDir?: string;
+  /** Hardened tier: each sandbox's disk quota (its files, inner images, volumes). default 10240 [DRYDOCK_SANDBOX_DISK_MB] */
+  diskMB?: number;
+}
+
+/** What the hardened tier learned about its engine, once. */
+interface Hardening {
+  owner: HostOwner;
+  disks: SandboxDisks;
 }
 
 /**
@@ -26,13 +43,42 @@ export interface DockerDriverOptions {
  */
 export class DockerDriver implements SandboxDriver {
   readonly docker: Docker;
+  readonly tier: IsolationTier;
   private capabilities: string[];
   private readonly subnets: SubnetAllocator;
+  private hardening?: Promise<Hardening>;
 
   constructor(private readonly options: DockerDriverOptions) {
     this.docker = options.docker ?? new Docker();
+    this.tier = options.tier ?? isolationTierFromEnv();
     this.capabilities = options.capabilities ?? hostBoundingCapabilities();
     this.subnets = new SubnetAllocator(options.subnets ?? '10.213.0.0/16');
+  }
+
+  /**
+   * The hardened tier needs an engine that maps container root to unprivileged
+   * host ids; refuse to make sandboxes on any other (never a silent downgrade).
+   */
+  private hardened(): Promise<Hardening> {
+    this.hardening ??= (async () => {
+      const owner = await engineUserNamespace(this.docker);
+      if (!owner) {
+        throw new Error(
+          `the engine at ${describeEndpoint()} does not remap user namespaces, so a learner's root would be host root. ` +
+            'Start Drydock\'s own engine (sudo scripts/engine/drydock-engine.sh start; `npm start` does it when run as root), ' +
+            'or, for a trusted room only, set DRYDOCK_ISOLATION=capability.',
+        );
+      }
+      const diskMB = this.options.diskMB ?? intSetting('DRYDOCK_SANDBOX_DISK_MB', 10240);
+      return { owner, disks: new SandboxDisks(this.options.diskDir ?? (process.env.DRYDOCK_SANDBOX_DISK_DIR || '/var/lib/drydock-disks'), diskMB, owner) };
+    })();
+    this.hardening.catch(() => (this.hardening = undefined));
+    return this.hardening;
+  }
+
+  /** Checks, before any learner arrives, that this engine can give the configured tier (throws why not). */
+  async checkTier(): Promise<void> {
+    if (this.tier === 'userns') await this.hardened();
   }
 
   /** Throws EngineUnavailableError with a fix-it message when no engine answers. */
@@ -66,6 +112,7 @@ export class DockerDriver implements SandboxDriver {
       throw new Error('a class registry needs isolated sandbox networks (DRYDOCK_ISOLATED_NETWORK=1): its name resolves only on a user-defined network');
     }
     let networkMode = 'bridge';
+    const hardening = this.tier === 'userns' ? await this.hardened() : undefined;
     try {
       if (this.options.isolatedNetwork) {
         await this.createSandboxNetwork(name, labels);
@@ -86,17 +133,12 @@ export class DockerDriver implements SandboxDriver {
         Env: ['TERM=xterm-256color', ...registryEnv(spec)],
         Labels: labels,
         HostConfig: {
-          // The inner engine's data must not be overlay-on-overlay. A named,
-          // labelled volume, so what a class leaves behind can be counted.
-          Mounts: [{ Type: 'volume', Source: `${name}-docker`, Target: '/var/lib/docker', VolumeOptions: { Labels: labels, NoCopy: false, DriverConfig: { Name: 'local', Options: {} } } }],
+          // The inner engine's data must not be overlay-on-overlay. Named,
+          // labelled volumes, so what a class leaves behind can be counted.
+          Mounts: hardening ? await this.diskVolumes(name, labels, hardening) : [{ Type: 'volume', Source: `${name}-docker`, Target: '/var/lib/docker', VolumeOptions: { Labels: labels, NoCopy: false, DriverConfig: { Name: 'local', Options: {} } } }],
           // Reaps the zombie containerd-shims that inner `docker run --rm` leaves.
           Init: true,
-          CapAdd: this.capabilities,
-          SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
-          // API form of `--security-opt systempaths=unconfined`: inner runc must mount /proc freely.
-          MaskedPaths: [],
-          ReadonlyPaths: [],
-          DeviceCgroupRules: ['a *:* rwm'],
+          ...securityHostConfig(this.tier, this.capabilities),
           Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755', '/tmp': 'rw,nosuid,nodev,mode=1777' },
           Memory: spec.limits.memoryBytes,
           MemorySwap: spec.limits.memoryBytes,
@@ -126,6 +168,21 @@ export class DockerDriver implements SandboxDriver {
   }
 
   /**
+   * A hardened sandbox writes only to its own disk: one volume per writable
+   * path, each a folder of that disk (the engine seeds it from the image).
+   */
+  private async diskVolumes(name: string, labels: Record<string, string>, { disks }: Hardening): Promise<Docker.MountSettings[]> {
+    await disks.create(name);
+    const mounts: Docker.MountSettings[] = [];
+    for (const { key, target } of WRITABLE_PATHS) {
+      const volume = `${name}-${key}`;
+      await this.docker.createVolume({ Name: volume, Driver: 'local', DriverOpts: { type: 'none', o: 'bind', device: disks.pathFor(name, key) }, Labels: labels });
+      mounts.push({ Type: 'volume', Source: volume, Target: target });
+    }
+    return mounts;
+  }
+
+  /**
    * The sandbox's own network, on a /28 of Drydock's range (see subnets.ts):
    * the engine's default pools run out at about 30 networks.
    */
@@ -142,11 +199,13 @@ export class DockerDriver implements SandboxDriver {
           // …and no host address on the bridge: an internal network still gives the host an IP
           // (the gateway) through which a container reaches every port the host listens on,
           // Drydock's own included. Without it the sandbox can reach nothing but itself.
-          Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
+          // A name in the prefix Drydock's engine firewalls (scripts/engine/drydock-engine.sh).
+          Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true', 'com.docker.network.bridge.name': bridgeNameFor(name) },
           IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: gatewayOf(subnet) }] },
           Labels: labels,
           CheckDuplicate: true,
         });
+        await closeIpv6(bridgeNameFor(name));
         return;
       } catch (error) {
         // Another server (or a network made since we listed) took it: try the next one.
@@ -166,6 +225,7 @@ export class DockerDriver implements SandboxDriver {
   private async createWithKnownCapabilities(options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
     for (;;) {
       try {
+        if (this.tier === 'userns') return await this.docker.createContainer(options);
         return await this.docker.createContainer({ ...options, HostConfig: { ...options.HostConfig, CapAdd: this.capabilities } });
       } catch (error) {
         const unknown = /unknown capability: "?(?:CAP_)?([A-Z_]+)"?/.exec((error as Error).message)?.[1];
@@ -185,12 +245,26 @@ export class DockerDriver implements SandboxDriver {
   }
 
   async start(id: string): Promise<void> {
+    const hardening = this.tier === 'userns' ? await this.hardened() : undefined;
     try {
-      await this.docker.getContainer(id).start();
+      const container = this.docker.getContainer(id);
+      if (hardening) await hardening.disks.ensureMounted(await this.baseNameOf(id));
+      await container.start();
+      if (hardening) {
+        // The entrypoint waits for this before it starts the inner engine.
+        const { State } = await container.inspect();
+        await delegateCgroups(State.Pid, hardening.owner);
+      }
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 304) return; // already running
       throw mapDockerError(error, `start sandbox ${id.slice(0, 12)}`);
     }
+  }
+
+  /** The name a sandbox was created with (its disk and volumes carry it), whatever it was renamed to since. */
+  private async baseNameOf(id: string): Promise<string> {
+    const info = await this.docker.getContainer(id).inspect();
+    return sandboxName(info.Config.Labels[Label.session] ?? '');
   }
 
   async resize(id: string, size: TerminalSize): Promise<void> {
@@ -246,9 +320,11 @@ export class DockerDriver implements SandboxDriver {
   async remove(id: string): Promise<void> {
     let networkName: string | undefined;
     let volumes: string[] = [];
+    let baseName: string | undefined;
     try {
       const info = await this.docker.getContainer(id).inspect();
       networkName = info.HostConfig.NetworkMode;
+      baseName = sandboxName(info.Config.Labels[Label.session] ?? '');
       volumes = (info.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name?.startsWith('drydock-sb-')).map((m) => m.Name as string);
       await this.docker.getContainer(id).remove({ force: true, v: true });
     } catch (error) {
@@ -261,6 +337,7 @@ export class DockerDriver implements SandboxDriver {
       });
     }
     if (networkName?.startsWith('drydock-sb-')) await this.removeNetwork(networkName);
+    if (baseName && this.tier === 'userns') await (await this.hardened()).disks.remove(baseName);
   }
 
   async update(id: string, record: { learnerId: string; expiresAt: number }): Promise<void> {
@@ -298,21 +375,23 @@ export class DockerDriver implements SandboxDriver {
    * The inner engine, reached from this host through the sandbox's init
    * process: /proc/<pid>/root is the sandbox's own filesystem view, so this
    * is the socket its dockerd listens on, and nothing the learner put on PATH
-   * or in LD_PRELOAD is involved. Needs this server on the engine's host.
+   * or in LD_PRELOAD is involved. Each connection first proves that the
+   * image's own dockerd serves that socket (engine-identity.ts). Needs this
+   * server on the engine's host.
    */
   async innerEngine(id: string): Promise<Docker> {
     const info = await this.docker.getContainer(id).inspect().catch((error: unknown) => {
       throw mapDockerError(error, `inspect sandbox ${id.slice(0, 12)}`);
     });
     if (!info.State.Running || !info.State.Pid) throw new SandboxNotFoundError(`sandbox ${id.slice(0, 12)} is not running`);
-    return new Docker(innerEngineAgent(info.State.Pid));
+    return verifiedInnerEngine(this.docker, { pid: info.State.Pid, imageId: info.Image });
   }
 
   async readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile> {
     return readSandboxFile(this.docker, id, path, maxBytes);
   }
 
-  /** Networks this server made whose sandbox is gone (left by a crash between create and remove). */
+  /** Networks and disks this server made whose sandbox is gone (left by a crash between create and remove). */
   async removeOrphanNetworks(): Promise<number> {
     const networks = await this.docker.listNetworks({ filters: { label: [`${Label.server}=${this.options.serverId}`] } });
     let removed = 0;
@@ -327,6 +406,18 @@ export class DockerDriver implements SandboxDriver {
       if (sessions.has(n.Labels?.[Label.session])) continue;
       await this.removeNetwork(n.Name);
       removed++;
+    }
+    if (this.tier === 'userns') {
+      const { disks } = await this.hardened();
+      const alive = new Set([...sessions].map((s) => sandboxName(s ?? '')));
+      const all = await this.docker.listContainers({ all: true, filters: { label: [Label.session] } });
+      for (const c of all) alive.add(sandboxName(c.Labels[Label.session] ?? ''));
+      // Only disks of this server's sandboxes are named drydock-sb-*; another server's live ones are in `all`.
+      for (const disk of await disks.list()) {
+        if (!disk.startsWith('drydock-sb-') || alive.has(disk)) continue;
+        for (const { key } of WRITABLE_PATHS) await this.docker.getVolume(`${disk}-${key}`).remove().catch(() => undefined);
+        await disks.remove(disk);
+      }
     }
     return removed;
   }
@@ -353,8 +444,9 @@ export class DockerDriver implements SandboxDriver {
 
   private async removeByName(name: string): Promise<void> {
     await this.docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined);
-    await this.docker.getVolume(`${name}-docker`).remove().catch(() => undefined);
+    for (const { key } of WRITABLE_PATHS) await this.docker.getVolume(`${name}-${key}`).remove().catch(() => undefined);
     await this.removeNetwork(name).catch(() => undefined);
+    if (this.tier === 'userns') await (await this.hardened()).disks.remove(name).catch(() => undefined);
   }
 }
 
@@ -391,6 +483,14 @@ function infoFromLabels(id: string, labels: Record<string, string>, running: boo
     classId: labels[Label.class] || undefined,
     pool: learnerId ? undefined : labels[Label.pool] || undefined,
   };
+}
+
+function intSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
 }
 
 function describeEndpoint(): string {
