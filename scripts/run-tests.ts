@@ -10,8 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureNextBuild } from './lib/build-next';
-import { checkDockerEngine } from './lib/engine';
-import { ensureAllImages } from './lib/images';
+import { prepareSandboxEngine } from './lib/sandbox-engine';
 import { findChromium } from '../e2e/support/chromium';
 
 type Suite = 'unit' | 'integration' | 'e2e';
@@ -46,13 +45,12 @@ async function main(): Promise<void> {
   if (files.length === 0) fail(`no test files for "${wanted}"`);
 
   if (suites.includes('integration') || suites.includes('e2e')) {
-    const problem = await checkDockerEngine();
-    if (problem) fail(`integration and e2e tests need a Docker Engine.\n${problem}`);
-    if (!process.env.DRYDOCK_SANDBOX_IMAGE || !process.env.DRYDOCK_REGISTRY_IMAGE) {
-      const images = await ensureAllImages(root);
-      process.env.DRYDOCK_SANDBOX_IMAGE ||= images.sandbox;
-      process.env.DRYDOCK_REGISTRY_IMAGE ||= images.registry;
-    }
+    // The default tier, as `npm start` gives it: its own engine, images copied in (sets DOCKER_HOST).
+    const engine = await prepareSandboxEngine(root, (m) => console.log(`[test] ${m}`)).catch((error: Error) =>
+      fail(`integration and e2e tests need a Docker Engine and the sandbox tier under test.\n${error.message}`),
+    );
+    process.env.DRYDOCK_SANDBOX_IMAGE ||= engine.images.sandbox;
+    process.env.DRYDOCK_REGISTRY_IMAGE ||= engine.images.registry;
   }
   if (suites.includes('e2e')) {
     if (!findChromium()) fail('e2e tests need Chromium: sudo apt-get install -y chromium (or set CHROMIUM_PATH).');

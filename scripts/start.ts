@@ -7,24 +7,23 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPlatform } from '../lib/server/platform';
 import { ensureNextBuild } from './lib/build-next';
-import { checkDockerEngine } from './lib/engine';
-import { ensureAllImages } from './lib/images';
+import { EngineSetupError, prepareSandboxEngine } from './lib/sandbox-engine';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
 const log = (m: string) => console.log(`[drydock] ${m}`);
 
 async function main(): Promise<void> {
-  const engineProblem = await checkDockerEngine();
-  if (engineProblem) {
-    console.error(`[drydock] ${engineProblem}`);
+  let engine;
+  try {
+    engine = await prepareSandboxEngine(root, log);
+  } catch (error) {
+    if (!(error instanceof EngineSetupError)) throw error;
+    console.error(`[drydock] ${error.message.split('\n').join('\n[drydock] ')}`);
     process.exit(2);
   }
-  if (!process.env.DRYDOCK_SANDBOX_IMAGE || !process.env.DRYDOCK_REGISTRY_IMAGE) {
-    const images = await ensureAllImages(root);
-    process.env.DRYDOCK_SANDBOX_IMAGE ||= images.sandbox;
-    process.env.DRYDOCK_REGISTRY_IMAGE ||= images.registry; // class registry mirrors
-  }
+  process.env.DRYDOCK_SANDBOX_IMAGE ||= engine.images.sandbox;
+  process.env.DRYDOCK_REGISTRY_IMAGE ||= engine.images.registry; // class registry mirrors
   if (!dev) ensureNextBuild(root, log);
 
   const platform = await startPlatform({
@@ -34,6 +33,7 @@ async function main(): Promise<void> {
     projectDir: root,
   });
   log(`ready: ${platform.url}  (sandbox image ${process.env.DRYDOCK_SANDBOX_IMAGE}, data in ${platform.data.path})`);
+  log(engine.announcement);
 
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -14,7 +14,10 @@
 #   DRYDOCK_SANDBOX_IMAGE=drydock/sandbox:<hash>      (always the last line)
 # Progress goes to stdout as "[images] ..." lines.
 #
-# Environment: DRYDOCK_IMAGES_FORCE=1 rebuilds even when the tag exists
+# Environment: DRYDOCK_IMAGES_TARGET=unix:///run/drydock-engine/docker.sock also
+#              copies each image into that engine (Drydock's hardened engine
+#              builds nothing itself: its builds would have no network);
+#              DRYDOCK_IMAGES_FORCE=1 rebuilds even when the tag exists
 #              (with the layer cache; DRYDOCK_IMAGES_NO_CACHE=1 builds from scratch).
 set -euo pipefail
 
@@ -114,9 +117,24 @@ ensure_image() {
   IMAGE_TAG=$tag
 }
 
+# copy_to_target <tag>: the image, as built here, into $DRYDOCK_IMAGES_TARGET (once per tag).
+copy_to_target() {
+  local tag=$1 target=${DRYDOCK_IMAGES_TARGET:-}
+  [ -n "$target" ] && [ "$target" != "${DOCKER_HOST:-unix:///var/run/docker.sock}" ] || return 0
+  if DOCKER_HOST=$target docker image inspect "$tag" >/dev/null 2>&1; then
+    log "image $tag is in $target"
+  else
+    log "copying $tag into $target (docker save | docker load, ~15 s)"
+    docker save "$tag" | DOCKER_HOST=$target docker load >/dev/null || fail 1 "could not copy $tag into $target"
+  fi
+  DOCKER_HOST=$target docker tag "$tag" "${tag%%:*}:latest"
+}
+
 ensure_image drydock/sandbox "$IMAGES_DIR/sandbox"
 SANDBOX_TAG=$IMAGE_TAG
 ensure_image drydock/registry "$IMAGES_DIR/registry"
 REGISTRY_TAG=$IMAGE_TAG
+copy_to_target "$SANDBOX_TAG"
+copy_to_target "$REGISTRY_TAG"
 echo "DRYDOCK_REGISTRY_IMAGE=$REGISTRY_TAG"
 echo "DRYDOCK_SANDBOX_IMAGE=$SANDBOX_TAG"

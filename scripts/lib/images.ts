@@ -16,9 +16,9 @@ const LINE = /^(DRYDOCK_SANDBOX_IMAGE|DRYDOCK_REGISTRY_IMAGE)=(\S+)$/;
  * class registry image builds), streaming its progress, and returns the tags
  * it reported on its last lines.
  */
-export function ensureAllImages(root: string): Promise<DrydockImages> {
+export function ensureAllImages(root: string, env: NodeJS.ProcessEnv = process.env): Promise<DrydockImages> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [join(root, 'scripts', 'images', 'ensure-images.sh')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('bash', [join(root, 'scripts', 'images', 'ensure-images.sh')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
     const found: Record<string, string> = {};
     let partial = '';
     const take = (line: string): void => {
