@@ -1,8 +1,5 @@
 import type Docker from 'dockerode';
-import { Agent } from 'node:http';
-import { lstatSync } from 'node:fs';
 import { posix } from 'node:path';
-import { createConnection, Socket } from 'node:net';
 import { extract } from 'tar-stream';
 import type { SandboxFile } from './driver';
 
@@ -68,29 +65,4 @@ async function readArchiveEntry(docker: Docker, containerId: string, path: strin
     archive.on('error', reject);
     archive.pipe(tar);
   });
-}
-
-/**
- * The inner engine's socket, seen from the host at /proc/<pid>/root/run/docker.sock.
- * A learner is root in their sandbox and could replace /run or docker.sock
- * with a symlink; an absolute symlink met under /proc/<pid>/root resolves
- * against the host's root, so it could lead the grader to the host's own
- * engine. Each new connection first checks that neither is a symlink and that
- * the path is a socket.
- */
-export function innerEngineAgent(pid: number): { socketPath: string; agent: Agent } {
-  const root = `/proc/${pid}/root`;
-  const socketPath = `${root}/run/docker.sock`;
-  const agent = new Agent({ keepAlive: false });
-  agent.createConnection = ((): Socket => {
-    const run = lstatSync(`${root}/run`, { throwIfNoEntry: false });
-    const sock = lstatSync(socketPath, { throwIfNoEntry: false });
-    const problem = !run?.isDirectory() ? '/run is not a directory' : !sock ? '/run/docker.sock does not exist' : !sock.isSocket() ? '/run/docker.sock is not a socket' : null;
-    if (!problem) return createConnection({ path: socketPath });
-    // Fail this request with the reason instead of connecting anywhere.
-    const refused = new Socket();
-    process.nextTick(() => refused.destroy(new Error(`the sandbox's Docker socket was tampered with: ${problem}`)));
-    return refused;
-  }) as Agent['createConnection'];
-  return { socketPath, agent };
 }
