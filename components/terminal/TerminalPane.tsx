@@ -7,11 +7,13 @@ import '@xterm/xterm/css/xterm.css';
 
 const STATE_STYLE: Record<ConnectionState, string> = {
   connecting: 'bg-amber-400',
+  queued: 'bg-sky-400',
   starting: 'bg-amber-400',
   reconnecting: 'bg-amber-400',
   restarting: 'bg-amber-400',
   ready: 'bg-emerald-400',
   expired: 'bg-slate-400',
+  refused: 'bg-rose-500',
   error: 'bg-rose-500',
 };
 
@@ -83,7 +85,14 @@ export function TerminalPane({ profile }: { profile: string }) {
       const connection = new TerminalConnection(`${scheme}://${window.location.host}/ws/terminal?profile=${encodeURIComponent(profile)}`, {
         output: (data, done) => term.write(data, done),
         replayStarting: () => term.reset(),
-        state: (state, message) => setStatus({ state, message }),
+        state: (state, message) => {
+          setStatus({ state, message });
+          // In line means no sandbox (a learner who has one is never queued): what the screen shows is of one that is gone.
+          if (state === 'queued') {
+            setSandboxId(null);
+            term.reset();
+          }
+        },
         hello: (hello) => setSandboxId(hello.sandboxId),
       });
       connectionRef.current = connection;
@@ -133,13 +142,15 @@ export function TerminalPane({ profile }: { profile: string }) {
     };
   }, [profile]);
 
-  const canRetry = status.state === 'error' || status.state === 'expired';
+  const canRetry = status.state === 'error' || status.state === 'expired' || status.state === 'refused';
+  // Waiting in line or refused: said over the terminal, in full, where the learner looks (the status line truncates).
+  const notice = status.state === 'queued' || status.state === 'refused';
   return (
     <section className="flex h-full min-h-0 flex-col overflow-hidden rounded-lg border border-slate-700 bg-[#0b1220]" aria-label="Sandbox terminal">
       <div className="flex items-center gap-3 border-b border-slate-700 px-3 py-1.5 text-xs text-slate-300">
         <span className={`inline-block h-2.5 w-2.5 rounded-full ${STATE_STYLE[status.state]}`} aria-hidden />
         <span data-testid="terminal-status" data-state={status.state} className="truncate">
-          {status.message}
+          {status.state === 'queued' ? 'Waiting for a place' : status.state === 'refused' ? 'Not opened: a limit of this site' : status.message}
         </span>
         {sandboxId && <span className="ml-auto font-mono text-slate-500" title="Your sandbox">sandbox {sandboxId}</span>}
         <button
@@ -156,7 +167,7 @@ export function TerminalPane({ profile }: { profile: string }) {
         >
           Screen reader
         </button>
-        {canRetry ? (
+        {status.state === 'queued' ? null : canRetry ? (
           <button type="button" className="rounded border border-slate-600 px-2 py-0.5 hover:bg-slate-800" onClick={() => window.location.reload()}>
             Reconnect
           </button>
@@ -173,7 +184,16 @@ export function TerminalPane({ profile }: { profile: string }) {
           </button>
         )}
       </div>
-      <div ref={hostRef} className="min-h-0 flex-1 p-1.5" data-testid="terminal" />
+      <div className="relative min-h-0 flex-1">
+        <div ref={hostRef} className="h-full p-1.5" data-testid="terminal" />
+        {notice && (
+          <div className="absolute inset-0 flex items-center justify-center bg-[#0b1220]/90 p-6" data-testid="terminal-notice" data-state={status.state}>
+            <p role={status.state === 'refused' ? 'alert' : 'status'} className="max-w-md text-center text-base leading-relaxed text-slate-100">
+              {status.message}
+            </p>
+          </div>
+        )}
+      </div>
     </section>
   );
 }

@@ -15,7 +15,12 @@ const ACK_DELAY_MS = 50;
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 5_000;
 
-export type ConnectionState = 'connecting' | 'starting' | 'ready' | 'restarting' | 'reconnecting' | 'expired' | 'error';
+export type ConnectionState = 'connecting' | 'queued' | 'starting' | 'ready' | 'restarting' | 'reconnecting' | 'expired' | 'refused' | 'error';
+
+/** What a learner waiting for a sandbox reads (the socket stays open; the server says when the place changes). */
+export function waitingRoomMessage(position: number): string {
+  return `The site is full — you are number ${position} in line; your terminal opens by itself when a place frees up.`;
+}
 
 export interface ConnectionEvents {
   /** Output to render; call `done` once the terminal has rendered it (term.write's callback). */
@@ -31,7 +36,8 @@ export interface ConnectionEvents {
 /**
  * The browser side of the terminal protocol, independent of React and xterm:
  * frames in and out, acknowledgements for flow control, and reconnection with
- * backoff (except after a protocol error or expiry, which need the learner).
+ * backoff (except after a protocol error, expiry or a refusal by a limit,
+ * which need the learner).
  */
 export class TerminalConnection {
   private ws: WebSocket | undefined;
@@ -41,6 +47,8 @@ export class TerminalConnection {
   private backoff = RECONNECT_MIN_MS;
   private size: TerminalSize | undefined;
   private disposed = false;
+  /** The server's last error message on this socket: a close reason is cut at 123 bytes, this is not. */
+  private lastError: string | undefined;
 
   constructor(
     private readonly url: string,
@@ -53,6 +61,7 @@ export class TerminalConnection {
     const ws = new WebSocket(this.url);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
+    this.lastError = undefined;
     ws.onopen = () => {
       this.backoff = RECONNECT_MIN_MS;
       if (this.size) ws.send(encodeResize(this.size));
@@ -114,7 +123,11 @@ export class TerminalConnection {
         this.events.state(message.state === 'removed' ? 'reconnecting' : message.state, message.message);
         break;
       case 'error':
+        this.lastError = message.message;
         this.events.state('error', message.message);
+        break;
+      case 'queue':
+        this.events.state('queued', waitingRoomMessage(message.position));
         break;
       case 'size':
         this.events.size?.(message.size);
@@ -150,6 +163,11 @@ export class TerminalConnection {
     }
     if (event.code === CloseCode.SANDBOX_FAILED) {
       this.events.state('error', event.reason || 'The sandbox could not be started.');
+      return;
+    }
+    if (event.code === CloseCode.LIMIT) {
+      // Retrying on its own would only be refused again (and count against the join rate limit).
+      this.events.state('refused', this.lastError ?? (event.reason || 'Refused by a limit of this site.'));
       return;
     }
     this.events.state('reconnecting', 'Connection lost; reconnecting…');

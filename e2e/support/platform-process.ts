@@ -33,12 +33,12 @@ async function freePort(): Promise<number> {
  * Starts the platform the way a learner's operator does (`npm start`, i.e.
  * scripts/start.ts) in a child process, on a free port with its own data dir.
  */
-export async function startPlatformProcess(options: { dataDir?: string; port?: number } = {}): Promise<RunningPlatform> {
+export async function startPlatformProcess(options: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<RunningPlatform> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'drydock-e2e-'));
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: process.cwd(),
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DRYDOCK_DATA_DIR: dataDir },
+    env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', DRYDOCK_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
