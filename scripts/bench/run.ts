@@ -13,6 +13,8 @@
  *                             vs raw attach
  *   4. grade latency          the grader (Docker-state, mixed, Dockerfile checks) vs a bare exec
  *   5. warm pool              a class learner's first prompt from a warm pool vs a cold connect
+ *   6. isolation cost         the hardened (userns) tier vs the capability tier: first prompt,
+ *                             an inner docker run, a small build, idle memory
  *
  * The Drydock server runs in a child process (platform-child.ts) with a
  * throw-away data folder, hence its own server id; every container the run
@@ -20,6 +22,7 @@
  * after a failure or Ctrl-C. DRYDOCK_BENCH_SERVER_NODE_ARGS adds node flags to
  * the server process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
+import './use-sandbox-engine'; // first: sets DOCKER_HOST to the default tier's engine
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -36,6 +39,7 @@ import { ensureNextBuild } from '../lib/build-next';
 import { checkDockerEngine } from '../lib/engine';
 import { measureGradeLatency, type GradeLatency } from './grade-latency';
 import { measureWarmPool, type WarmPoolLatency } from './warm-pool';
+import { measureIsolationCost, type IsolationCost } from './isolation-cost';
 import { cell, ratio, summarize, summarizeHigherIsBetter, table, type Summary } from './stats';
 import { DockerStreamLink, DrydockSocketLink, type TerminalLink } from './terminal-link';
 
@@ -45,8 +49,8 @@ const QUICK = args.has('--quick');
 const JSON_OUT = args.has('--json');
 
 const PARAMS = QUICK
-  ? { firstPrompt: 3, plainBash: 5, warmup: 1, echoSamples: 100, echoWarmup: 10, throughputRuns: 3, throughputBytes: 20_000_000, gradeSamples: 10, warmPoolSamples: 3 }
-  : { firstPrompt: 8, plainBash: 10, warmup: 1, echoSamples: 200, echoWarmup: 20, throughputRuns: 5, throughputBytes: 50_000_000, gradeSamples: 30, warmPoolSamples: 5 };
+  ? { firstPrompt: 3, plainBash: 5, warmup: 1, echoSamples: 100, echoWarmup: 10, throughputRuns: 3, throughputBytes: 20_000_000, gradeSamples: 10, warmPoolSamples: 3, tierSamples: 3 }
+  : { firstPrompt: 8, plainBash: 10, warmup: 1, echoSamples: 200, echoWarmup: 20, throughputRuns: 5, throughputBytes: 50_000_000, gradeSamples: 30, warmPoolSamples: 5, tierSamples: 5 };
 
 const LESSON_PATH = '/lessons/containers-101';
 const PROFILE = 'dind';
@@ -448,8 +452,9 @@ function report(results: {
   throughput: Awaited<ReturnType<typeof measureThroughput>>;
   grade: GradeLatency;
   warmPool: WarmPoolLatency;
+  tiers: IsolationCost;
 }): string {
-  const { firstPrompt: fp, echo, throughput: tp, grade, warmPool } = results;
+  const { firstPrompt: fp, echo, throughput: tp, grade, warmPool, tiers } = results;
   const rows: string[][] = [
     ['first prompt, new learner (ms)', cell(fp.drydock), cell(fp.baseline), ratio(fp.drydock, fp.baseline), 'A'],
     ['  of which lesson page GET (ms)', cell(fp.page), '', '', ''],
@@ -464,6 +469,10 @@ function report(results: {
     ['grade, 1 state + 2 shell checks (ms)', cell(grade.mixed), cell(grade.bareExec), ratio(grade.mixed, grade.bareExec), 'D'],
     ['grade, 1 Dockerfile check, 5 rules (ms)', cell(grade.dockerfile), cell(grade.bareExec), ratio(grade.dockerfile, grade.bareExec), 'D'],
     ['first prompt from a warm pool (ms)', cell(warmPool.warm), cell(warmPool.cold), ratio(warmPool.warm, warmPool.cold), 'E'],
+    ['hardened tier: first prompt (ms)', cell(tiers.userns.firstPrompt), cell(tiers.capability.firstPrompt), ratio(tiers.userns.firstPrompt, tiers.capability.firstPrompt), 'F'],
+    ['hardened tier: inner docker run (ms)', cell(tiers.userns.innerRun), cell(tiers.capability.innerRun), ratio(tiers.userns.innerRun, tiers.capability.innerRun), 'F'],
+    ['hardened tier: small build (ms)', cell(tiers.userns.build), cell(tiers.capability.build), ratio(tiers.userns.build, tiers.capability.build), 'F'],
+    ['hardened tier: idle memory (MiB)', cell(tiers.userns.idleMemoryMiB), cell(tiers.capability.idleMemoryMiB), ratio(tiers.userns.idleMemoryMiB, tiers.capability.idleMemoryMiB), 'F'],
   ];
   const diff = (a?: Summary, b?: Summary) => (a && b ? (a.median - b.median).toFixed(0) : '—');
   return [
@@ -488,6 +497,9 @@ function report(results: {
     '   button runs it behind the HTTP API; a Docker-state check needs no exec, a shell check is one exec each).',
     'E  the session manager\'s connect → prompt for a learner of a class whose warm pool holds a started sandbox, beside the same',
     '   connect with no pool (create, start, inner engine boot); filling the pool is not timed (it happens when the class is created).',
+    'F  the capability tier (DRYDOCK_ISOLATION=capability) on the operator\'s engine, same image and limits, samples interleaved with',
+    '   the hardened tier on Drydock\'s engine: create → attach → start → prompt; `docker run --rm busybox true` and a two-line',
+    '   build (FROM busybox, RUN, --no-cache) inside; memory in use (usage less inactive page cache) after 5 s idle.',
     '',
   ].join('\n');
 }
@@ -532,7 +544,9 @@ async function main(): Promise<void> {
 
     log('first prompt with and without a warm pool…');
     const warmPool = await measureWarmPool(baselineDriver, config, PARAMS.warmPoolSamples);
-    const results = { firstPrompt, echo, throughput, grade, warmPool };
+    log('isolation tiers: hardened vs capability…');
+    const tiers = await measureIsolationCost(image, PARAMS.tierSamples, '/var/run/docker.sock', log);
+    const results = { firstPrompt, echo, throughput, grade, warmPool, tiers };
     if (JSON_OUT) {
       const strip = (s?: Summary) => s;
       process.stdout.write(
@@ -546,6 +560,7 @@ async function main(): Promise<void> {
             echoMs: { drydock: echo.drydock, baseline: echo.baseline, samples: echo.samples },
             gradeMs: grade,
             warmPoolFirstPromptMs: warmPool,
+            isolationTiers: tiers,
             throughputMBps: { drydock: throughput.drydock, baseline: throughput.baseline, serverCpuMsPerMB: throughput.serverCpuPerMB, clientCpuMsPerMB: throughput.clientCpuPerMB, chunkKiB: throughput.chunkKiB, bytesPerRun: throughput.bytesPerRun, samples: throughput.samples },
             ratios: {
               firstPrompt: firstPrompt.drydock.median / firstPrompt.baseline.median,
@@ -556,6 +571,7 @@ async function main(): Promise<void> {
               gradeMixedVsBareExec: grade.mixed.median / grade.bareExec.median,
               gradeDockerfileVsBareExec: grade.dockerfile.median / grade.bareExec.median,
               warmPoolFirstPromptVsCold: warmPool.warm.median / warmPool.cold.median,
+              hardenedVsCapabilityFirstPrompt: tiers.userns.firstPrompt.median / tiers.capability.firstPrompt.median,
             },
           },
           null,
