@@ -142,6 +142,10 @@ describe('class registry mirror (real engine)', () => {
     await ok(a, `docker push -q ${REGISTRY_ALIAS}:5000/alice/app:1`);
     assert.equal(await ok(b, `docker run --rm ${REGISTRY_ALIAS}:5000/alice/app:1 cat /hello`), 'hello-from-alice');
     assert.match(await ok(b, `curl -sf -u "bob:${loginOf('bob').password}" ${R}/v2/_catalog`), /alice\/app/);
+    // Building on a classmate's image: the builder finds the login in config.json too.
+    await ok(b, `docker rmi ${REGISTRY_ALIAS}:5000/alice/app:1`);
+    await ok(b, `d=$(mktemp -d) && cd $d && printf 'FROM ${REGISTRY_ALIAS}:5000/alice/app:1\nRUN cat /hello > /seen\n' > Dockerfile && docker build -q -t on-top .`);
+    assert.equal(await ok(b, 'docker run --rm on-top cat /seen'), 'hello-from-alice');
     // Who pushed is in the gate's log, with the login.
     assert.match(await logsOf(registry!.registryContainerId), / alice "PUT \/v2\/alice\/app\/manifests\/1 HTTP\/1\.1" 201 /);
   });
