@@ -137,19 +137,20 @@ describe('admission over the terminal WebSocket (real engine)', () => {
     assert.equal((await again.waitForHello()).reattached, true);
   });
 
-  test('socket joins are rate-limited per client address: past the burst, the upgrade answers 429 with Retry-After', async () => {
+  test('socket joins are rate-limited per client address (an IPv6 /64 is one): past the burst, the upgrade answers 429 with Retry-After', async () => {
     const knock = (address: string) => TerminalSocket.connect(server.url, { Origin: server.origin, 'X-Forwarded-For': address });
     // No cookie: each knock is refused (401) after the limiter counted it, so this costs no sandbox.
+    // Every knock from another address of one IPv6 /64: the network, not the address, is the client.
     for (let i = 0; i < JOINS_PER_MINUTE; i++) {
-      const outcome = await knock('203.0.113.50');
+      const outcome = await knock(`2001:db8:50:50::${(i + 1).toString(16)}`);
       assert.ok('refused' in outcome && outcome.refused === 401, `knock ${i + 1} is counted and then refused for its missing cookie`);
     }
-    const limited = await knock('203.0.113.50');
+    const limited = await knock('2001:db8:50:50:ffff::99');
     assert.ok('refused' in limited, 'the upgrade over the limit is refused');
     assert.equal(limited.refused, 429);
     assert.match(limited.body, /^Too Many Requests: too many terminal connections from your address; try again in \d+ s$/);
     assert.match(String(limited.headers['retry-after']), /^[1-3]$/, `${JOINS_PER_MINUTE} a minute: a token every 3 s`);
-    const other = await knock('203.0.113.51');
-    assert.ok('refused' in other && other.refused === 401, 'another address has its own bucket');
+    const other = await knock('2001:db8:50:51::1');
+    assert.ok('refused' in other && other.refused === 401, 'the next /64 has its own bucket');
   });
 });

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { RateLimiter } from '../../lib/rate-limiter';
 import { CloseCode, encodeServerControl } from '../../protocol';
+import { addressGroup } from './address-group';
 import { ClientAddresses } from './client-address';
 import type { SandboxServerConfig } from './config';
 import type { Logger } from './logger';
@@ -100,7 +101,7 @@ export function createTerminalUpgrade(options: TerminalUpgradeOptions) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== TERMINAL_PATH && url.pathname !== WATCH_PATH) return false;
     socket.on('error', () => socket.destroy());
-    const address = addresses.of(req);
+    const address = addressGroup(addresses.of(req));
     const wait = joins.take(address);
     if (wait > 0) {
       log.warn(`refused terminal socket from ${address}: over ${joinsPerMinute} joins a minute`);
