@@ -73,11 +73,8 @@ prepare_mounts() {
   if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
     # cgroup v2: move ourselves out of the root cgroup so that controllers can
     # be enabled for children (same as moby's hack/dind).
+    # (Done in nest_cgroup_v2, once the cgroup is ours: see wait_for_cgroups.)
     mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true
-    mkdir -p /sys/fs/cgroup/init.scope 2>/dev/null
-    xargs -rn1 </sys/fs/cgroup/cgroup.procs >/sys/fs/cgroup/init.scope/cgroup.procs 2>/dev/null || true
-    sed -e 's/ / +/g' -e 's/^/+/' </sys/fs/cgroup/cgroup.controllers \
-      >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
   else
     # cgroup v1: /sys/fs/cgroup is a tmpfs with one read-only mount per controller.
     mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true
@@ -131,6 +128,14 @@ wait_for_cgroups() {
   [ -f /sys/fs/cgroup/cgroup.controllers ] && probe=/sys/fs/cgroup
   for _ in $(seq 100); do [ -w "$probe" ] && return 0; sleep 0.05; done
   warn "warning: this sandbox's cgroups were not handed to it; inner containers will not start"
+}
+
+nest_cgroup_v2() {
+  [ -f /sys/fs/cgroup/cgroup.controllers ] || return 0
+  mkdir -p /sys/fs/cgroup/init.scope 2>/dev/null
+  xargs -rn1 </sys/fs/cgroup/cgroup.procs >/sys/fs/cgroup/init.scope/cgroup.procs 2>/dev/null || true
+  sed -e 's/ / +/g' -e 's/^/+/' </sys/fs/cgroup/cgroup.controllers \
+    >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
 }
 
 # The shell must own the terminal. `setsid -c` would take it by force, which a
@@ -228,6 +233,7 @@ import_images() {
 
 prepare_mounts
 wait_for_cgroups
+nest_cgroup_v2
 choose_iptables
 name_host
 say "Starting your Docker engine…"
