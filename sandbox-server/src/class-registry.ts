@@ -1,3 +1,4 @@
+import { bridgeNameFor, closeIpv6 } from './isolation/sandbox-network';
 import type Docker from 'dockerode';
 import type { SandboxRegistryAccess } from './drivers/driver';
 import { Label } from './drivers/labels';
@@ -168,12 +169,13 @@ export async function startClassRegistry(docker: Docker, opts: ClassRegistryOpti
     await docker.createNetwork({
       Name: names.network,
       Driver: 'bridge',
-      // Like a sandbox's network: no route out and no host address (see DockerDriver.create).
+      // Like a sandbox's network: no route out, no host address, a bridge name the engine firewalls (see DockerDriver.create).
       Internal: true,
-      Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
+      Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true', 'com.docker.network.bridge.name': bridgeNameFor(names.network) },
       Labels: labels,
       CheckDuplicate: true,
     });
+    await closeIpv6(bridgeNameFor(names.network));
     await docker.createVolume({ Name: names.mirrorVolume, Labels: labels });
     await docker.createVolume({ Name: names.registryVolume, Labels: labels });
 
