@@ -88,6 +88,21 @@ ensure_default_bridge() {
   ip link set "$br" up
 }
 
+# The kernel's key quota is per host uid, and every sandbox's root is the same
+# uid: the default 200 keys ran out with a handful of sandboxes ("unable to
+# create session key: disk quota exceeded"). Sandboxes cannot make keys
+# themselves (keyctl is ENOSYS in their seccomp profile), but the engine's runc
+# makes a session keyring for each sandbox and each exec into one. Raised, never
+# lowered; host-wide, as LXD advises for the same reason.
+raise_key_quota() {
+  local knob want
+  for knob in maxkeys:20000 maxbytes:2000000; do
+    want=${knob#*:}; knob=/proc/sys/kernel/keys/${knob%%:*}
+    [ -w "$knob" ] && [ "$(cat "$knob")" -lt "$want" ] && echo "$want" >"$knob"
+  done
+  return 0
+}
+
 write_config() {
   mkdir -p "$RUN" "$DATA"
   chmod 0700 "$RUN" "$DATA"
@@ -115,9 +130,15 @@ JSON
 }
 
 start() {
-  if answers; then say "already running at unix://$SOCK"; return 0; fi
+  if answers; then
+    # Host settings can be lost while the engine runs (a firewall reload): put them back.
+    [ "$(id -u)" = 0 ] && { raise_key_quota; install_firewall; }
+    say "already running at unix://$SOCK"
+    return 0
+  fi
   require_root
   ensure_remap_user
+  raise_key_quota
   write_config
   ensure_default_bridge
   install_firewall
