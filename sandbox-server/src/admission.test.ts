@@ -14,6 +14,9 @@ import { LeftTheLineError } from './waiting-line';
  * outside a class, and how class learners and warm pools count.
  */
 
+/** A regression here tends to leave a connect waiting forever: fail the suite instead of hanging the run. */
+const SUITE = { timeout: 30_000 };
+
 const managers: SessionManager[] = [];
 afterEach(() => {
   for (const manager of managers.splice(0)) manager.shutdown();
@@ -60,7 +63,7 @@ function open(manager: SessionManager, learnerId: string, address: string | null
   return { client, connected, close: () => controller.abort() };
 }
 
-describe('admission: capacity and the waiting line', () => {
+describe('admission: capacity and the waiting line', SUITE, () => {
   test('with every place taken, the next learner waits in line, is told their place, and gets a sandbox when one is removed', async () => {
     const { driver, manager } = setup({ maxSandboxes: 2, perAddress: 10 });
     const a = await open(manager, 'a').connected;
@@ -196,7 +199,7 @@ describe('admission: capacity and the waiting line', () => {
   });
 });
 
-describe('admission: per-address cap for learners outside a class', () => {
+describe('admission: per-address cap for learners outside a class', SUITE, () => {
   test('a third learner from one address is refused, not queued, and nothing is created; another address is not affected', async () => {
     const { driver, manager } = setup({ maxSandboxes: 50, perAddress: 2 });
     await open(manager, 'one', '198.51.100.1').connected;
@@ -254,7 +257,7 @@ describe('admission: per-address cap for learners outside a class', () => {
   });
 });
 
-describe('admission: classes and warm pools', () => {
+describe('admission: classes and warm pools', SUITE, () => {
   const inClass = (learnerId: string) => (learnerId.startsWith('member') ? { classId: 'k1', pool: 'k1' } : undefined);
 
   test('class members behind one address are not capped per address, but count toward capacity and wait in line like anyone', async () => {
@@ -292,6 +295,18 @@ describe('admission: classes and warm pools', () => {
     // Ending the class gives its places (the claimed one and the warm one) back to the line.
     await manager.removeClass('k1');
     assert.equal((await outsider.connected).info.learnerId, 'outsider');
+  });
+
+  test('ending a class whose sandbox the engine had already lost frees that place too', async () => {
+    const { driver, manager } = setup({ maxSandboxes: 1, perAddress: 10 });
+    manager.setPlacement(inClass);
+    const member = await open(manager, 'member-1').connected;
+    const outsider = open(manager, 'outsider');
+    await tick(5);
+    await driver.remove(member.info.id); // gone behind the manager's back (someone ran docker rm)
+    await manager.removeClass('k1');
+    await waitFor(() => hasHello(outsider.client), 'the outsider to get the freed place');
+    assert.equal(manager.admission.used, 1);
   });
 
   test('a place that frees goes to the line, not to a warm pool filling after it', async () => {

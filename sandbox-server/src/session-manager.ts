@@ -135,23 +135,32 @@ export class SessionManager {
    */
   async removeClass(classId: string): Promise<number> {
     let removed = await this.pool.drain(classId);
+    // Each still holds its place until the engine has removed it.
+    const marked: string[] = [];
     for (const [key, session] of [...this.sessions]) {
       if (session.info.classId !== classId) continue;
       this.sessions.delete(key);
-      this.removing.add(session.info.id); // still holds its place until the engine has removed it
+      this.removing.add(session.info.id);
+      marked.push(session.info.id);
       session.dispose('removed', 'The class has ended; thank you for taking part.', CloseCode.EXPIRED);
     }
     for (const [key, entry] of [...this.dormant]) {
       if (entry.info.classId !== classId) continue;
       this.dormant.delete(key);
       this.removing.add(entry.info.id);
+      marked.push(entry.info.id);
     }
-    for (const info of await this.driver.list()) {
-      if (info.classId !== classId) continue;
-      await this.removeSandbox(info.id);
-      removed++;
+    try {
+      for (const info of await this.driver.list()) {
+        if (info.classId !== classId) continue;
+        await this.removeSandbox(info.id);
+        removed++;
+      }
+    } finally {
+      // A marked sandbox the engine no longer listed was gone already: its place must not stay taken.
+      for (const id of marked) this.removing.delete(id);
+      this.scheduleAdmission();
     }
-    this.scheduleAdmission();
     this.log.info(`class ${classId}: removed ${removed} sandbox(es)`);
     return removed;
   }
