@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 
 /**
  * Control messages travel as JSON inside a CONTROL frame (see frames.ts).

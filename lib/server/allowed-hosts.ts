@@ -77,7 +77,8 @@ function defaultHostNames(bindHost: string): string[] {
   const names = ['localhost', '127.0.0.1', '[::1]', hostname()];
   if (bindHost && bindHost !== '0.0.0.0' && bindHost !== '::') names.push(bindHost);
   for (const addresses of Object.values(networkInterfaces())) {
-    for (const a of addresses ?? []) if (!a.address.includes('%')) names.push(a.address); // link-local IPv6 with a zone cannot be a Host
+    // Link-local IPv6 addresses are left out: in a URL they need a zone (%eth0), which browsers do not send.
+    for (const a of addresses ?? []) if (!/^fe[89ab]/i.test(a.address)) names.push(a.address);
   }
   return names;
 }

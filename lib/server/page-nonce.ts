@@ -1,10 +1,5 @@
 import { headers } from 'next/headers';
-
-/**
- * Request header through which the custom server (site-guard.ts) hands pages
- * this response's CSP nonce. The server drops any copy the browser sends.
- */
-export const NONCE_HEADER = 'x-drydock-nonce';
+import { NONCE_HEADER } from './site-guard';
 
 /**
  * For server components: the nonce an inline <script> needs to run under the

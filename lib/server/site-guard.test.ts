@@ -3,8 +3,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { after, before, describe, test } from 'node:test';
 import { silentLogger } from '../../sandbox-server/src/logger';
 import { AllowedHosts } from './allowed-hosts';
-import { NONCE_HEADER } from './page-nonce';
-import { contentSecurityPolicy, createSiteGuard } from './site-guard';
+import { contentSecurityPolicy, createSiteGuard, NONCE_HEADER } from './site-guard';
 
 /**
  * The guard in front of a plain Node server whose routes write their heads in

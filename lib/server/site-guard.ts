@@ -3,7 +3,13 @@ import type { IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerRe
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../sandbox-server/src/logger';
 import type { AllowedHosts } from './allowed-hosts';
-import { NONCE_HEADER } from './page-nonce';
+
+/**
+ * Request header through which the guard hands pages this response's CSP
+ * nonce (page-nonce.ts reads it; that module is for pages only, it pulls in
+ * Next's request storage). Any copy the browser sends is replaced.
+ */
+export const NONCE_HEADER = 'x-drydock-nonce';
 
 /** What a response that sets a cookie may be cached as: by the browser that asked, for no one else, and not stored. */
 export const PRIVATE_NO_STORE = 'private, no-store';
