@@ -52,14 +52,15 @@ export function safeNext(next: string | undefined): string {
  * Sign-in attempts, and why these numbers. The defence against guessing is
  * the secret: ≥ 80 bits (checked at start for an operator-set one; 100 for a
  * generated one, instructor-auth.ts), so no rate of guessing matters. What
- * the gate bounds is the CPU scrypt costs (about 50 ms and 16 MiB each): one
- * verification at a time in all, whoever asks, served round-robin between
- * client addresses so one address flooding (or many) cannot starve the
- * instructor's. Each address may start 5 at once, then one every 2 s: this
- * only delays that address's own attempts. There is no lock-out, per address
- * or global: an attempt with the right secret always succeeds once its turn
- * comes. Only an address's extra attempts while 4 of its own wait (and
- * attempts that waited 20 s) get "try again".
+ * the gate bounds is CPU: scrypt costs about 70 ms of a core and 16 MiB
+ * (measured on the 2-core machine), so one verification runs at a time in
+ * all, whoever asks, served round-robin between client addresses: one
+ * address flooding (or many) cannot starve the instructor's. Each address
+ * may start 5 at once, then one every 2 s, which only delays that address's
+ * own attempts. There is no lock-out, per address or global: an attempt with
+ * the right secret succeeds once its turn comes. Only an address's extra
+ * attempts while 4 of its own wait, and attempts that waited 20 s, are told
+ * to try again.
  */
 export const SIGN_IN_GATE: FairGateOptions = { concurrency: 1, burst: 5, perSecond: 0.5, maxWaitingPerKey: 4, maxWaitMs: 20_000, maxKeys: 5_000 };
 const isInstructorPage = (p: string): boolean => p === '/instructor' || p.startsWith('/instructor/');
