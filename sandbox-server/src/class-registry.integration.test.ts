@@ -9,6 +9,7 @@ import { cleanupServer, registryImage, requireDocker, startReadySandbox, testCon
 import { MIRROR_ALIAS, REGISTRY_ALIAS, startClassRegistry, type ClassRegistry } from './class-registry';
 import type { ExecResult } from './drivers/driver';
 import { Label } from './drivers/labels';
+import { WRITABLE_PATHS } from './isolation/sandbox-disk';
 import { installRegistryLogin, registryPassword, type RegistryLogin } from './registry-auth';
 
 /**
@@ -351,7 +352,9 @@ TRICKS`,
     assert.deepEqual(await countFor(registryFilter), { containers: 0, volumes: 0, networks: 0 });
     // B, a sandbox of the same class, lives on without the registry; then nothing of the class is left.
     assert.equal((await driver.inspect(b)).running, true);
-    assert.deepEqual(await countFor(classFilter), { containers: 1, volumes: 1, networks: 1 }, 'only B, its volume and its network');
+    // A hardened sandbox has a volume per writable path (its disk's folders); a capability-tier one, one.
+    const volumesPerSandbox = driver.tier === 'userns' ? WRITABLE_PATHS.length : 1;
+    assert.deepEqual(await countFor(classFilter), { containers: 1, volumes: volumesPerSandbox, networks: 1 }, 'only B, its volumes and its network');
     await driver.remove(b);
     assert.deepEqual(await driver.list(), []);
     assert.deepEqual(await countFor(classFilter), { containers: 0, volumes: 0, networks: 0 });

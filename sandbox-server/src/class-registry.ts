@@ -1,3 +1,8 @@
+import { BlockList, isIPv4 } from 'node:net';
+import type { Readable } from 'node:stream';
+import type { HostOwner } from './isolation/sandbox-disk';
+import { unmapOwners } from './isolation/tar-owners';
+import { engineUserNamespace } from './isolation/tier';
 import { bridgeNameFor, closeIpv6 } from './isolation/sandbox-network';
 import type Docker from 'dockerode';
 import type { SandboxRegistryAccess } from './drivers/driver';
@@ -255,9 +260,7 @@ async function seedMirrorVolume(docker: Docker, opts: ClassRegistryOptions, name
   try {
     await seeder.start();
     await waitUntilListening(seeder, names.seeder, 'listening on');
-    const hostPort = (await seeder.inspect()).NetworkSettings.Ports[`${PORT}/tcp`]?.[0]?.HostPort;
-    if (!hostPort) throw new Error(`the seeding registry ${names.seeder} has no published port`);
-    const host = `127.0.0.1:${hostPort}`;
+    const host = await seedingAddress(docker, seeder, names.seeder);
 
     if (seeds.some((s) => OFFLINE_ROOTFS[s])) {
       const sourceImage = opts.sourceImage ?? 'drydock/sandbox:latest';
@@ -265,7 +268,9 @@ async function seedMirrorVolume(docker: Docker, opts: ClassRegistryOptions, name
       // Created, never started: only read from with getArchive.
       source = await docker.createContainer({ name: names.source, Image: sourceImage, Labels: labels, Entrypoint: ['true'], HostConfig: { NetworkMode: 'none' } });
     }
-    const results = await Promise.allSettled(seeds.map((repoTag) => seedOne(docker, source, host, repoTag)));
+    // A remapping engine hands out files owned by its host ids: moved back before import.
+    const remap = await engineUserNamespace(docker);
+    const results = await Promise.allSettled(seeds.map((repoTag) => seedOne(docker, source, host, repoTag, remap)));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
     if (failed.length > 0) throw new Error(`seeding the class mirror failed: ${failed.join('; ')}`);
   } finally {
@@ -274,8 +279,30 @@ async function seedMirrorVolume(docker: Docker, opts: ClassRegistryOptions, name
   }
 }
 
+/**
+ * Where the engine can push to the seeding registry over plain HTTP: its
+ * address on the default bridge when the engine lists that among its insecure
+ * registries (Drydock's own engine: it publishes no ports, having neither a
+ * userland proxy nor iptables), else the port published on 127.0.0.1 (which
+ * every engine allows over HTTP).
+ */
+async function seedingAddress(docker: Docker, seeder: Docker.Container, name: string): Promise<string> {
+  const { NetworkSettings } = await seeder.inspect();
+  const address = NetworkSettings.Networks.bridge?.IPAddress;
+  const insecure = ((await docker.info()) as { RegistryConfig?: { InsecureRegistryCIDRs?: string[] } }).RegistryConfig?.InsecureRegistryCIDRs ?? [];
+  const allowed = new BlockList();
+  for (const cidr of insecure) {
+    const [net = '', bits = '32'] = cidr.split('/');
+    if (isIPv4(net) && !net.startsWith('127.')) allowed.addSubnet(net, Number(bits), 'ipv4');
+  }
+  if (address && allowed.check(address, 'ipv4')) return `${address}:${PORT}`;
+  const hostPort = NetworkSettings.Ports[`${PORT}/tcp`]?.[0]?.HostPort;
+  if (!hostPort) throw new Error(`the seeding registry ${name} has no published port, and the engine may not push to ${address ?? 'it'} over HTTP`);
+  return `127.0.0.1:${hostPort}`;
+}
+
 /** Stages one image in the host engine as <host>/<repo>:<tag>, pushes it, and drops the staging tag. */
-async function seedOne(docker: Docker, source: Docker.Container | undefined, host: string, repoTag: string): Promise<void> {
+async function seedOne(docker: Docker, source: Docker.Container | undefined, host: string, repoTag: string, remap: HostOwner | null): Promise<void> {
   const colon = repoTag.lastIndexOf(':');
   const repo = `${host}/${repoTag.slice(0, colon)}`;
   const tag = repoTag.slice(colon + 1);
@@ -283,7 +310,8 @@ async function seedOne(docker: Docker, source: Docker.Container | undefined, hos
   const rootfs = OFFLINE_ROOTFS[repoTag];
   if (rootfs && source) {
     // `<dir>/.` makes the engine send the folder's contents, not the folder.
-    const tar = await source.getArchive({ path: `${rootfs.path}/.` });
+    const archive = (await source.getArchive({ path: `${rootfs.path}/.` })) as unknown as Readable;
+    const tar = remap ? unmapOwners(archive, remap) : archive;
     await drain(docker, await docker.importImage(tar, { repo, tag, changes: rootfs.changes, message: rootfs.message }), `import ${repoTag}`);
   } else {
     const local = await docker.getImage(repoTag).inspect().catch(() => null);

@@ -75,16 +75,26 @@ install_firewall() {
     "$ipt" -w -C FORWARD -o "$BRIDGE_PREFIX+" -j DROP 2>/dev/null || "$ipt" -w -I FORWARD 3 -o "$BRIDGE_PREFIX+" -j DROP
     "$ipt" -w -C INPUT -i "$BRIDGE_PREFIX+" -j DROP 2>/dev/null || "$ipt" -w -I INPUT 1 -i "$BRIDGE_PREFIX+" -j DROP
   done
+  # Replies to the engine's own pushes to a seeding registry on the default bridge
+  # (host-initiated only; nothing there may open a connection to the host).
+  iptables -w -C INPUT -i "$BRIDGE_PREFIX-default" -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT 2>/dev/null \
+    || iptables -w -I INPUT 1 -i "$BRIDGE_PREFIX-default" -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
 }
 
-# The engine's default bridge network is never used (each sandbox gets its own),
-# but "bridge": "none" would make dockerd delete the *other* engine's docker0
-# (it removes the default bridge interface by that name). So it gets one of its
-# own, with a link-local /30 and inside the firewalled prefix.
+# No sandbox uses the engine's default bridge network (each gets its own); a
+# class's seeding registry does, for the minutes it takes to fill a mirror, and
+# the engine pushes to it there over plain HTTP (insecure-registries below).
+# "bridge": "none" is no option: dockerd would then delete the *other* engine's
+# docker0 (it removes the default bridge interface by that name). So it gets
+# one of its own, link-local, inside the firewalled prefix.
+DEFAULT_BRIDGE_CIDR=169.254.213.1/24
 ensure_default_bridge() {
   local br="$BRIDGE_PREFIX-default"
   ip link show "$br" >/dev/null 2>&1 || ip link add "$br" type bridge
-  ip -4 addr show dev "$br" | grep -q inet || ip addr add 169.254.213.1/30 dev "$br"
+  if ! ip -4 addr show dev "$br" | grep -q "inet $DEFAULT_BRIDGE_CIDR"; then
+    ip addr flush dev "$br"
+    ip addr add "$DEFAULT_BRIDGE_CIDR" dev "$br"
+  fi
   ip link set "$br" up
 }
 
@@ -103,10 +113,12 @@ raise_key_quota() {
   return 0
 }
 
+# write_config [file]: the engine's daemon.json (default: where the engine reads it).
 write_config() {
+  local out=${1:-$CONFIG}
   mkdir -p "$RUN" "$DATA"
   chmod 0700 "$RUN" "$DATA"
-  cat >"$CONFIG" <<JSON
+  cat >"$out" <<JSON
 {
   "hosts": ["unix://$SOCK"],
   "data-root": "$DATA",
@@ -116,6 +128,7 @@ write_config() {
   "containerd-plugins-namespace": "drydock-plugins",
   "userns-remap": "$REMAP_USER",
   "bridge": "$BRIDGE_PREFIX-default",
+  "insecure-registries": ["${DEFAULT_BRIDGE_CIDR%.*}.0/24"],
   "iptables": false,
   "ip-forward": false,
   "ip-masq": false,
@@ -131,8 +144,20 @@ JSON
 
 start() {
   if answers; then
-    # Host settings can be lost while the engine runs (a firewall reload): put them back.
-    [ "$(id -u)" = 0 ] && { raise_key_quota; install_firewall; }
+    if [ "$(id -u)" = 0 ]; then
+      local wanted; wanted=$(mktemp); write_config "$wanted"
+      if ! cmp -s "$wanted" "$CONFIG"; then
+        rm -f "$wanted"
+        # A newer Drydock changed the engine's settings: restart it (sandboxes keep running: live-restore).
+        say "its configuration changed; restarting it"
+        stop
+        start
+        return
+      fi
+      rm -f "$wanted"
+      # Host settings can be lost while the engine runs (a firewall reload): put them back.
+      ensure_default_bridge; raise_key_quota; install_firewall
+    fi
     say "already running at unix://$SOCK"
     return 0
   fi
