@@ -260,11 +260,10 @@ describe('Docker-state checks (real engine)', () => {
         { docker: { container: 'ghost', running: true }, fail: 'state: ghost must run' },
       ],
     };
-    // The learner replaces the docker CLI with a script that always says "true", and preloads a library.
+    // The learner puts a docker CLI that always says "true" first on PATH (/usr/bin is read-only in
+    // the hardened tier; /usr/local/bin is theirs), and preloads a library.
     await sh(`
-      mv /usr/bin/docker /usr/bin/docker.real
-      printf '#!/bin/sh\\necho true\\n' > /usr/bin/docker && chmod +x /usr/bin/docker
-      cp /usr/bin/docker /usr/local/bin/docker
+      printf '#!/bin/sh\\necho true\\n' > /usr/local/bin/docker && chmod +x /usr/local/bin/docker
       echo /nonexistent/libfake.so > /etc/ld.so.preload
     `);
     try {
@@ -274,7 +273,7 @@ describe('Docker-state checks (real engine)', () => {
       assert.equal(verdict.checks[1]!.message, 'state: ghost must run — there is no container named ghost');
       assert.equal(verdict.passed, false, 'the exercise does not pass');
     } finally {
-      await driver.exec(sandboxId, ['bash', '-c', 'rm -f /etc/ld.so.preload /usr/local/bin/docker; mv /usr/bin/docker.real /usr/bin/docker'], { timeoutMs: 10_000 });
+      await driver.exec(sandboxId, ['bash', '-c', 'rm -f /etc/ld.so.preload /usr/local/bin/docker'], { timeoutMs: 10_000 });
     }
   });
 
