@@ -32,8 +32,8 @@ import { execMappings, loaderVariablesIn, parentPidOf, parseUnixListeners, start
  *
  * A verified engine is remembered per socket file; later connections only
  * re-check that the same process (pid and start time) still holds the same
- * socket with the same code mapped and no tracer (a few small /proc reads),
- * and every answer is checked that way again once it has arrived.
+ * socket (two small /proc reads; its tracer and code mappings at most once a
+ * second), and every answer is checked that way again once it has arrived.
  * What this cannot see is in README.md, "Grading".
  */
 
@@ -83,7 +83,18 @@ interface VerifiedEngine {
   fd: number;
   /** Its executable mappings when verified. */
   code: string;
+  /** When its tracer and mappings were last read (performance.now()). */
+  codeReadAt: number;
 }
+
+/**
+ * How often a verified dockerd's tracer and mappings are read again. Alive and
+ * holding its socket is checked on every connection and after every answer;
+ * these two reads cost more (a Go process has ~120 mappings) and guard only
+ * against writing into dockerd's memory, which a check at one moment cannot
+ * rule out anyway (README, "Not defended").
+ */
+const CODE_RECHECK_MS = 1_000;
 
 /** Runs `ss` in the sandbox's network namespace; a seam for tests. */
 export type ListenerLister = (sandboxPid: number) => Promise<UnixListener[]>;
@@ -200,15 +211,17 @@ export class EngineVerifier {
     }
   }
 
-  /** Null while the verified process still serves as it did (alive, same socket, no tracer, same code mapped); else what changed. */
+  /** Null while the verified process still serves as it did (alive, same socket; no tracer, same code mapped, read at most every CODE_RECHECK_MS); else what changed. */
   private changeIn(engine: VerifiedEngine): string | null {
     const held = this.stillHolds(engine);
     if (held) return held;
+    if (performance.now() - engine.codeReadAt < CODE_RECHECK_MS) return null;
     const proc = `/proc/${engine.pid}`;
     try {
       const tracer = statusField(readFileSync(`${proc}/status`, 'utf8'), 'TracerPid');
       if (tracer !== '0') return `its dockerd is being traced (TracerPid ${tracer})`;
       if (codeOf(execMappings(readFileSync(`${proc}/maps`, 'utf8'))) !== engine.code) return 'its dockerd mapped other code';
+      engine.codeReadAt = performance.now();
       return null;
     } catch {
       return 'its dockerd exited';
@@ -237,7 +250,8 @@ export class EngineVerifier {
     const { pid, fd } = holders[0]!;
     if (fd === null) throw notDrydocks(`${sandboxView.describe(pid)} holds its socket only in a thread's own descriptor table`);
     const { startTime, code } = await this.verifyProcess(sandbox, sandboxView, pid);
-    const engine: VerifiedEngine = { socketInode, pid, startTime, fd, code };
+    // codeReadAt 0: changeIn below reads tracer and mappings again at once.
+    const engine: VerifiedEngine = { socketInode, pid, startTime, fd, code, codeReadAt: 0 };
     // Hashing took a while: it must still be the same process, holding the same socket.
     const changed = this.changeIn(engine);
     if (changed) throw notDrydocks(changed);
