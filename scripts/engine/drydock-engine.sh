@@ -116,8 +116,10 @@ raise_key_quota() {
 # write_config [file]: the engine's daemon.json (default: where the engine reads it).
 write_config() {
   local out=${1:-$CONFIG}
-  mkdir -p "$RUN" "$DATA"
-  chmod 0700 "$RUN" "$DATA"
+  # Only the socket's folder is made here (root only). The data-root is dockerd's
+  # to make: with userns-remap it must stay traversable (0711) for the remapped
+  # root, or no container can mount its root filesystem.
+  [ -d "$RUN" ] || mkdir -m 0700 -p "$RUN"
   cat >"$out" <<JSON
 {
   "hosts": ["unix://$SOCK"],
