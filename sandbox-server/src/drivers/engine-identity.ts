@@ -49,7 +49,7 @@ const KERNEL_CODE = new Set(['[vdso]', '[vsyscall]']);
 const O_PATH = 0o10000000;
 
 /** What the learner does about a refused engine. */
-export const RESTART_HINT = 'stop whatever serves /run/docker.sock and start the engine again: `dockerd >>/var/log/dockerd.log 2>&1 &` (or Reset the sandbox)';
+const RESTART_HINT = 'stop whatever serves /run/docker.sock and start the engine again: `dockerd >>/var/log/dockerd.log 2>&1 &` (or Reset the sandbox)';
 
 /** The sandbox's engine is not the one Drydock started (or not one at all); the message says why and what to do. */
 export class EngineIdentityError extends Error {
@@ -96,13 +96,10 @@ interface VerifiedEngine {
  */
 const CODE_RECHECK_MS = 1_000;
 
-/** Runs `ss` in the sandbox's network namespace; a seam for tests. */
-export type ListenerLister = (sandboxPid: number) => Promise<UnixListener[]>;
-
 const run = promisify(execFile);
 
 /** Listening Unix sockets bound under SOCKET_NAMES in the sandbox's network namespace, with the file each is bound to. */
-export const listSocketListeners: ListenerLister = async (sandboxPid) => {
+async function listSocketListeners(sandboxPid: number): Promise<UnixListener[]> {
   // The filter lets only these exact names through: a name is the binder's to choose and could
   // otherwise hold newlines that print as lines of their own (parseUnixListeners).
   const filter = SOCKET_NAMES.flatMap((name, i) => [...(i > 0 ? ['or'] : []), 'src', name]);
@@ -116,9 +113,9 @@ export const listSocketListeners: ListenerLister = async (sandboxPid) => {
     throw new Error(`could not list the sandbox's sockets to check its engine (nsenter … ss needs util-linux and iproute2 on the host): ${what}`);
   }
   return parseUnixListeners(stdout, SOCKET_NAMES);
-};
+}
 
-export class EngineVerifier {
+class EngineVerifier {
   /** "<sandbox pid> <dev>:<ino>" of a socket file → the engine proven to serve it. */
   private readonly verified = new Map<string, VerifiedEngine>();
   private readonly verifying = new Map<string, Promise<VerifiedEngine>>();
@@ -126,10 +123,7 @@ export class EngineVerifier {
   private readonly fileHashes = new Map<string, Promise<string>>();
   private readonly image: ImageFileHashes;
 
-  constructor(
-    outer: Docker,
-    private readonly listListeners: ListenerLister = listSocketListeners,
-  ) {
+  constructor(outer: Docker) {
     this.image = new ImageFileHashes(outer);
   }
 
@@ -232,7 +226,7 @@ export class EngineVerifier {
   private async verify(sandbox: SandboxRef, file: FileId): Promise<VerifiedEngine> {
     const tampered = symlinkInPath(sandbox.pid);
     if (tampered) throw new Error(`the sandbox's Docker socket was tampered with: ${tampered}`);
-    const listeners = (await this.listListeners(sandbox.pid)).filter((l) => l.file?.dev === file.dev && l.file.ino === file.ino);
+    const listeners = (await listSocketListeners(sandbox.pid)).filter((l) => l.file?.dev === file.dev && l.file.ino === file.ino);
     if (listeners.length !== 1) {
       // None: a stale socket file, or one served from outside the sandbox's network (an inner container's).
       throw new EngineIdentityError(

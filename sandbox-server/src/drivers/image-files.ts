@@ -23,6 +23,8 @@ export class ImageFileHashes {
       for (const path of missing) {
         const key = `${imageId} ${path}`;
         const one = batch.then((hashes) => hashes.get(path) ?? null);
+        // Bounded: the paths asked about come from the learner's processes (a library anywhere).
+        if (this.known.size >= 10_000) this.known.delete(this.known.keys().next().value!);
         this.known.set(key, one);
         // A failed read (the engine busy, the image gone) is not an answer to keep.
         one.catch(() => this.known.get(key) === one && this.known.delete(key));
