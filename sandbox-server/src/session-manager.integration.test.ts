@@ -142,7 +142,8 @@ describe('SessionManager with the Docker driver (real engine)', () => {
 
   test('lifetime: sweep removes a sandbox past maxLifetimeMs, tells the client why (expired, 4410), and takes its network', async () => {
     const base = testConfig();
-    const config: SandboxServerConfig = { ...base, limits: { ...base.limits, maxLifetimeMs: 3_000 } };
+    // Long enough that connecting (disk, engine start, prompt: seconds on a busy machine) ends before it.
+    const config: SandboxServerConfig = { ...base, limits: { ...base.limits, maxLifetimeMs: 12_000 } };
     const { manager } = setup(config);
     const L = learner();
     const client = new RecordingClient();
@@ -155,7 +156,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     // Before the deadline, sweep keeps it (the client is connected, so it is not idle either).
     await manager.sweep();
     assert.equal(manager.find(L, PROFILE), session);
-    await waitFor('the lifetime to pass', () => Date.now() > session.info.expiresAt, 10_000);
+    await waitFor('the lifetime to pass', () => Date.now() > session.info.expiresAt, 20_000);
     await manager.sweep();
 
     assert.equal(statuses(client.controls).at(-1), 'expired');
