@@ -4,7 +4,7 @@ import { isInstructorRequest } from '@/lib/server/instructor-page';
 
 export const dynamic = 'force-dynamic';
 
-/** The instructor area's bar under the site header: where you are, and signing out. */
+/** The instructor area's bar under the site header: where you are, signing out, and a warning when sandboxes run in the capability tier. */
 export default async function InstructorLayout({ children }: { children: ReactNode }) {
   const signedIn = await isInstructorRequest();
   return (
@@ -26,6 +26,15 @@ export default async function InstructorLayout({ children }: { children: ReactNo
           )}
         </div>
       </div>
+      {signedIn && process.env.DRYDOCK_ISOLATION === 'capability' && (
+        <div role="alert" data-testid="capability-tier" className="border-b border-red-300 bg-red-50 text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100">
+          <p className="mx-auto w-full max-w-[110rem] px-4 py-2 text-sm">
+            <strong>Capability tier.</strong> This server runs sandboxes with <code>DRYDOCK_ISOLATION=capability</code>: a learner’s root holds most host
+            capabilities and can reach this machine. Use it only for a trusted room on a machine of its own; unset the variable and start Drydock as root for
+            the hardened tier.
+          </p>
+        </div>
+      )}
       {children}
     </>
   );
