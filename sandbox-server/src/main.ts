@@ -13,7 +13,8 @@ const host = process.env.HOST ?? '127.0.0.1';
 const service = await startSandboxService(openDataDir());
 const server = createServer((req, res) => {
   if (req.url === '/healthz') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, sandboxes: service.manager.size }));
+    // Nothing internal for anonymous callers (how many sandboxes run is the platform's business).
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
     return;
   }
   res.writeHead(404).end('not found\n');

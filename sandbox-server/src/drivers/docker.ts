@@ -11,7 +11,7 @@ import { gatewayOf, SubnetAllocator } from './subnets';
 import { delegateCgroups } from '../isolation/cgroup-delegation';
 import { SandboxDisks, WRITABLE_PATHS, type HostOwner } from '../isolation/sandbox-disk';
 import { bridgeNameFor, closeIpv6 } from '../isolation/sandbox-network';
-import { engineUserNamespace, isolationTierFromEnv, securityHostConfig, type IsolationTier } from '../isolation/tier';
+import { engineUserNamespace, HARDENED_ENGINE_SOCKET, isolationTierFromEnv, securityHostConfig, type IsolationTier } from '../isolation/tier';
 
 
 export interface DockerDriverOptions {
@@ -49,8 +49,9 @@ export class DockerDriver implements SandboxDriver {
   private hardening?: Promise<Hardening>;
 
   constructor(private readonly options: DockerDriverOptions) {
-    this.docker = options.docker ?? new Docker();
     this.tier = options.tier ?? isolationTierFromEnv();
+    // The hardened tier's sandboxes live on Drydock's own engine (unless DOCKER_HOST says where it is).
+    this.docker = options.docker ?? new Docker(this.tier === 'userns' && !process.env.DOCKER_HOST ? { socketPath: HARDENED_ENGINE_SOCKET } : undefined);
     this.capabilities = options.capabilities ?? hostBoundingCapabilities();
     this.subnets = new SubnetAllocator(options.subnets ?? '10.213.0.0/16');
   }
@@ -494,5 +495,5 @@ function intSetting(name: string, fallback: number): number {
 }
 
 function describeEndpoint(): string {
-  return process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+  return process.env.DOCKER_HOST || (isolationTierFromEnv() === 'userns' ? `unix://${HARDENED_ENGINE_SOCKET}` : 'unix:///var/run/docker.sock');
 }
