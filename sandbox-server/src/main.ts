@@ -5,13 +5,19 @@
  */
 import { createServer } from 'node:http';
 import { openDataDir } from '../../lib/data-dir';
+import { AllowedHosts } from '../../lib/server/allowed-hosts';
+import { createSiteGuard } from '../../lib/server/site-guard';
+import { consoleLogger } from './logger';
 import { startSandboxService } from './sandbox-service';
 
 const port = Number(process.env.DRYDOCK_SANDBOX_PORT ?? 3001);
 const host = process.env.HOST ?? '127.0.0.1';
 
+// The same Host allow-list as the platform: without it a rebound name (Host = Origin = attacker.example) passes the Origin check.
+const guard = createSiteGuard({ hosts: AllowedHosts.fromEnv(process.env, host), log: consoleLogger });
 const service = await startSandboxService(openDataDir());
 const server = createServer((req, res) => {
+  if (!guard.request(req, res)) return;
   if (req.url === '/healthz') {
     // Nothing internal for anonymous callers (how many sandboxes run is the platform's business).
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
@@ -20,6 +26,7 @@ const server = createServer((req, res) => {
   res.writeHead(404).end('not found\n');
 });
 server.on('upgrade', (req, socket, head) => {
+  if (!guard.upgrade(req, socket)) return;
   if (!service.handleUpgrade(req, socket, head)) socket.destroy();
 });
 server.listen(port, host, () => console.log(`[sandbox] listening on ws://${host}:${port}/ws/terminal`));
