@@ -12,6 +12,7 @@ import { delegateCgroups } from '../isolation/cgroup-delegation';
 import { SandboxDisks, WRITABLE_PATHS, type HostOwner } from '../isolation/sandbox-disk';
 import { bridgeNameFor, closeIpv6 } from '../isolation/sandbox-network';
 import { engineUserNamespace, HARDENED_ENGINE_SOCKET, isolationTierFromEnv, securityHostConfig, type IsolationTier } from '../isolation/tier';
+import { sandboxTmpfs } from '../isolation/tmpfs';
 
 
 export interface DockerDriverOptions {
@@ -140,7 +141,8 @@ export class DockerDriver implements SandboxDriver {
           // Reaps the zombie containerd-shims that inner `docker run --rm` leaves.
           Init: true,
           ...securityHostConfig(this.tier, this.capabilities),
-          Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755', '/tmp': 'rw,nosuid,nodev,mode=1777' },
+          // Sized below the memory limit: a full tmpfs must be ENOSPC, not an OOM that ends the sandbox.
+          Tmpfs: sandboxTmpfs(spec.limits.memoryBytes),
           Memory: spec.limits.memoryBytes,
           MemorySwap: spec.limits.memoryBytes,
           NanoCpus: Math.round(spec.limits.cpus * 1e9),
