@@ -105,12 +105,15 @@ describe('DockerDriver (real engine)', () => {
     const pidsFolder = cgroupFolders(readFileSync(`/proc/${State.Pid}/cgroup`, 'utf8')).find((f) => existsSync(join(f, 'pids.max')))!;
     assert.equal(Number(readFileSync(join(pidsFolder, 'pids.max'), 'utf8')), config.limits.pids);
     assert.match(readFileSync(join(pidsFolder, 'pids.events'), 'utf8'), /^max [1-9]/m);
+    // The sandbox answers again as soon as one process may start: it ends the bomb itself.
     let alive = '';
     for (let i = 0; i < 40 && alive !== 'still-here'; i++) {
-      alive = (await driver.exec(sandbox.id, ['echo', 'still-here'], { timeoutMs: 10_000 }).catch(() => ({ stdout: '' }))).stdout.trim();
+      alive = (await driver.exec(sandbox.id, ['bash', '-c', 'pkill -x perl; echo still-here'], { timeoutMs: 10_000 }).catch(() => ({ stdout: '' }))).stdout.trim();
       if (alive !== 'still-here') await new Promise((r) => setTimeout(r, 500));
     }
     assert.equal(alive, 'still-here');
+    // Later tests need processes again: wait until the bomb's children are gone.
+    await waitFor('the fork bomb to end', () => Number(readFileSync(join(pidsFolder, 'pids.current'), 'utf8')) < 200, 30_000);
   });
 
   test('isolation: the sandbox reaches neither the host’s ports nor another sandbox', async (t) => {
