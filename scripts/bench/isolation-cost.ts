@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Docker from 'dockerode';
+import { cgroupFolders } from '../../sandbox-server/src/isolation/cgroup-delegation';
 import { loadSandboxServerConfig } from '../../sandbox-server/src/config';
 import { DockerDriver } from '../../sandbox-server/src/drivers/docker';
 import { HARDENED_ENGINE_SOCKET, type IsolationTier } from '../../sandbox-server/src/isolation/tier';
@@ -77,10 +80,19 @@ async function timed(driver: DockerDriver, id: string, script: string): Promise<
   return result.durationMs;
 }
 
-/** As `docker stats` counts it: usage less the page cache the kernel can drop at once. */
+/**
+ * As `docker stats` counts it (usage less the page cache the kernel can drop at once), read from the
+ * sandbox's memory cgroup on the host: Engine 20.10 on this kernel answers the stats API with empty memory_stats.
+ */
 async function memoryInUseMiB(driver: DockerDriver, id: string): Promise<number> {
-  const stats = (await driver.docker.getContainer(id).stats({ stream: false })) as { memory_stats: { usage?: number; stats?: Record<string, number> } };
-  const { usage = 0, stats: s = {} } = stats.memory_stats;
-  const inactive = s.total_inactive_file ?? s.inactive_file ?? 0;
+  const { State } = await driver.docker.getContainer(id).inspect();
+  const folders = cgroupFolders(readFileSync(`/proc/${State.Pid}/cgroup`, 'utf8'));
+  const v1 = folders.find((f) => existsSync(join(f, 'memory.usage_in_bytes')));
+  const v2 = folders.find((f) => existsSync(join(f, 'memory.current')));
+  const folder = v1 ?? v2;
+  if (!folder) throw new Error(`no memory cgroup found for sandbox ${id.slice(0, 12)}`);
+  const usage = Number(readFileSync(join(folder, v1 ? 'memory.usage_in_bytes' : 'memory.current'), 'utf8'));
+  const stat = readFileSync(join(folder, 'memory.stat'), 'utf8');
+  const inactive = Number(new RegExp(`^${v1 ? 'total_inactive_file' : 'inactive_file'} (\\d+)$`, 'm').exec(stat)?.[1] ?? 0);
   return (usage - inactive) / (1024 * 1024);
 }
