@@ -60,7 +60,9 @@ async function main(): Promise<void> {
     try {
       for (const attack of attacks) {
         const t = Date.now();
-        const verdict = await runAttack(lab, attack);
+        const found = await runAttack(lab, attack);
+        // The lab's data folder has a random name: DATA stands for it.
+        const verdict = { ...found, evidence: found.evidence.replaceAll(lab.host.dataDir, 'DATA') };
         log(`${tier} ${attack.id}: ${verdict.outcome} (${((Date.now() - t) / 1000).toFixed(1)} s) ${verdict.evidence.slice(0, 160)}`);
         if (!results.has(attack.id)) results.set(attack.id, new Map());
         results.get(attack.id)!.set(tier, verdict);

@@ -174,6 +174,41 @@ function sysctlAttack(id: string, route: string, keys: string[], missing: string
   };
 }
 
+/**
+ * Host root owns every sandbox's user namespace, and the kernel charges what a
+ * namespace's processes hold to its owner's per-user counts as well: a sandbox
+ * takes all it can of one, and host root and a neighbour must still get one.
+ */
+function ucountAttack(what: 'inotify' | 'sigpending', id: string, route: string): Attack {
+  return {
+    id,
+    route,
+    stage: 'shared',
+    async run(lab) {
+      const probe = load('ucount-probe.pl');
+      const fromHost = (): string => (spawnSync('perl', ['-e', probe, what], { encoding: 'utf8' }).stdout ?? '').trim();
+      const fromNeighbour = async (): Promise<string> =>
+        (await lab.exec(lab.neighbour, `cat >/root/drydock-probe.pl <<'DRYDOCK_FILE_END'\n${probe}\nDRYDOCK_FILE_END\nperl /root/drydock-probe.pl ${what}`, { timeoutMs: 30_000 })).stdout.trim();
+      const before = { host: fromHost(), neighbour: await fromNeighbour() };
+      const r = await execScript(lab, lab.attacker, 'ucount-hold.sh', { DRYDOCK_WHAT: what, DRYDOCK_SECONDS: '30' });
+      const during = { host: fromHost(), neighbour: await fromNeighbour() };
+      await lab.exec(lab.attacker, 'pkill -f drydock-holder; true', { timeoutMs: 10_000 });
+      const held = dataValue(parseLines(r.stdout), 'HELD') ?? '?';
+      const escapes: string[] = [];
+      if (during.host !== 'ok') escapes.push(`while a sandbox held ${held}, host root could not get one: ${during.host}`);
+      if (during.neighbour !== 'ok') escapes.push(`while a sandbox held ${held}, a neighbour sandbox could not get one: ${during.neighbour}`);
+      return judge(r, {
+        hostControls: [
+          { name: 'host root gets one before', ok: before.host === 'ok', detail: before.host },
+          { name: 'the neighbour gets one before', ok: before.neighbour === 'ok', detail: before.neighbour },
+        ],
+        escapes,
+        blocked: [`the sandbox held ${held}; host root and a neighbour still got one`],
+      });
+    },
+  };
+}
+
 /** The neighbour serves on 8088 (IPv4 and IPv6), once per lab; its own controls say it answers itself. */
 const neighbourServing = new WeakMap<EscapeLab, Promise<{ v4: string; v6: string; controls: { name: string; ok: boolean; detail: string }[] }>>();
 function neighbourService(lab: EscapeLab): Promise<{ v4: string; v6: string; controls: { name: string; ok: boolean; detail: string }[] }> {
@@ -566,6 +601,16 @@ export const ATTACKS: readonly Attack[] = [
       });
     },
   },
+  ucountAttack(
+    'inotify',
+    'shared-inotify',
+    "inotify instances: host root's per-user count (fs.inotify.max_user_instances) also counts every sandbox's, so one sandbox takes them all from host root and the other sandboxes",
+  ),
+  ucountAttack(
+    'sigpending',
+    'shared-sigpending',
+    "queued real-time signals: host root's RLIMIT_SIGPENDING count also counts every sandbox's (sigqueue, POSIX timers), so one sandbox takes them all",
+  ),
   {
     id: 'runc-exe',
     route: "the host's runc while it enters the sandbox for `docker exec`: its binary through /proc/PID/exe (CVE-2019-5736), its descriptors and cwd (CVE-2024-21626)",
@@ -709,7 +754,11 @@ export const ATTACKS: readonly Attack[] = [
         const c = after.controls.get(name);
         if (!c?.ok) escapes.push(`after deleting the file, ${name} failed: ${c?.detail ?? 'no answer'}`);
       }
-      return judge(r, { escapes, blocked: [...notes, 'a neighbour wrote 20 MiB meanwhile; after deleting the file the sandbox writes and its engine answers'] });
+      const filled = dataValue(parseLines(r.stdout), 'FILLED_MB') ?? '?';
+      return judge(r, {
+        escapes,
+        blocked: [`its disk stopped it at ${filled} MiB of a ${quota} MiB quota (ENOSPC), a neighbour wrote 20 MiB meanwhile, and after deleting the file it writes and its engine answers`, ...notes],
+      });
     },
   },
   {

@@ -79,7 +79,8 @@ export function judge(result: ExecResult | null, options: JudgeOptions = {}): Ve
   if (result?.timedOut) return { outcome: 'inconclusive', evidence: `the script timed out after ${Math.round(result.durationMs)} ms; last output: ${tail(text)}` };
   if (options.notApplicable) return { outcome: 'not-applicable', evidence: options.notApplicable };
 
-  const refusals = [...lines.blocked, ...(options.blocked ?? [])];
+  // The host's summary first (what the table shows), then each refusal the script met.
+  const refusals = [...(options.blocked ?? []), ...lines.blocked];
   if (refusals.length === 0) return { outcome: 'inconclusive', evidence: `no verdict from the script (exit ${result?.exitCode}); output: ${tail(text)}` };
   return { outcome: 'blocked', evidence: summarize([...refusals, ...lines.notes.map((n) => `(${n})`)]) };
 }
