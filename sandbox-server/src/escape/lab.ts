@@ -105,6 +105,8 @@ export class EscapeLab {
   private servers: Server[] = [];
   private markerProcess?: ChildProcess;
   private dummyInterface?: string;
+  /** Kept apart from `host`, which is set only once everything started. */
+  private dataDir?: string;
   private readonly log: (message: string) => void;
 
   private constructor(private readonly options: LabOptions) {
@@ -196,7 +198,7 @@ export class EscapeLab {
     for (const c of await this.docker.listContainers({ all: true, filters: { label: [`drydock.server=${this.options.serverId}`] } })) {
       await this.driver.remove(c.Id).catch(() => undefined);
     }
-    if (this.host?.dataDir) rmSync(this.host.dataDir, { recursive: true, force: true });
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   private async removeSandbox(sandbox: LabSandbox): Promise<void> {
@@ -249,6 +251,7 @@ export class EscapeLab {
 
     // The platform's data folder, made by its own code.
     const dataDir = mkdtempSync(join(tmpdir(), 'drydock-escape-data-'));
+    this.dataDir = dataDir;
     const data = openDataDir(dataDir);
     openInstructorAccess(dataDir, data.cookieSecret, {});
     const learner = `drydock-canary-${randomBytes(8).toString('hex')}`;
