@@ -130,13 +130,17 @@ export class EscapeLab {
         pids: options.victim?.pids ?? defaults.pids,
       };
       const started = Date.now();
-      const [host, attacker, neighbour, victim] = await Promise.all([
+      // All settled before going on: a failure must not leave a sandbox still starting behind close().
+      const [host, attacker, neighbour, victim] = await Promise.allSettled([
         lab.makeHostFixtures(),
         lab.startSandbox('attacker', lab.driver, defaults),
         lab.startSandbox('neighbour', lab.driver, defaults),
         lab.startSandbox('victim', lab.victimDriver, victimLimits, options.victim?.diskMB ?? 300),
       ]);
-      Object.assign(lab, { host, attacker, neighbour, victim });
+      const value = <T>(r: PromiseSettledResult<T>): T | undefined => (r.status === 'fulfilled' ? r.value : undefined);
+      Object.assign(lab, { host: value(host), attacker: value(attacker), neighbour: value(neighbour), victim: value(victim) });
+      const failed = [host, attacker, neighbour, victim].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       lab.log(`lab ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${options.tier} tier)`);
       return lab;
     } catch (error) {
