@@ -114,6 +114,21 @@ raise_key_quota() {
 }
 
 # write_config [file]: the engine's daemon.json (default: where the engine reads it).
+# Host root creates every sandbox's user namespace, so the kernel also counts
+# what a sandbox holds against host root's per-user limits: inotify instances
+# and watches (128 instances by default, all sandboxes and host root together;
+# escape suite: shared-inotify). Raised far enough that a sandbox's memory
+# limit (inotify objects are charged to its memory cgroup) ends it first.
+# Host-wide for every user, raised and never lowered.
+raise_inotify_limits() {
+  local knob want
+  for knob in max_user_instances:1048576 max_user_watches:4194304; do
+    want=${knob#*:}; knob=/proc/sys/fs/inotify/${knob%%:*}
+    [ -w "$knob" ] && [ "$(cat "$knob")" -lt "$want" ] && echo "$want" >"$knob"
+  done
+  return 0
+}
+
 write_config() {
   local out=${1:-$CONFIG}
   # Only the socket's folder is made here (root only). The data-root is dockerd's
@@ -158,7 +173,7 @@ start() {
       fi
       rm -f "$wanted"
       # Host settings can be lost while the engine runs (a firewall reload): put them back.
-      ensure_default_bridge; raise_key_quota; install_firewall
+      ensure_default_bridge; raise_key_quota; raise_inotify_limits; install_firewall
     fi
     say "already running at unix://$SOCK"
     return 0
@@ -166,12 +181,18 @@ start() {
   require_root
   ensure_remap_user
   raise_key_quota
+  raise_inotify_limits
   write_config
   ensure_default_bridge
   install_firewall
   say "starting dockerd (userns-remap=$REMAP_USER) at unix://$SOCK; log $LOG"
   # Its own session, detached: the engine outlives `npm start`, like the sandboxes.
-  setsid dockerd --config-file "$CONFIG" </dev/null >>"$LOG" 2>&1 &
+  # RLIMIT_SIGPENDING unlimited where the host allows it (raising a hard limit needs
+  # CAP_SYS_RESOURCE, which some hosts, these machines among them, do not have):
+  # each sandbox's user namespace takes the engine's as the cap on what its signals
+  # count at host root's level, shared by all (shared-sigpending); each sandbox
+  # process has a low limit of its own either way (isolation/tier.ts).
+  (ulimit -i unlimited 2>/dev/null || true; exec setsid dockerd --config-file "$CONFIG") </dev/null >>"$LOG" 2>&1 &
   local pid=$! i
   for i in $(seq 1 100); do
     answers && { say "ready (unix://$SOCK)"; return 0; }

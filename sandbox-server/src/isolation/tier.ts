@@ -33,6 +33,9 @@ export const USERNS_CAPABILITIES: readonly string[] = [
   'NET_RAW', 'SYS_CHROOT', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE',
 ];
 
+/** Queued real-time signals a sandbox process may hold per uid (RLIMIT_SIGPENDING; a host's default is ~96000 for everyone). */
+export const SIGPENDING_PER_UID = 1024;
+
 /** The security part of a sandbox's HostConfig for a tier. */
 export function securityHostConfig(tier: IsolationTier, capabilities?: string[]): Docker.HostConfig {
   if (tier === 'userns') {
@@ -47,6 +50,11 @@ export function securityHostConfig(tier: IsolationTier, capabilities?: string[])
       // Its own cgroup tree as its root; it cannot see or name any other.
       CgroupnsMode: 'private',
       ReadonlyRootfs: true,
+      // Host root created the sandbox's user namespace, so the kernel counts the real-time
+      // signals queued to its processes against host root's RLIMIT_SIGPENDING as well
+      // (escape suite: shared-sigpending). A low hard limit per sandbox process and uid,
+      // which root in a user namespace cannot raise, keeps one sandbox from taking them all.
+      Ulimits: [{ Name: 'sigpending', Soft: SIGPENDING_PER_UID, Hard: SIGPENDING_PER_UID }],
     } as Docker.HostConfig;
   }
   return {
