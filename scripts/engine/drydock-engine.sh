@@ -117,12 +117,14 @@ raise_key_quota() {
 # Host root creates every sandbox's user namespace, so the kernel also counts
 # what a sandbox holds against host root's per-user limits: inotify instances
 # and watches (128 instances by default, all sandboxes and host root together;
-# escape suite: shared-inotify). Raised far enough that a sandbox's memory
-# limit (inotify objects are charged to its memory cgroup) ends it first.
+# escape suite: shared-inotify). Instances: no count at all (a sandbox can hold
+# 20000 per process and has 1024 processes); what bounds them is the sandbox's
+# memory (inotify objects are charged to its memory cgroup). Watches: raised far
+# enough that a sandbox's memory limit ends them first.
 # Host-wide for every user, raised and never lowered.
 raise_inotify_limits() {
   local knob want
-  for knob in max_user_instances:1048576 max_user_watches:4194304; do
+  for knob in max_user_instances:2147483647 max_user_watches:4194304; do
     want=${knob#*:}; knob=/proc/sys/fs/inotify/${knob%%:*}
     [ -w "$knob" ] && [ "$(cat "$knob")" -lt "$want" ] && echo "$want" >"$knob"
   done
