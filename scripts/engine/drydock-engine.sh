@@ -98,44 +98,41 @@ ensure_default_bridge() {
   ip link set "$br" up
 }
 
+# raise_knob FILE VALUE: a host setting raised to VALUE, never lowered.
+raise_knob() {
+  [ -w "$1" ] && [ "$(cat "$1")" -lt "$2" ] && echo "$2" >"$1"
+  return 0
+}
+
 # The kernel's key quota is per host uid, and every sandbox's root is the same
 # uid: the default 200 keys ran out with a handful of sandboxes ("unable to
 # create session key: disk quota exceeded"). Sandboxes cannot make keys
 # themselves (keyctl is ENOSYS in their seccomp profile), but the engine's runc
-# makes a session keyring for each sandbox and each exec into one. Raised, never
-# lowered; host-wide, as LXD advises for the same reason.
+# makes a session keyring for each sandbox and each exec into one. Host-wide,
+# as LXD advises for the same reason.
 raise_key_quota() {
-  local knob want
-  for knob in maxkeys:20000 maxbytes:2000000; do
-    want=${knob#*:}; knob=/proc/sys/kernel/keys/${knob%%:*}
-    [ -w "$knob" ] && [ "$(cat "$knob")" -lt "$want" ] && echo "$want" >"$knob"
-  done
-  return 0
+  raise_knob /proc/sys/kernel/keys/maxkeys 20000
+  raise_knob /proc/sys/kernel/keys/maxbytes 2000000
 }
 
-# write_config [file]: the engine's daemon.json (default: where the engine reads it).
 # Host root creates every sandbox's user namespace, so the kernel also counts
 # what a sandbox holds against host root's per-user limits: inotify instances
 # and watches (128 instances by default, all sandboxes and host root together;
 # escape suite: shared-inotify). Instances: no count at all (a sandbox can hold
 # 20000 per process and has 1024 processes); what bounds them is the sandbox's
 # memory (inotify objects are charged to its memory cgroup). Watches: raised far
-# enough that a sandbox's memory limit ends them first.
-# Host-wide for every user, raised and never lowered.
+# enough that a sandbox's memory limit ends them first. Host-wide, every user.
 raise_inotify_limits() {
-  local knob want
-  for knob in max_user_instances:2147483647 max_user_watches:4194304; do
-    want=${knob#*:}; knob=/proc/sys/fs/inotify/${knob%%:*}
-    [ -w "$knob" ] && [ "$(cat "$knob")" -lt "$want" ] && echo "$want" >"$knob"
-  done
-  return 0
+  raise_knob /proc/sys/fs/inotify/max_user_instances 2147483647
+  raise_knob /proc/sys/fs/inotify/max_user_watches 4194304
 }
 
+# write_config [file]: the engine's daemon.json (default: where the engine reads it).
 write_config() {
   local out=${1:-$CONFIG}
   # Only the socket's folder is made here (root only). The data-root is dockerd's
-  # to make: with userns-remap it must stay traversable (0711) for the remapped
-  # root, or no container can mount its root filesystem.
+  # to make (0710, group = the remapped root): that root must traverse it, or no
+  # container can mount its root filesystem.
   [ -d "$RUN" ] || mkdir -m 0700 -p "$RUN"
   cat >"$out" <<JSON
 {
