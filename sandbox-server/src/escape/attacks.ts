@@ -731,7 +731,7 @@ export const ATTACKS: readonly Attack[] = [
   },
   {
     id: 'disk-fill',
-    route: "filling its disk (up to twice its quota), fallocate 1 TiB, the inner engine's /var/lib/docker; then a neighbour writes, and the sandbox works again after deleting the file",
+    route: "filling its disk (up to twice its quota), fallocate of twice its quota, the inner engine's /var/lib/docker; then a neighbour writes, and the sandbox works again after deleting the file",
     stage: 'victim',
     async run(lab) {
       const quota = lab.victim.diskMB ?? 300;

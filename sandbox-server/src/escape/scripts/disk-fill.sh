@@ -8,7 +8,9 @@ case $out in
   *"No space left"*) blocked "dd into /root stopped at $size MiB of a $DRYDOCK_DISK_MB MiB quota: No space left on device";;
   *) escaped "wrote $size MiB into /root, past its $DRYDOCK_DISK_MB MiB quota, without running out of space";;
 esac
-if r=$(fallocate -l 1T /srv/drydock-big 2>&1); then escaped "fallocate reserved 1 TiB in /srv"; else blocked "fallocate 1 TiB: $(why "$r")"; fi
+# Twice the quota, not more: without a quota (the capability tier) a 1 TiB fallocate
+# takes every free block of the host's disk until it is deleted (it did, once).
+if r=$(fallocate -l "${cap}M" /srv/drydock-big 2>&1); then escaped "fallocate reserved $cap MiB in /srv past the quota"; else blocked "fallocate $cap MiB: $(why "$r")"; fi
 rm -f /srv/drydock-big
 if r=$(dd if=/dev/zero of=/var/lib/docker/drydock-fill bs=1M count=16 2>&1) && ! grep -q 'No space' <<<"$r"; then
   note "/var/lib/docker still took 16 MiB with /root full"
