@@ -398,11 +398,11 @@ export class DockerDriver implements SandboxDriver {
   async removeOrphanNetworks(): Promise<number> {
     const networks = await this.docker.listNetworks({ filters: { label: [`${Label.server}=${this.options.serverId}`] } });
     let removed = 0;
+    // Every sandbox on the engine, this server's and others' (a disk is an orphan only if no server has its sandbox).
+    const sandboxes = await this.docker.listContainers({ all: true, filters: { label: [Label.session] } });
     // A network is an orphan when no container of its session exists, running or not: a stopped
     // sandbox (the engine restarted) is not attached to its network, yet needs it to start again.
-    const sessions = new Set(
-      (await this.docker.listContainers({ all: true, filters: { label: [`${Label.server}=${this.options.serverId}`, Label.session] } })).map((c) => c.Labels[Label.session]),
-    );
+    const sessions = new Set(sandboxes.filter((c) => c.Labels[Label.server] === this.options.serverId).map((c) => c.Labels[Label.session]));
     for (const n of networks) {
       // A class's own network is the class registry's business, not a sandbox's.
       if (!n.Name.startsWith('drydock-sb-')) continue;
@@ -412,10 +412,7 @@ export class DockerDriver implements SandboxDriver {
     }
     if (this.tier === 'userns') {
       const { disks } = await this.hardened();
-      const alive = new Set([...sessions].map((s) => sandboxName(s ?? '')));
-      const all = await this.docker.listContainers({ all: true, filters: { label: [Label.session] } });
-      for (const c of all) alive.add(sandboxName(c.Labels[Label.session] ?? ''));
-      // Only disks of this server's sandboxes are named drydock-sb-*; another server's live ones are in `all`.
+      const alive = new Set(sandboxes.map((c) => sandboxName(c.Labels[Label.session] ?? '')));
       for (const disk of await disks.list()) {
         if (!disk.startsWith('drydock-sb-') || alive.has(disk)) continue;
         for (const { key } of WRITABLE_PATHS) await this.docker.getVolume(`${disk}-${key}`).remove().catch(() => undefined);
