@@ -3,7 +3,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ClassroomChannel } from '@/components/classroom/ClassroomChannel';
 import { ThemeToggle } from '@/components/ui/ThemeToggle';
-import { pageNonce } from '@/lib/server/page-nonce';
+import { pageNonce } from '@/platform/pages/page-nonce';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -14,7 +14,7 @@ export const metadata: Metadata = {
 /** Runs before first paint: the stored choice, else the system's preference (no flash of the wrong theme). */
 const THEME_SCRIPT = `try{var t=localStorage.getItem('drydock-theme');if(t!=='light'&&t!=='dark')t=matchMedia('(prefers-color-scheme: dark)').matches?'dark':'light';document.documentElement.dataset.theme=t}catch(e){}`;
 
-/** Every page renders per request: its inline scripts carry this response's CSP nonce (lib/server/site-guard.ts). */
+/** Every page renders per request: its inline scripts carry this response's CSP nonce (lib/web-guards/site-guard.ts). */
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const nonce = await pageNonce();
   return (

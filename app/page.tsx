@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { LessonProgressBadge } from '@/components/progress/LessonProgressBadge';
-import { courseOrder, loadAllLessons } from '@/lib/lessons/loader';
+import { courseOrder, loadAllLessons } from '@/lib/lesson-format/loader';
 
 export default function CataloguePage() {
   const lessons = courseOrder(loadAllLessons());

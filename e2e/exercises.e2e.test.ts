@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { loadLesson } from '../lib/lessons/loader';
+import { loadLesson } from '../lib/lesson-format/loader';
 import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
 import { launchChromium, screenshotPath, typeInTerminal, waitForTerminal } from './support/browser';
 

@@ -1,5 +1,5 @@
 /**
- * `npm run escape-report`: runs the escape suite (sandbox-server/src/escape/)
+ * `npm run escape-report`: runs the escape suite (sandbox-server/test/escape/)
  * in both isolation tiers and prints a markdown table, attack × tier →
  * blocked / ESCAPED with short evidence. Not a test: the capability tier is
  * expected to fail many. The hardened tier runs on Drydock's own engine
@@ -17,9 +17,9 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { attacksInOrder, runAttack, type Attack } from '../sandbox-server/src/escape/attacks';
-import { EscapeLab, type Verdict } from '../sandbox-server/src/escape/lab';
-import { HARDENED_ENGINE_SOCKET, type IsolationTier } from '../sandbox-server/src/isolation/tier';
+import { attacksInOrder, runAttack, type Attack } from '../sandbox-server/test/escape/attacks';
+import { EscapeLab, type Verdict } from '../sandbox-server/test/escape/lab';
+import { HARDENED_ENGINE_SOCKET, type IsolationTier } from '../sandbox-server/src/engine/docker/isolation/tier';
 import { ensureAllImages } from './lib/images';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
-import { openDataDir } from '../lib/data-dir';
-import { loadLesson } from '../lib/lessons/loader';
-import { runSolution } from '../sandbox-server/src/grader';
+import { openDataDir } from '../lib/config/data-dir';
+import { loadLesson } from '../lib/lesson-format/loader';
+import { runSolution } from '../sandbox-server/src/grading/grader';
 import { cleanupServer, requireDocker, startReadySandbox, testConfig, testDriver } from '../sandbox-server/test/support';
 
 /** The terminal side of grading: `npm run grade` against a real sandbox, then `npm run grades -- export`. */

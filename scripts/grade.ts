@@ -5,12 +5,12 @@
  * (DRYDOCK_DATA_DIR, default ./data). Prints one line per learner and
  * exercise; exits 1 if any check failed, 2 on bad usage.
  */
-import { openDataDir } from '../lib/data-dir';
-import { loadLesson } from '../lib/lessons/loader';
+import { openDataDir } from '../lib/config/data-dir';
+import { loadLesson } from '../lib/lesson-format/loader';
 import { Store } from '../lib/store';
-import { loadSandboxServerConfig } from '../sandbox-server/src/config';
-import { DockerDriver } from '../sandbox-server/src/drivers/docker';
-import { gradeExercise } from '../sandbox-server/src/grader';
+import { loadSandboxServerConfig } from '../sandbox-server/src/config/config';
+import { DockerDriver } from '../sandbox-server/src/engine/docker/docker';
+import { gradeExercise } from '../sandbox-server/src/grading/grader';
 
 function usage(message?: string): never {
   if (message) console.error(message);

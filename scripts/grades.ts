@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveDataDirPath } from '../lib/data-dir';
+import { resolveDataDirPath } from '../lib/config/data-dir';
 import { Store } from '../lib/store';
 import { gradesToCsv, gradesToJson } from '../lib/store/grade-export';
 

@@ -1,5 +1,5 @@
 /** `npm run lessons:lint`: every problem in lessons/ as file:line: sentence; exit 1 if any. */
-import { lintCourse } from '../lib/lessons/lint';
+import { lintCourse } from '../lib/lesson-format/lint';
 
 const { lessons, problems } = lintCourse();
 for (const p of problems) console.log(`${p.file}:${p.line}: ${p.message}`);

@@ -5,7 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPlatform } from '../lib/server/platform';
+import { startPlatform } from '../platform/platform';
 import { ensureNextBuild } from './lib/build-next';
 import { EngineSetupError, prepareSandboxEngine } from './lib/sandbox-engine';
 

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { isInstructorRequest } from '@/lib/server/instructor-page';
+import { isInstructorRequest } from '@/platform/pages/instructor-page';
 
 export const dynamic = 'force-dynamic';
 

@@ -2,9 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ClassTime } from '@/components/classroom/ClassTime';
 import { CreateClassForm, type CourseLesson } from '@/components/classroom/CreateClassForm';
-import { courseOrder, loadAllLessons } from '@/lib/lessons/loader';
-import { classroom } from '@/lib/server/class-services';
-import { requireInstructor } from '@/lib/server/instructor-page';
+import { courseOrder, loadAllLessons } from '@/lib/lesson-format/loader';
+import { classroom } from '@/platform/classroom/class-services';
+import { requireInstructor } from '@/platform/pages/instructor-page';
 
 export const metadata: Metadata = { title: 'Classes' };
 export const dynamic = 'force-dynamic';

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ClassGrid } from '../../lib/server/class-grid';
+import type { ClassGrid } from '../../platform/classroom/class-grid';
 import { ClassControls } from './ClassControls';
 import { Toasts, useToasts } from './DashboardToasts';
 import { classTotals, clock, filterCounts, FILTERS, SORTS, timeLeft, visibleRows, type RowFilter, type RowSort } from './dashboard-model';

@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import { classroom } from '@/lib/server/class-services';
-import { pageLearnerId } from '@/lib/server/class-page';
+import { classroom } from '@/platform/classroom/class-services';
+import { pageLearnerId } from '@/platform/pages/class-page';
 import { JoinForm } from './JoinForm';
 
 /** /join and /join/<CODE>: the form, and the classes this browser is already in (to go back to them). */

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ClassGrid, GridCell, GridColumn, GridRow } from '../../lib/server/class-grid';
+import type { ClassGrid, GridCell, GridColumn, GridRow } from '../../platform/classroom/class-grid';
 import { ago, cellState, clock } from './dashboard-model';
 import { LearnerActionsMenu } from './LearnerActionsMenu';
 import type { OnLearnerAction } from './learner-actions';

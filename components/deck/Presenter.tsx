@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DeckSlideData } from '@/lib/lessons/deck-data';
+import type { DeckSlideData } from '@/lib/lesson-format/deck-data';
 import { openPresenterChannel } from './presenter-channel';
 import { useFollowBroadcast, type BroadcastState } from './use-follow-broadcast';
 import { isTypingTarget, slideForKey, useSlideHash } from './use-slide-hash';

@@ -1,5 +1,5 @@
 import type { LessonProgress } from '../../lib/store/progress';
-import type { CheckResponse } from '../../lib/server/api';
+import type { CheckResponse } from '../../platform/http/lesson-api';
 
 export type { CheckResponse, LessonProgress };
 

@@ -1,4 +1,4 @@
-import type { LessonProblem } from '@/lib/lessons/schema';
+import type { LessonProblem } from '@/lib/lesson-format/schema';
 
 /** The page a broken lesson gets instead of its slides; every other page keeps working. */
 export function LessonProblems({ id, problems }: { id: string; problems: LessonProblem[] }) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildClassGrid, classGridSnapshot, type ConnectionState, type LessonOutline } from '../server/class-grid';
+import { buildClassGrid, classGridSnapshot, type ConnectionState, type LessonOutline } from '../../platform/classroom/class-grid';
 import { ClassesRepository, isJoinCode, JOIN_CODE_ALPHABET, normalizeJoinCode, randomJoinCode } from './classes';
 import { testStores } from './test-stores';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { registryNamespace } from '../../sandbox-server/src/registry-auth';
+import { registryNamespace } from '../../sandbox-server/src/registry/registry-auth';
 import { testStores } from './test-stores';
 
 const withStore = testStores('registry-namespaces');

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-/** Picks a namespace for a display name that none of `taken` has (registryNamespace in sandbox-server/src/registry-auth.ts). */
+/** Picks a namespace for a display name that none of `taken` has (registryNamespace in sandbox-server/src/registry/registry-auth.ts). */
 export type NamespacePicker = (displayName: string, taken: ReadonlySet<string>) => string;
 
 /**

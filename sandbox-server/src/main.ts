@@ -4,10 +4,10 @@
  * web app's origin must be listed in DRYDOCK_ALLOWED_ORIGINS.
  */
 import { createServer } from 'node:http';
-import { openDataDir } from '../../lib/data-dir';
-import { AllowedHosts } from '../../lib/server/allowed-hosts';
-import { createSiteGuard } from '../../lib/server/site-guard';
-import { consoleLogger } from './logger';
+import { openDataDir } from '../../lib/config/data-dir';
+import { AllowedHosts } from '../../lib/web-guards/allowed-hosts';
+import { createSiteGuard } from '../../lib/web-guards/site-guard';
+import { consoleLogger } from '../../lib/logging/logger';
 import { startSandboxService } from './sandbox-service';
 
 const port = Number(process.env.DRYDOCK_SANDBOX_PORT ?? 3001);

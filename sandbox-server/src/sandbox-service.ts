@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import { LEARNER_COOKIE, readCookie, verifyLearnerCookie } from '../../lib/identity';
-import type { DataDir } from '../../lib/data-dir';
-import { ClientAddresses } from './client-address';
-import { loadSandboxServerConfig, type SandboxServerConfig } from './config';
-import { DockerDriver } from './drivers/docker';
-import { consoleLogger, type Logger } from './logger';
-import { SessionManager } from './session-manager';
-import { createTerminalUpgrade } from './upgrade';
+import { LEARNER_COOKIE, readCookie, verifyLearnerCookie } from '../../lib/identity/learner-identity';
+import type { DataDir } from '../../lib/config/data-dir';
+import { ClientAddresses } from '../../lib/web-guards/client-address';
+import { loadSandboxServerConfig, type SandboxServerConfig } from './config/config';
+import { DockerDriver } from './engine/docker/docker';
+import { consoleLogger, type Logger } from '../../lib/logging/logger';
+import { SessionManager } from './sessions/session-manager';
+import { createTerminalUpgrade } from './websocket/upgrade';
 
 /** Sandbox profiles this server offers (lessons name one in their manifest). */
 export const PROFILES: ReadonlySet<string> = new Set(['dind']);

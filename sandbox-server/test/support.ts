@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
-import { loadSandboxServerConfig, type SandboxServerConfig } from '../src/config';
-import { DockerDriver } from '../src/drivers/docker';
-import type { SandboxSpec } from '../src/drivers/driver';
-import { Label } from '../src/drivers/labels';
+import { loadSandboxServerConfig, type SandboxServerConfig } from '../src/config/config';
+import { DockerDriver } from '../src/engine/docker/docker';
+import type { SandboxSpec } from '../src/engine/driver';
+import { Label } from '../src/engine/docker/labels';
 import type { ServerControl } from '../../protocol';
-import type { TerminalClient } from '../src/terminal-client';
+import type { TerminalClient } from '../src/terminal/terminal-client';
 
 /** Fails the test run loudly when no engine answers: these tests never skip. */
 export async function requireDocker(): Promise<Docker> {
@@ -112,12 +112,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { WebSocket } from 'ws';
-import { openDataDir, type DataDir } from '../../lib/data-dir';
-import { LEARNER_COOKIE, newLearnerId, signLearnerCookie } from '../../lib/identity';
+import { openDataDir, type DataDir } from '../../lib/config/data-dir';
+import { LEARNER_COOKIE, newLearnerId, signLearnerCookie } from '../../lib/identity/learner-identity';
 import { FrameType, decodeServerFrame, encodeAck, type ServerControl as ServerControlMessage } from '../../protocol';
-import { silentLogger } from '../src/logger';
+import { silentLogger } from '../../lib/logging/logger';
 import { startSandboxService, type SandboxService } from '../src/sandbox-service';
-import { TERMINAL_PATH } from '../src/upgrade';
+import { TERMINAL_PATH } from '../src/websocket/upgrade';
 
 export interface TestSandboxServer {
   data: DataDir;

@@ -1,7 +1,7 @@
-import { loadLesson } from '../../lib/lessons/loader';
-import type { Exercise } from '../../lib/lessons/schema';
-import type { DockerDriver } from '../../sandbox-server/src/drivers/docker';
-import { gradeExercise } from '../../sandbox-server/src/grader';
+import { loadLesson } from '../../lib/lesson-format/loader';
+import type { Exercise } from '../../lib/lesson-format/schema';
+import type { DockerDriver } from '../../sandbox-server/src/engine/docker/docker';
+import { gradeExercise } from '../../sandbox-server/src/grading/grader';
 import { summarize, type Summary } from './stats';
 
 function exercise(lessonId: string, exerciseId: string): Exercise {

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { cgroupFolders } from '../../sandbox-server/src/isolation/cgroup-delegation';
-import { loadSandboxServerConfig } from '../../sandbox-server/src/config';
-import { DockerDriver } from '../../sandbox-server/src/drivers/docker';
-import { HARDENED_ENGINE_SOCKET, type IsolationTier } from '../../sandbox-server/src/isolation/tier';
+import { cgroupFolders } from '../../sandbox-server/src/engine/docker/isolation/cgroup-delegation';
+import { loadSandboxServerConfig } from '../../sandbox-server/src/config/config';
+import { DockerDriver } from '../../sandbox-server/src/engine/docker/docker';
+import { HARDENED_ENGINE_SOCKET, type IsolationTier } from '../../sandbox-server/src/engine/docker/isolation/tier';
 import { summarize, type Summary } from './stats';
 import { DockerStreamLink } from './terminal-link';
 

@@ -9,8 +9,8 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPlatform, type Platform } from '../../lib/server/platform';
-import type { Logger } from '../../sandbox-server/src/logger';
+import { startPlatform, type Platform } from '../../platform/platform';
+import type { Logger } from '../../lib/logging/logger';
 
 type Request = { id: number; op: 'remove'; learnerId: string } | { id: number; op: 'cpu' } | { id: number; op: 'shutdown' };
 

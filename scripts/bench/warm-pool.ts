@@ -1,8 +1,8 @@
-import type { SandboxServerConfig } from '../../sandbox-server/src/config';
-import type { DockerDriver } from '../../sandbox-server/src/drivers/docker';
-import { silentLogger } from '../../sandbox-server/src/logger';
-import { SessionManager } from '../../sandbox-server/src/session-manager';
-import type { TerminalClient } from '../../sandbox-server/src/terminal-client';
+import type { SandboxServerConfig } from '../../sandbox-server/src/config/config';
+import type { DockerDriver } from '../../sandbox-server/src/engine/docker/docker';
+import { silentLogger } from '../../lib/logging/logger';
+import { SessionManager } from '../../sandbox-server/src/sessions/session-manager';
+import type { TerminalClient } from '../../sandbox-server/src/terminal/terminal-client';
 import { summarize, type Summary } from './stats';
 import { OutputWatcher } from './terminal-link';
 

@@ -3,8 +3,8 @@ import Docker from 'dockerode';
 import { join } from 'node:path';
 import { checkDockerEngine } from './engine';
 import { ensureAllImages } from './images';
-import { HARDENED_ENGINE_SOCKET, isolationTierFromEnv, type IsolationTier } from '../../sandbox-server/src/isolation/tier';
-import { engineUserNamespace } from '../../sandbox-server/src/isolation/tier';
+import { HARDENED_ENGINE_SOCKET, isolationTierFromEnv, type IsolationTier } from '../../sandbox-server/src/engine/docker/isolation/tier';
+import { engineUserNamespace } from '../../sandbox-server/src/engine/docker/isolation/tier';
 
 export interface SandboxEngine {
   tier: IsolationTier;

@@ -3,9 +3,9 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ClassLessons, type ClassLesson } from '@/components/classroom/ClassLessons';
 import { ClassTime } from '@/components/classroom/ClassTime';
-import { loadLesson } from '@/lib/lessons/loader';
-import { pageLearnerId } from '@/lib/server/class-page';
-import { classroom } from '@/lib/server/class-services';
+import { loadLesson } from '@/lib/lesson-format/loader';
+import { pageLearnerId } from '@/platform/pages/class-page';
+import { classroom } from '@/platform/classroom/class-services';
 import { CLASS_ID, isClassOpen } from '@/lib/store/classes';
 
 export const metadata: Metadata = { title: 'Your class' };

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { isInstructorRequest } from '@/lib/server/instructor-page';
+import { isInstructorRequest } from '@/platform/pages/instructor-page';
 
 export const metadata: Metadata = { title: 'Instructor sign-in' };
 export const dynamic = 'force-dynamic';

@@ -3,9 +3,9 @@ import { notFound } from 'next/navigation';
 import { Deck } from '@/components/deck/Deck';
 import { TerminalPane } from '@/components/terminal/TerminalPane';
 import { LessonProblems } from '@/components/ui/LessonProblems';
-import { listLessonIds, loadLesson } from '@/lib/lessons/loader';
+import { listLessonIds, loadLesson } from '@/lib/lesson-format/loader';
 import Link from 'next/link';
-import { deckSlides } from '@/lib/lessons/deck-data';
+import { deckSlides } from '@/lib/lesson-format/deck-data';
 
 export const dynamicParams = false;
 

@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { Presenter } from '@/components/deck/Presenter';
 import { LessonProblems } from '@/components/ui/LessonProblems';
-import { deckSlides } from '@/lib/lessons/deck-data';
-import { listLessonIds, loadLesson } from '@/lib/lessons/loader';
+import { deckSlides } from '@/lib/lesson-format/deck-data';
+import { listLessonIds, loadLesson } from '@/lib/lesson-format/loader';
 
 /** What the presenter's two pages (`present` and `notes`) share; each page file only picks its mode. */
 type Mode = 'slides' | 'notes';

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { ClassDashboard } from '@/components/classroom/ClassDashboard';
-import { classroom } from '@/lib/server/class-services';
-import { isInstructorRequest, requireInstructor } from '@/lib/server/instructor-page';
+import { classroom } from '@/platform/classroom/class-services';
+import { isInstructorRequest, requireInstructor } from '@/platform/pages/instructor-page';
 import { CLASS_ID } from '@/lib/store/classes';
 
 export const dynamic = 'force-dynamic';

@@ -1,0 +1,102 @@
+import type Docker from 'dockerode';
+import type { Duplex } from 'node:stream';
+import type { TerminalSize } from '../../../protocol';
+import type { SandboxLimits } from '../config/config';
+
+/**
+ * The seam between session logic and the container backend. SessionManager
+ * only talks to this interface, so a Kubernetes or microVM backend can be
+ * added later, and unit tests can use an in-memory fake.
+ */
+export interface SandboxSpec {
+  learnerId: string;
+  /** Which environment of the learner this is (one sandbox per learner per profile). */
+  profile: string;
+  /** Random, unguessable id of this sandbox's session. */
+  sessionId: string;
+  expiresAt: number;
+  limits: SandboxLimits;
+  /** The class the sandbox belongs to: labels it and everything made for it, so ending the class finds them. */
+  classId?: string;
+  /** Started ahead of time for this warm pool, with no learner yet (learnerId is ''). */
+  pool?: string;
+  /** Registries the sandbox's inner engine uses (a class registry); none when absent. */
+  registry?: SandboxRegistryAccess;
+}
+
+/**
+ * What a sandbox needs from a class registry (sandbox-server/src/registry/class-registry.ts
+ * implements it): addresses for the inner engine's daemon.json, and a way to
+ * make them reachable from the sandbox's own network.
+ */
+export interface SandboxRegistryAccess {
+  /** The inner engine's `registry-mirrors` entry, e.g. http://drydock-mirror:5000 (also made insecure). */
+  mirrorUrl: string;
+  /** More host:port the inner engine may use over plain HTTP, e.g. drydock-registry:5000. */
+  insecureRegistries: string[];
+  /** Called with the sandbox's network before the sandbox starts: attach the registries to it. */
+  connect(networkName: string): Promise<void>;
+}
+
+export interface SandboxInfo {
+  /** Backend id (the full container id for Docker). */
+  id: string;
+  learnerId: string;
+  profile: string;
+  sessionId: string;
+  createdAt: number;
+  expiresAt: number;
+  running: boolean;
+  classId?: string;
+  /** Set on a warm sandbox until a learner claims it. */
+  pool?: string;
+}
+
+export interface ExecOptions {
+  /** Written to the process's stdin, then stdin is closed. */
+  stdin?: string;
+  /** The exec is abandoned and reported as timed out after this. */
+  timeoutMs: number;
+  env?: string[];
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+/** A file read from a sandbox's filesystem by the backend (not by a program in the sandbox). */
+export type SandboxFile =
+  | { kind: 'file'; content: Buffer; size: number; truncated: boolean }
+  | { kind: 'missing' }
+  | { kind: 'not-a-file'; type: string };
+
+export interface SandboxDriver {
+  /** Creates (does not start) a sandbox. */
+  create(spec: SandboxSpec): Promise<SandboxInfo>;
+  /** Attaches to the sandbox's terminal; call before start() so no output is lost. */
+  attach(id: string): Promise<Duplex>;
+  start(id: string): Promise<void>;
+  resize(id: string, size: TerminalSize): Promise<void>;
+  exec(id: string, cmd: string[], options: ExecOptions): Promise<ExecResult>;
+  /** Removes the sandbox and everything created for it (network, volumes). Idempotent. */
+  remove(id: string): Promise<void>;
+  /** Sandboxes this server created, running or not. */
+  list(): Promise<SandboxInfo[]>;
+  inspect(id: string): Promise<SandboxInfo>;
+  /**
+   * A client for the sandbox's inner Docker engine that does not go through
+   * any program inside the sandbox (the grader's Docker-state checks).
+   */
+  innerEngine(id: string): Promise<Docker>;
+  /**
+   * Records durable facts that change after creation: which learner claimed a
+   * warm sandbox, a lifetime the instructor extended.
+   */
+  update(id: string, record: { learnerId: string; expiresAt: number }): Promise<void>;
+  /** Reads a file of the sandbox (symlinks resolved inside the sandbox), at most maxBytes of it. */
+  readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile>;
+}

@@ -1,0 +1,141 @@
+import type Docker from 'dockerode';
+import type { DockerfileCheck, Exercise } from '../../../lib/lesson-format/schema';
+import { judgeDockerState } from './docker-state';
+import { checkDockerfile } from './dockerfile/rules';
+import type { SandboxDriver } from '../engine/driver';
+
+/**
+ * Runs an exercise's checks in a sandbox from outside the learner's shell:
+ * each script goes in through the Docker API (exec, script on stdin, never
+ * written into the sandbox), with a timeout and stdout/stderr kept apart.
+ * The verdict is the server's; the browser can only ask for it.
+ */
+export interface CheckResult {
+  index: number;
+  passed: boolean;
+  /** What the learner sees: the check's `fail` text (plus what it found), or "ok". */
+  message: string;
+  /** The check's `fail` text (what was expected), when it failed. */
+  fail?: string;
+  /** What the check found, when it failed and said so. */
+  found?: string;
+  /** The check's own hint, given only when it fails. */
+  hint?: string;
+  /** Separate findings of a failing check, when it has several (a Dockerfile's broken rules, one per line). */
+  details?: string[];
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  /** The end of what the check printed, kept as evidence. */
+  stdout: string;
+  stderr: string;
+}
+
+export interface Verdict {
+  exerciseId: string;
+  passed: boolean;
+  checks: CheckResult[];
+  durationMs: number;
+}
+
+/** Evidence kept per check: enough to see what happened, bounded in size. */
+const EVIDENCE_BYTES = 2_000;
+
+/**
+ * The environment checks run with: a fixed PATH and nothing inherited from
+ * the learner's shell (an exec never sees the shell's variables, aliases or
+ * functions). Hardening against a tampered sandbox filesystem is separate.
+ */
+const CHECK_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'LANG=C.UTF-8', 'HOME=/root'];
+
+const tail = (text: string): string => (text.length > EVIDENCE_BYTES ? `…${text.slice(-EVIDENCE_BYTES)}` : text);
+const lastLine = (text: string): string => text.trim().split('\n').at(-1)?.trim() ?? '';
+
+/** A Dockerfile larger than this is not one a lesson asks for. */
+const DOCKERFILE_BYTES = 256 * 1024;
+
+/** Reads the learner's Dockerfile from the sandbox (through the engine) and applies the rules. */
+async function judgeDockerfile(driver: SandboxDriver, sandboxId: string, check: DockerfileCheck['dockerfile']): Promise<{ passed: boolean; found: string; details?: string[] }> {
+  const file = await driver.readFile(sandboxId, check.path, DOCKERFILE_BYTES);
+  if (file.kind === 'missing') return { passed: false, found: `there is no file ${check.path}` };
+  if (file.kind === 'not-a-file') return { passed: false, found: `${check.path} is a ${file.type}, not a file` };
+  if (file.truncated) return { passed: false, found: `${check.path} is ${file.size} bytes; a Dockerfile over ${DOCKERFILE_BYTES / 1024} KiB is not read` };
+  const violations = checkDockerfile(file.content.toString('utf8'), check.rules);
+  if (violations.length === 0) return { passed: true, found: `${check.path} follows ${check.rules.join(', ')}` };
+  const details = violations.map((v) => `line ${v.line}: ${v.message}`);
+  return { passed: false, found: details.join('; '), details };
+}
+
+/** Grades every check (they are independent; the learner sees all that fail, not just the first). */
+export async function gradeExercise(driver: SandboxDriver, sandboxId: string, exercise: Exercise): Promise<Verdict> {
+  const started = performance.now();
+  const checks: CheckResult[] = [];
+  let engine: Docker | undefined;
+  for (const [index, check] of exercise.checks.entries()) {
+    if ('docker' in check || 'dockerfile' in check) {
+      // Judged by the server on what it read itself; no program in the sandbox runs.
+      const checkStarted = performance.now();
+      let result: { passed: boolean; found: string; details?: string[] };
+      try {
+        if ('docker' in check) {
+          engine ??= await driver.innerEngine(sandboxId);
+          result = await judgeDockerState({ engine, readFile: (path, max) => driver.readFile(sandboxId, path, max) }, check.docker);
+        } else {
+          result = await judgeDockerfile(driver, sandboxId, check.dockerfile);
+        }
+      } catch (error) {
+        // A stopped or tampered inner engine fails the check with the reason; it never passes one.
+        const what = 'docker' in check ? "your sandbox's Docker engine" : check.dockerfile.path;
+        result = { passed: false, found: `the grader could not read ${what} (${(error as Error).message})` };
+      }
+      checks.push({
+        index,
+        passed: result.passed,
+        message: result.passed ? 'ok' : `${check.fail} — ${result.found}`,
+        fail: result.passed ? undefined : check.fail,
+        found: result.passed ? undefined : result.found,
+        hint: result.passed ? undefined : check.hint,
+        details: result.passed ? undefined : result.details,
+        exitCode: null,
+        timedOut: false,
+        durationMs: Math.round(performance.now() - checkStarted),
+        stdout: result.found,
+        stderr: '',
+      });
+      continue;
+    }
+    const result = await driver.exec(sandboxId, ['bash', '--noprofile', '--norc', '-s'], {
+      stdin: check.shell,
+      timeoutMs: exercise.timeoutSeconds * 1000,
+      env: CHECK_ENV,
+    });
+    const passed = result.exitCode === 0 && !result.timedOut;
+    const found = lastLine(result.stdout);
+    const message = passed
+      ? 'ok'
+      : result.timedOut
+        ? `${check.fail} (the check timed out after ${exercise.timeoutSeconds} s)`
+        : found
+          ? `${check.fail} — ${found}`
+          : check.fail;
+    checks.push({
+      index,
+      passed,
+      message,
+      fail: passed ? undefined : check.fail,
+      found: passed ? undefined : result.timedOut ? `the check timed out after ${exercise.timeoutSeconds} s` : found || undefined,
+      hint: passed ? undefined : check.hint,
+      exitCode: result.exitCode,
+      timedOut: result.timedOut,
+      durationMs: Math.round(result.durationMs),
+      stdout: tail(result.stdout),
+      stderr: tail(result.stderr),
+    });
+  }
+  return { exerciseId: exercise.id, passed: checks.every((c) => c.passed), checks, durationMs: Math.round(performance.now() - started) };
+}
+
+/** Runs an exercise's reference solution (content CI, and an instructor's "show me"). */
+export async function runSolution(driver: SandboxDriver, sandboxId: string, exercise: Exercise, timeoutMs = 120_000) {
+  return driver.exec(sandboxId, ['bash', '--noprofile', '--norc', '-e', '-s'], { stdin: exercise.solution, timeoutMs, env: CHECK_ENV });
+}

@@ -1,0 +1,166 @@
+import { CloseCode } from '../../../protocol';
+import type { SandboxServerConfig } from '../config/config';
+import type { SandboxDriver, SandboxRegistryAccess } from '../engine/driver';
+import type { Logger } from '../../../lib/logging/logger';
+import { SandboxSession } from '../terminal/sandbox-session';
+
+/** What a warm pool's sandboxes are started with. */
+export interface PoolSpec {
+  /** Pool name, usually the class id. */
+  pool: string;
+  profile: string;
+  classId?: string;
+  registry?: SandboxRegistryAccess;
+}
+
+export interface FillResult {
+  started: number;
+  failed: number;
+  /** Not started because the site had no free place (see SessionManager's capacity). */
+  skipped: number;
+  durationMs: number;
+}
+
+const ENGINE_READY_TIMEOUT_MS = 60_000;
+
+/** Sandboxes started at once while filling (each one's inner dockerd boots on its own; two cores). */
+const FILL_CONCURRENCY = 3;
+
+/**
+ * Sandboxes started before anyone asks for them, so a learner's first
+ * prompt does not wait for a container and its inner engine. Each one is
+ * already attached and running (its boot output and prompt sit in the
+ * session's replay ring); a learner takes one and the driver records the
+ * claim. Unclaimed sandboxes are removed when the pool is drained, and by
+ * the next start-up's reconcile (they have no learner).
+ */
+export class WarmPool {
+  private readonly waiting = new Map<string, SandboxSession[]>();
+  /** Sandboxes being created for a pool, or removed from one: they hold memory like the others. */
+  private starting = 0;
+  private draining = 0;
+
+  constructor(
+    private readonly driver: SandboxDriver,
+    private readonly config: SandboxServerConfig,
+    private readonly log: Logger,
+    private readonly newSessionId: () => string,
+  ) {}
+
+  /**
+   * Starts sandboxes until `count` wait in the pool, each only while
+   * `hasRoom` says the site has a free place for it (a warm sandbox takes
+   * one like any other; those it cannot start are skipped, not waited for).
+   */
+  async fill(spec: PoolSpec, count: number, hasRoom: () => boolean = () => true): Promise<FillResult> {
+    const started = performance.now();
+    const list = this.waiting.get(spec.pool) ?? [];
+    this.waiting.set(spec.pool, list);
+    let toStart = Math.max(0, count - list.length);
+    let ok = 0;
+    let failed = 0;
+    let skipped = 0;
+    const worker = async (): Promise<void> => {
+      while (toStart > 0) {
+        toStart--;
+        if (!hasRoom()) {
+          skipped++;
+          continue;
+        }
+        this.starting++;
+        try {
+          list.push(await this.startOne(spec));
+          ok++;
+        } catch (error) {
+          failed++;
+          this.log.warn(`warm pool ${spec.pool}: ${(error as Error).message}`);
+        } finally {
+          this.starting--;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FILL_CONCURRENCY, toStart) }, worker));
+    const durationMs = Math.round(performance.now() - started);
+    const full = skipped > 0 ? `, ${skipped} not started: the site is full` : '';
+    this.log.info(`warm pool ${spec.pool}: ${list.length} waiting (${ok} started, ${failed} failed in ${durationMs} ms${full})`);
+    return { started: ok, failed, skipped, durationMs };
+  }
+
+  /** Sandboxes of every pool: waiting, being started and being drained. */
+  get total(): number {
+    let waiting = 0;
+    for (const list of this.waiting.values()) waiting += list.length;
+    return waiting + this.starting + this.draining;
+  }
+
+  /** Hands out the oldest waiting sandbox of the pool, if any. */
+  take(pool: string): SandboxSession | undefined {
+    const list = this.waiting.get(pool);
+    let session = list?.shift();
+    while (session?.isDisposed) session = list?.shift();
+    return session;
+  }
+
+  size(pool: string): number {
+    return this.waiting.get(pool)?.length ?? 0;
+  }
+
+  /** Removes the pool's unclaimed sandboxes. */
+  async drain(pool: string): Promise<number> {
+    const list = this.waiting.get(pool) ?? [];
+    this.waiting.delete(pool);
+    this.draining += list.length;
+    for (const session of list) {
+      session.dispose('removed', 'Warm pool drained.', CloseCode.SHUTDOWN);
+      await this.driver.remove(session.info.id).catch((error: Error) => this.log.warn(`drain ${session.shortId}: ${error.message}`));
+      this.draining--;
+    }
+    return list.length;
+  }
+
+  /** Detaches from every waiting sandbox (server shutdown; reconcile removes them at the next start). */
+  detachAll(): void {
+    for (const list of this.waiting.values()) for (const session of list) session.dispose('removed', 'Server shutting down.', CloseCode.SHUTDOWN);
+    this.waiting.clear();
+  }
+
+  /** Waits until the sandbox's entrypoint reports its inner engine ready (it then prints the prompt). */
+  private async waitForEngine(id: string): Promise<void> {
+    const deadline = Date.now() + ENGINE_READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const probe = await this.driver.exec(id, ['test', '-e', '/run/drydock/engine-ready'], { timeoutMs: 5_000 });
+      if (probe.exitCode === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    throw new Error(`sandbox ${id.slice(0, 12)}: inner engine not ready after ${ENGINE_READY_TIMEOUT_MS / 1000} s`);
+  }
+
+  private async startOne(spec: PoolSpec): Promise<SandboxSession> {
+    const info = await this.driver.create({
+      learnerId: '',
+      profile: spec.profile,
+      sessionId: this.newSessionId(),
+      expiresAt: Date.now() + this.config.limits.maxLifetimeMs,
+      limits: this.config.limits,
+      classId: spec.classId,
+      pool: spec.pool,
+      registry: spec.registry,
+    });
+    // A waiting session that ends by itself (crash loop) leaves the pool; once claimed, its new owner replaces this.
+    const session = new SandboxSession(info, this.driver, this.config, this.log, (ended) => {
+      const list = this.waiting.get(spec.pool);
+      const at = list?.indexOf(ended) ?? -1;
+      if (list && at >= 0) list.splice(at, 1);
+    });
+    try {
+      await session.open();
+      // A 0×0 terminal stops readline prompting after the first prompt; the learner's own size comes on connect.
+      await session.resize({ cols: 80, rows: 24 });
+      await this.waitForEngine(info.id);
+    } catch (error) {
+      await this.driver.remove(info.id).catch(() => undefined);
+      throw error;
+    }
+    return session;
+  }
+}

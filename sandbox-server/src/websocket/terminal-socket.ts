@@ -1,0 +1,170 @@
+import type { WebSocket } from 'ws';
+import {
+  CloseCode,
+  FrameType,
+  ProtocolError,
+  decodeClientFrame,
+  encodeOutput,
+  encodeServerControl,
+  type ServerControl,
+} from '../../../protocol';
+import type { Logger } from '../../../lib/logging/logger';
+import type { SandboxSession } from '../terminal/sandbox-session';
+import { AdmissionRefusedError, type SessionManager } from '../sessions/session-manager';
+import type { TerminalClient } from '../terminal/terminal-client';
+import { LeftTheLineError } from '../sessions/waiting-line';
+
+/** Frames that arrive while the sandbox is still starting are held, up to this many. */
+const MAX_EARLY_FRAMES = 256;
+
+/**
+ * A viewer is not paced by flow control (it must not slow the learner down),
+ * so one that cannot keep up is closed once this much is waiting in its socket.
+ */
+const VIEWER_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** A learner's own socket (types, resizes, paces output) or a read-only viewer of it. */
+export type SocketRole = 'learner' | 'viewer';
+
+export interface TerminalSocketContext {
+  learnerId: string;
+  profile: string;
+  manager: SessionManager;
+  log: Logger;
+  role: SocketRole;
+  /** The client's address (ClientAddresses.of), which admission counts a new sandbox against. */
+  address: string;
+}
+
+/**
+ * Serves one browser WebSocket: decodes its frames and forwards them to the
+ * learner's session; sends output and control frames back. A malformed frame
+ * closes this socket only (CloseCode.PROTOCOL with the reason); the sandbox and
+ * every other socket carry on.
+ */
+export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContext): void {
+  const { learnerId, profile, manager, log, role, address } = context;
+  let session: SandboxSession | undefined;
+  let closed = false;
+  let early: Buffer[] = [];
+  /** Set once the server told this socket its place in line (the site is full). */
+  let inLine = false;
+  /** Leaves the line when the socket closes. */
+  const left = new AbortController();
+
+  const client: TerminalClient = {
+    sendOutput: (data) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (role === 'viewer' && ws.bufferedAmount > VIEWER_MAX_BUFFERED_BYTES) {
+        client.close(CloseCode.VIEWER_BEHIND, 'the view fell behind the output; open it again');
+        return;
+      }
+      ws.send(encodeOutput(data));
+    },
+    sendControl: (message: ServerControl) => {
+      if (message.type === 'queue' && !inLine) {
+        inLine = true;
+        // Keystrokes sent before the wait began would reach a shell minutes later: only the latest size is kept.
+        early = early.filter((f) => f[0] === FrameType.RESIZE).slice(-1);
+      }
+      if (ws.readyState === ws.OPEN) ws.send(encodeServerControl(message));
+    },
+    close: (code, reason) => {
+      closed = true;
+      ws.close(code, reason);
+    },
+  };
+
+  const failProtocol = (message: string): void => {
+    log.warn(`protocol error from learner ${learnerId.slice(0, 8)}: ${message}`);
+    client.sendControl({ type: 'error', code: 'protocol', message });
+    client.close(CloseCode.PROTOCOL, message.slice(0, 120));
+  };
+
+  const handle = (raw: Buffer): void => {
+    if (!session || closed) return;
+    let frame;
+    try {
+      frame = decodeClientFrame(raw);
+    } catch (error) {
+      if (error instanceof ProtocolError) return failProtocol(error.message);
+      throw error;
+    }
+    // A viewer only watches: its keystrokes, sizes and resets are not the learner's.
+    if (role === 'viewer') return;
+    switch (frame.type) {
+      case 'input':
+        session.input(frame.data);
+        break;
+      case 'resize':
+        void session.resize(frame.size);
+        break;
+      case 'ack':
+        session.ack(client, frame.bytes);
+        break;
+      case 'control':
+        if (frame.message.type === 'reset') {
+          void manager.reset(learnerId, profile).catch((e: Error) => log.error(`reset: ${e.message}`));
+        }
+        break;
+      case 'unknown-control':
+        log.warn(`ignoring unknown control message "${frame.controlType}"`);
+        break;
+    }
+  };
+
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    if (!isBinary) return failProtocol('text frames are not part of the protocol; send binary frames');
+    if (session) return handle(data);
+    if (inLine) {
+      // Waiting in line may take minutes: what is typed meanwhile goes nowhere, the latest size is kept.
+      if (data[0] === FrameType.RESIZE) early = [data];
+      return;
+    }
+    if (early.length >= MAX_EARLY_FRAMES) return failProtocol('too many frames before the sandbox was ready');
+    early.push(data);
+  });
+
+  ws.on('close', () => {
+    closed = true;
+    left.abort();
+    if (session && role === 'viewer') session.removeViewer(client);
+    else if (session) manager.disconnect(session, client);
+  });
+
+  if (role === 'viewer') {
+    manager
+      .watch(learnerId, profile, client)
+      .then((s) => {
+        if (!s) return client.close(CloseCode.SANDBOX_FAILED, 'this learner has no sandbox yet');
+        session = s;
+        if (closed) s.removeViewer(client);
+      })
+      .catch((error: Error) => client.close(CloseCode.SANDBOX_FAILED, `cannot watch: ${error.message}`.slice(0, 120)));
+    return;
+  }
+
+  client.sendControl({ type: 'status', state: 'starting', message: 'Connecting to your sandbox…' });
+  manager
+    .connect(learnerId, profile, client, { address, signal: left.signal })
+    .then((s) => {
+      session = s;
+      if (closed) return manager.disconnect(s, client);
+      for (const frame of early.splice(0)) handle(frame);
+    })
+    .catch((error: Error) => {
+      if (error instanceof AdmissionRefusedError) {
+        client.sendControl({ type: 'error', code: error.code, message: error.message });
+        client.close(CloseCode.LIMIT, 'too many sandboxes from this address');
+        return;
+      }
+      if (error instanceof LeftTheLineError) {
+        // The socket closed (nothing to say), or the server is stopping (the browser reconnects).
+        if (!closed) client.close(CloseCode.SHUTDOWN, error.message.slice(0, 120));
+        return;
+      }
+      log.error(`sandbox for learner ${learnerId.slice(0, 8)} failed: ${error.message}`);
+      client.sendControl({ type: 'error', code: 'sandbox-failed', message: `Your sandbox could not be started: ${error.message}` });
+      client.close(CloseCode.SANDBOX_FAILED, 'sandbox could not be started');
+    });
+}

@@ -1,0 +1,222 @@
+import type Docker from 'dockerode';
+import { Duplex } from 'node:stream';
+import type { TerminalSize } from '../../protocol';
+import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from '../src/engine/driver';
+import { SandboxNotFoundError } from '../src/engine/errors';
+
+/**
+ * The terminal stream of a fake sandbox. What the session writes (keystrokes)
+ * is recorded; the test plays the container's side with `output()` and
+ * `exit()` (the main process ended, so the engine closes the attach stream).
+ */
+export class FakeTerminalStream extends Duplex {
+  /** Every chunk written by the session, in order. */
+  readonly writes: Buffer[] = [];
+
+  constructor(private readonly echo: boolean) {
+    super();
+  }
+
+  override _read(): void {
+    // Output is pushed by the test through output().
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.writes.push(Buffer.from(chunk));
+    if (this.echo) this.push(Buffer.from(chunk));
+    callback();
+  }
+
+  /** Everything written so far, as one string. */
+  get written(): string {
+    return Buffer.concat(this.writes).toString();
+  }
+
+  /** The container prints something. */
+  output(data: string | Buffer): void {
+    this.push(typeof data === 'string' ? Buffer.from(data) : data);
+  }
+
+  /** The container's main process exits: the stream ends on both sides and then closes. */
+  exit(): void {
+    this.push(null);
+    this.end();
+  }
+}
+
+export interface FakeDriverOptions {
+  /** Echo everything written to a stream back as output (like a tty in cooked mode). default false */
+  echo?: boolean;
+  /** The label this server puts on its sandboxes; list() only returns sandboxes with it. default 'test' */
+  serverId?: string;
+  /** Files readFile() finds, by path (the same in every fake sandbox). */
+  files?: Record<string, string>;
+  /** What exec() returns. */
+  execResult?: Partial<ExecResult> | ((id: string, cmd: string[], options: ExecOptions) => Partial<ExecResult>);
+}
+
+interface FakeSandbox {
+  info: SandboxInfo;
+  serverId: string;
+}
+
+let nextId = 1;
+
+/** A 64-hex container-like id whose first 12 characters (the short id) are unique. */
+export function fakeSandboxId(): string {
+  return (nextId++).toString(16).padStart(12, '0') + 'f'.repeat(52);
+}
+
+/** An in-memory SandboxDriver for unit tests: records every call and lets the test drive the terminal. */
+export class FakeDriver implements SandboxDriver {
+  /** Every call in order, as "method:id" (create as "create:learnerId"). */
+  readonly calls: string[] = [];
+  readonly created: SandboxSpec[] = [];
+  readonly started: string[] = [];
+  readonly attached: string[] = [];
+  readonly removed: string[] = [];
+  readonly resizes: { id: string; size: TerminalSize }[] = [];
+  readonly execs: { id: string; cmd: string[]; options: ExecOptions }[] = [];
+  /** Every stream handed out by attach(), per sandbox id, oldest first. */
+  readonly streams = new Map<string, FakeTerminalStream[]>();
+  /** Make the next attach() calls fail with this error (consumed one per call). */
+  readonly attachFailures: Error[] = [];
+  private readonly sandboxes = new Map<string, FakeSandbox>();
+  private readonly serverId: string;
+
+  constructor(private readonly options: FakeDriverOptions = {}) {
+    this.serverId = options.serverId ?? 'test';
+  }
+
+  /** Puts a sandbox in the backend as if an earlier run (or another server) had created it. */
+  seed(info: Partial<SandboxInfo> & Pick<SandboxInfo, 'learnerId'>, serverId = this.serverId): SandboxInfo {
+    const now = Date.now();
+    const full: SandboxInfo = {
+      id: fakeSandboxId(),
+      profile: 'dind',
+      sessionId: `seeded${nextId}`,
+      createdAt: now,
+      expiresAt: now + 60 * 60_000,
+      running: true,
+      ...info,
+    };
+    this.sandboxes.set(full.id, { info: full, serverId });
+    return { ...full };
+  }
+
+  /** Whether the backend still has this sandbox. */
+  has(id: string): boolean {
+    return this.sandboxes.has(id);
+  }
+
+  /** The newest stream attached to a sandbox. */
+  stream(id: string): FakeTerminalStream {
+    const stream = this.streams.get(id)?.at(-1);
+    if (!stream) throw new Error(`no stream was attached to ${id}`);
+    return stream;
+  }
+
+  count(calls: readonly string[], id: string): number {
+    return calls.filter((c) => c === id).length;
+  }
+
+  async create(spec: SandboxSpec): Promise<SandboxInfo> {
+    await Promise.resolve();
+    this.calls.push(`create:${spec.learnerId}`);
+    this.created.push(spec);
+    const info: SandboxInfo = {
+      id: fakeSandboxId(),
+      learnerId: spec.learnerId,
+      profile: spec.profile,
+      sessionId: spec.sessionId,
+      createdAt: Date.now(),
+      expiresAt: spec.expiresAt,
+      running: false,
+      classId: spec.classId,
+      pool: spec.pool,
+    };
+    this.sandboxes.set(info.id, { info, serverId: this.serverId });
+    // Like the Docker driver: the registry joins the sandbox's (here pretend) network before start.
+    if (spec.registry) await spec.registry.connect(`fake-net-${info.id.slice(0, 12)}`);
+    return { ...info };
+  }
+
+  async attach(id: string): Promise<Duplex> {
+    await Promise.resolve();
+    this.calls.push(`attach:${id}`);
+    this.attached.push(id);
+    const failure = this.attachFailures.shift();
+    if (failure) throw failure;
+    this.require(id);
+    const stream = new FakeTerminalStream(this.options.echo ?? false);
+    const list = this.streams.get(id) ?? [];
+    list.push(stream);
+    this.streams.set(id, list);
+    return stream;
+  }
+
+  async start(id: string): Promise<void> {
+    await Promise.resolve();
+    this.calls.push(`start:${id}`);
+    this.require(id).info.running = true;
+    this.started.push(id);
+  }
+
+  async resize(id: string, size: TerminalSize): Promise<void> {
+    await Promise.resolve();
+    this.require(id);
+    this.resizes.push({ id, size });
+  }
+
+  async exec(id: string, cmd: string[], options: ExecOptions): Promise<ExecResult> {
+    await Promise.resolve();
+    this.require(id);
+    this.execs.push({ id, cmd, options });
+    const scripted = typeof this.options.execResult === 'function' ? this.options.execResult(id, cmd, options) : this.options.execResult;
+    return { exitCode: 0, stdout: '', stderr: '', timedOut: false, durationMs: 1, ...scripted };
+  }
+
+  async update(id: string, record: { learnerId: string; expiresAt: number }): Promise<void> {
+    await Promise.resolve();
+    const sandbox = this.require(id);
+    this.calls.push(`update:${id}`);
+    sandbox.info = { ...sandbox.info, learnerId: record.learnerId, expiresAt: record.expiresAt, pool: undefined };
+  }
+
+  async readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile> {
+    await Promise.resolve();
+    this.require(id);
+    const text = this.options.files?.[path];
+    if (text === undefined) return { kind: 'missing' };
+    const content = Buffer.from(text);
+    return { kind: 'file', content: content.subarray(0, maxBytes), size: content.length, truncated: content.length > maxBytes };
+  }
+
+  async remove(id: string): Promise<void> {
+    await Promise.resolve();
+    this.calls.push(`remove:${id}`);
+    this.removed.push(id);
+    this.sandboxes.delete(id);
+    for (const stream of this.streams.get(id) ?? []) if (!stream.destroyed) stream.destroy();
+  }
+
+  async list(): Promise<SandboxInfo[]> {
+    await Promise.resolve();
+    return [...this.sandboxes.values()].filter((s) => s.serverId === this.serverId).map((s) => ({ ...s.info }));
+  }
+
+  async innerEngine(_id: string): Promise<Docker> {
+    throw new Error('FakeDriver has no inner engine: Docker-state checks are tested against the real engine');
+  }
+
+  async inspect(id: string): Promise<SandboxInfo> {
+    await Promise.resolve();
+    return { ...this.require(id).info };
+  }
+
+  private require(id: string): FakeSandbox {
+    const sandbox = this.sandboxes.get(id);
+    if (!sandbox) throw new SandboxNotFoundError(`no such sandbox: ${id}`);
+    return sandbox;
+  }
+}
