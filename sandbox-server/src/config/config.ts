@@ -1,24 +1,14 @@
 import { cpus, totalmem } from 'node:os';
+import type { SandboxLimits } from '../engine/driver';
 import { deriveCapacity } from './capacity';
+
+export type { SandboxLimits };
 
 /**
  * Sandbox-server settings. Every option has a default suited to a trusted
  * classroom on one 2-core / 24 GiB machine; each can be set from the
  * environment (names in brackets).
  */
-export interface SandboxLimits {
-  /** Memory limit per sandbox, bytes; swap is disabled. [DRYDOCK_SANDBOX_MEMORY_MB] default 1536 MiB */
-  memoryBytes: number;
-  /** CPU limit per sandbox, in CPUs. [DRYDOCK_SANDBOX_CPUS] default 1 */
-  cpus: number;
-  /** Maximum processes in the sandbox, inner containers included. [DRYDOCK_SANDBOX_PIDS] default 1024 */
-  pids: number;
-  /** An unattended sandbox (no socket, no input) is removed after this. [DRYDOCK_IDLE_MINUTES] default 30 */
-  idleTimeoutMs: number;
-  /** A sandbox is removed this long after creation, attended or not. [DRYDOCK_LIFETIME_MINUTES] default 240 */
-  maxLifetimeMs: number;
-}
-
 /** Who gets a sandbox, how many there may be, and how often a client may knock. */
 export interface AdmissionLimits {
   /**

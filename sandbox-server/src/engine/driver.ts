@@ -1,13 +1,27 @@
 import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../protocol';
-import type { SandboxLimits } from '../config/config';
 
 /**
  * The seam between session logic and the container backend. SessionManager
  * only talks to this interface, so a Kubernetes or microVM backend can be
  * added later, and unit tests can use an in-memory fake.
  */
+
+/** Limits the engine applies to every sandbox (sandbox-server/src/config reads them from the environment). */
+export interface SandboxLimits {
+  /** Memory limit per sandbox, bytes; swap is disabled. [DRYDOCK_SANDBOX_MEMORY_MB] default 1536 MiB */
+  memoryBytes: number;
+  /** CPU limit per sandbox, in CPUs. [DRYDOCK_SANDBOX_CPUS] default 1 */
+  cpus: number;
+  /** Maximum processes in the sandbox, inner containers included. [DRYDOCK_SANDBOX_PIDS] default 1024 */
+  pids: number;
+  /** An unattended sandbox (no socket, no input) is removed after this. [DRYDOCK_IDLE_MINUTES] default 30 */
+  idleTimeoutMs: number;
+  /** A sandbox is removed this long after creation, attended or not. [DRYDOCK_LIFETIME_MINUTES] default 240 */
+  maxLifetimeMs: number;
+}
+
 export interface SandboxSpec {
   learnerId: string;
   /** Which environment of the learner this is (one sandbox per learner per profile). */

@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { PassThrough, type Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../../protocol';
-import { hostBoundingCapabilities } from './capabilities';
+import { hostBoundingCapabilities } from './isolation/capabilities';
 import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from '../driver';
 import { EngineUnavailableError, SandboxNotFoundError, mapDockerError } from '../errors';
 import { Label, parseSandboxName, sandboxName } from './labels';

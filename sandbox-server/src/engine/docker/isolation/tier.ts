@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { hostBoundingCapabilities } from '../capabilities';
+import { hostBoundingCapabilities } from './capabilities';
 import { sandboxSeccompProfile } from './seccomp-profile';
 import type { HostOwner } from './sandbox-disk';
 
