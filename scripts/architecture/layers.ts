@@ -15,15 +15,16 @@ export interface Layer {
   may: string[];
 }
 
-const LIB_BASE = ['lib/config', 'lib/logging'];
+const LIB_BASE = ['lib/config', 'lib/logging', 'lib/lifecycle'];
 const SANDBOX_CORE = ['sandbox-server/src/engine', 'sandbox-server/src/config'];
 
 export const LAYERS: Layer[] = [
   { folder: 'protocol', role: 'wire protocol: WebSocket frames, HTTP and SSE bodies, as zod schemas both sides parse', may: [] },
-  { folder: 'lib/config', role: 'the data folder and environment settings', may: [] },
-  { folder: 'lib/logging', role: 'the logger interface', may: [] },
-  { folder: 'lib/image-reference', role: 'the one parser of Docker image references', may: [] },
-  { folder: 'lib/identity', role: 'signed learner identity', may: [] },
+  { folder: 'lib/lifecycle', role: 'disposables: the one way timers, listeners, streams and sockets are released', may: [] },
+  { folder: 'lib/config', role: 'the data folder and environment settings', may: ['lib/lifecycle'] },
+  { folder: 'lib/logging', role: 'the logger interface', may: ['lib/lifecycle'] },
+  { folder: 'lib/image-reference', role: 'the one parser of Docker image references', may: ['lib/lifecycle'] },
+  { folder: 'lib/identity', role: 'signed learner identity', may: ['lib/lifecycle'] },
   { folder: 'lib/web-guards', role: 'request guards shared by HTTP and the WebSocket upgrade: hosts, origin, client addresses, rate limits', may: [...LIB_BASE] },
   { folder: 'lib/lesson-format', role: 'the lesson format: schema, parser, lint, renderer, loader and its one cache', may: ['protocol', 'lib/image-reference', ...LIB_BASE] },
   { folder: 'lib/store', role: 'the SQLite store: learners, progress, classes, grades', may: ['protocol', ...LIB_BASE] },
@@ -48,8 +49,8 @@ export const LAYERS: Layer[] = [
     role: 'composition root: the one-port platform, its HTTP layer, the classroom runtime',
     may: ['protocol', 'lib', 'sandbox-server/src'],
   },
-  { folder: 'components', role: 'browser code: React components and their clients', may: ['protocol'] },
-  { folder: 'app', role: 'Next.js pages (server components)', may: ['components', 'platform/pages', 'lib/lesson-format', 'lib/store', 'protocol'] },
+  { folder: 'components', role: 'browser code: React components and their clients', may: ['protocol', 'lib/lifecycle'] },
+  { folder: 'app', role: 'Next.js pages (server components)', may: ['components', 'platform/pages', 'lib/lesson-format', 'lib/store', 'protocol', 'lib/lifecycle'] },
 ];
 
 /** npm packages only one layer may use (its folder, or a folder inside it). */
@@ -62,7 +63,7 @@ export const RESERVED_PACKAGES: Record<string, string[]> = {
 };
 
 /** Layers that run in the browser or in both: no Node built-ins. */
-export const NO_NODE_BUILTINS = ['protocol', 'components'];
+export const NO_NODE_BUILTINS = ['protocol', 'components', 'lib/lifecycle'];
 
 export function isTestCode(file: string): boolean {
   return /\.test\.tsx?$/.test(file) || file.startsWith('e2e/') || file.startsWith('scripts/') || file.includes('/test/');
