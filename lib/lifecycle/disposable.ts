@@ -151,24 +151,28 @@ export function disposableInterval(fn: () => void, ms: number): IDisposable {
   return toDisposable(() => clearInterval(timer));
 }
 
+/** Node's own listener type (`any[]`, as in its typings, so any handler fits). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listener = (...args: any[]) => void;
+
 /**
  * A Node-style event emitter (EventEmitter, streams, ws sockets), by shape
  * so that this file needs no Node types.
  */
 export interface EventSource {
-  on(event: string | symbol, listener: (...args: never) => void): unknown;
-  once(event: string | symbol, listener: (...args: never) => void): unknown;
-  removeListener(event: string | symbol, listener: (...args: never) => void): unknown;
+  on(event: string | symbol, listener: Listener): unknown;
+  once(event: string | symbol, listener: Listener): unknown;
+  removeListener(event: string | symbol, listener: Listener): unknown;
 }
 
 /** Adds `handler` for `event`; disposing removes it. */
-export function listen<H extends (...args: never) => void>(emitter: EventSource, event: string | symbol, handler: H): IDisposable {
+export function listen<H extends Listener>(emitter: EventSource, event: string | symbol, handler: H): IDisposable {
   emitter.on(event, handler);
   return toDisposable(() => void emitter.removeListener(event, handler));
 }
 
 /** Like `listen`, but the handler runs at most once. */
-export function listenOnce<H extends (...args: never) => void>(emitter: EventSource, event: string | symbol, handler: H): IDisposable {
+export function listenOnce<H extends Listener>(emitter: EventSource, event: string | symbol, handler: H): IDisposable {
   emitter.once(event, handler);
   return toDisposable(() => void emitter.removeListener(event, handler));
 }
