@@ -1,0 +1,36 @@
+import { z } from '../zod';
+import { CountSchema } from './common';
+
+/**
+ * POST /api/lessons/:lessonId/exercises/:exerciseId/check → 200 with the
+ * verdict (no request body; a refusal is an ErrorBody, error.ts). What the
+ * browser is told about a verdict: messages, never the check scripts or the evidence.
+ */
+
+/** One check of the exercise, as the learner sees it. */
+export const VerdictCheckSchema = z.object({
+  passed: z.boolean(),
+  /** The check's `fail` text (plus what it found), or "ok". */
+  message: z.string(),
+  /** The check's `fail` text (what was expected), when it failed. */
+  fail: z.string().optional(),
+  /** What the check found, when it failed and said so. */
+  found: z.string().optional(),
+  /** A failing check's separate findings (a Dockerfile's broken rules, line by line). */
+  details: z.array(z.string()).optional(),
+  /** The check's own hint, given only when it fails. */
+  hint: z.string().optional(),
+});
+export type VerdictCheck = z.infer<typeof VerdictCheckSchema>;
+
+export const CheckResponseSchema = z.object({
+  exerciseId: z.string(),
+  passed: z.boolean(),
+  /** True if any attempt so far passed (a pass is never taken away). */
+  everPassed: z.boolean(),
+  /** 1 for the first attempt. */
+  attempt: CountSchema.min(1),
+  checks: z.array(VerdictCheckSchema),
+  durationMs: z.number().nonnegative(),
+});
+export type CheckResponse = z.infer<typeof CheckResponseSchema>;

@@ -1,0 +1,9 @@
+/** The HTTP and Server-Sent Events bodies the browser and the platform share (one file per area). */
+export * from './common';
+export * from './error';
+export * from './progress';
+export * from './check';
+export * from './classroom';
+export * from './instructor';
+export * from './deck';
+export * from './body';
