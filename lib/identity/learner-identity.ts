@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parse as parseCookies } from 'hono/utils/cookie';
 
 /**
  * Anonymous learner identity: a random id in an httpOnly cookie, signed with
@@ -31,21 +32,14 @@ export function verifyLearnerCookie(secret: Buffer, value: string | undefined): 
   return expected.length === given.length && timingSafeEqual(expected, given) ? learnerId : null;
 }
 
-/** Reads one cookie from a Cookie header. */
+/**
+ * Reads one cookie from a Cookie header, with hono's cookie parser (the HTTP
+ * routes use the same parser through hono's getCookie; the WebSocket upgrade,
+ * which has no router, calls this). The header is client-controlled:
+ * malformed percent-encoding is decoded as far as it goes, never thrown.
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      // The header is client-controlled: malformed percent-encoding means "no cookie", never an exception.
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+  return header ? parseCookies(header, name)[name] : undefined;
 }
 
 export function learnerCookieHeader(value: string, secure: boolean): string {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ClientAddresses } from '../../lib/web-guards/client-address';
 import type { Logger } from '../../lib/logging/logger';
-import { isAllowedOrigin } from '../../sandbox-server/src/websocket/upgrade';
+import { isAllowedOrigin } from '../../lib/web-guards/origin';
 import { readCookie } from '../../lib/identity/learner-identity';
 import { CLASS_ID } from '../../lib/store/classes';
 import { HttpError, sendError, normalizedPath, readBody, readJsonAs, redirect, sendJson } from './http-helpers';

@@ -4,7 +4,7 @@ import { gradeExercise } from '../../sandbox-server/src/grading/grader';
 import type { SandboxService } from '../../sandbox-server/src/sandbox-service';
 import { EngineUnavailableError, SandboxNotFoundError } from '../../sandbox-server/src/engine/errors';
 import type { Logger } from '../../lib/logging/logger';
-import { isAllowedOrigin } from '../../sandbox-server/src/websocket/upgrade';
+import { isAllowedOrigin } from '../../lib/web-guards/origin';
 import type { Store } from '../../lib/store';
 import type { ClassEvents } from '../classroom/class-events';
 import { LessonCache } from '../../lib/lesson-format/lesson-cache';

@@ -5,6 +5,7 @@ import { RateLimiter } from '../../../lib/web-guards/rate-limiter';
 import { CloseCode, encodeServerControl } from '../../../protocol';
 import { addressGroup } from '../../../lib/web-guards/address-group';
 import { ClientAddresses } from '../../../lib/web-guards/client-address';
+import { isAllowedOrigin } from '../../../lib/web-guards/origin';
 import type { SandboxServerConfig } from '../config/config';
 import type { Logger } from '../../../lib/logging/logger';
 import type { SessionManager } from '../sessions/session-manager';
@@ -48,18 +49,6 @@ interface AliveSocket extends WebSocket {
 function reject(socket: Duplex, status: number, reason: string, headers = ''): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${headers}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
   socket.destroy();
-}
-
-/** Same-origin check: the Origin header must name the host the request was sent to, or an allowed origin. */
-export function isAllowedOrigin(req: IncomingMessage, extra: ReadonlySet<string> = new Set()): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return false;
-  if (extra.has(origin)) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
 }
 
 /**
