@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { familiarName, ImageReferenceError, isPinned, parseImageReference } from './image-reference';
+import { canonicalImageName, familiarName, ImageReferenceError, isPinned, parseImageReference } from './image-reference';
 
 const digest = `sha256:${'a'.repeat(64)}`;
 
@@ -40,5 +40,34 @@ describe('familiarName and isPinned', () => {
     assert.equal(isPinned(parseImageReference('busybox:latest')), false);
     assert.equal(isPinned(parseImageReference('busybox:1.36')), true);
     assert.equal(isPinned(parseImageReference(`busybox@${digest}`)), true);
+  });
+});
+
+describe('canonicalImageName', () => {
+  it('adds :latest to an untagged name, and one image has one name however it is spelt', () => {
+    assert.equal(canonicalImageName('busybox'), 'busybox:latest');
+    assert.equal(canonicalImageName('busybox'), canonicalImageName('busybox:latest'));
+    assert.equal(canonicalImageName('library/busybox'), 'busybox:latest');
+    assert.equal(canonicalImageName('docker.io/library/busybox'), 'busybox:latest');
+    assert.equal(canonicalImageName('registry.example.com/team/app'), 'registry.example.com/team/app:latest');
+  });
+  it('keeps a tag, and a digest as it is', () => {
+    assert.equal(canonicalImageName('busybox:1.36'), 'busybox:1.36');
+    assert.equal(canonicalImageName('busybox:latest'), 'busybox:latest');
+    assert.equal(canonicalImageName(`busybox@${digest}`), `busybox@${digest}`);
+  });
+  it('does not take a registry port for a tag', () => {
+    assert.equal(canonicalImageName('localhost:5000/x'), 'localhost:5000/x:latest');
+    assert.equal(canonicalImageName('localhost:5000/x:v1'), 'localhost:5000/x:v1');
+    assert.equal(canonicalImageName('localhost:5000/team/x'), 'localhost:5000/team/x:latest');
+  });
+  it('drops surrounding quotes', () => {
+    assert.equal(canonicalImageName('"busybox"'), 'busybox:latest');
+    assert.equal(canonicalImageName("'alpine:3.20'"), 'alpine:3.20');
+  });
+  it('leaves what is no reference as it is (an image id, a variable), without quotes', () => {
+    assert.equal(canonicalImageName(digest), digest);
+    assert.equal(canonicalImageName('"$IMAGE"'), '$IMAGE');
+    assert.equal(canonicalImageName('Build'), 'Build');
   });
 });

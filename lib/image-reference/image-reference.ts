@@ -62,5 +62,20 @@ export function familiarName(ref: ImageReference): string {
   return `${repo}:${ref.tag || 'latest'}`;
 }
 
+/**
+ * One spelling per image, to compare what two texts name: `busybox`,
+ * `busybox:latest` and `docker.io/library/busybox` are one image. Text that is
+ * no reference (an image id, `$IMAGE`, a name in capitals) stands for itself,
+ * without surrounding quotes.
+ */
+export function canonicalImageName(text: string): string {
+  try {
+    return familiarName(parseImageReference(text));
+  } catch (error) {
+    if (!(error instanceof ImageReferenceError)) throw error;
+    return text.trim().replace(/^["']|["']$/g, '');
+  }
+}
+
 /** Whether the reference names an exact version: a digest, or a tag other than 'latest'. */
 export const isPinned = (ref: ImageReference): boolean => Boolean(ref.digest) || (ref.tag !== '' && ref.tag !== 'latest');

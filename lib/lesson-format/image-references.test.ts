@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { locallyMadeImages, normaliseImage, referencedImages } from './image-references';
+import { locallyMadeImages, referencedImages } from './image-references';
 
 describe('referencedImages', () => {
   test('docker run: the image comes after options with values, never an option value', () => {
@@ -104,38 +104,5 @@ describe('locallyMadeImages', () => {
 
   test('nothing built or tagged', () => {
     assert.deepEqual(locallyMadeImages('docker run --rm busybox\nFROM busybox'), []);
-  });
-});
-
-describe('normaliseImage', () => {
-  test('adds :latest to an untagged name', () => {
-    assert.equal(normaliseImage('busybox'), 'busybox:latest');
-    assert.equal(normaliseImage('library/busybox'), 'library/busybox:latest');
-    assert.equal(normaliseImage('registry.example.com/team/app'), 'registry.example.com/team/app:latest');
-  });
-
-  test('keeps an existing tag', () => {
-    assert.equal(normaliseImage('busybox:1.36'), 'busybox:1.36');
-    assert.equal(normaliseImage('busybox:latest'), 'busybox:latest');
-  });
-
-  test('keeps a digest as it is', () => {
-    const digest = 'busybox@sha256:' + 'a'.repeat(64);
-    assert.equal(normaliseImage(digest), digest);
-  });
-
-  test('a registry port is not a tag', () => {
-    assert.equal(normaliseImage('localhost:5000/x'), 'localhost:5000/x:latest');
-    assert.equal(normaliseImage('localhost:5000/x:v1'), 'localhost:5000/x:v1');
-    assert.equal(normaliseImage('localhost:5000/team/x'), 'localhost:5000/team/x:latest');
-  });
-
-  test('strips surrounding quotes', () => {
-    assert.equal(normaliseImage('"busybox"'), 'busybox:latest');
-    assert.equal(normaliseImage("'alpine:3.20'"), 'alpine:3.20');
-  });
-
-  test('busybox and busybox:latest are one image', () => {
-    assert.equal(normaliseImage('busybox'), normaliseImage('busybox:latest'));
   });
 });

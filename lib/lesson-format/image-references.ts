@@ -75,11 +75,3 @@ export function locallyMadeImages(text: string): string[] {
   }
   return made;
 }
-
-/** `busybox` and `busybox:latest` are one image; a registry host or a digest stays part of the name. */
-export function normaliseImage(name: string): string {
-  const clean = name.replace(/^["']|["']$/g, '');
-  if (clean.includes('@')) return clean;
-  const lastSegment = clean.split('/').at(-1) ?? clean;
-  return lastSegment.includes(':') ? clean : `${clean}:latest`;
-}

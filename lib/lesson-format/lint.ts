@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path';
 import { COURSE_FILE, loadAllLessons, lessonsRoot, readCourseOrder, type LoadedLesson } from './loader';
-import { locallyMadeImages, normaliseImage, referencedImages } from './image-references';
+import { canonicalImageName } from '../image-reference/image-reference';
+import { locallyMadeImages, referencedImages } from './image-references';
 import type { Lesson, LessonProblem } from './schema';
 
 const LESSON_LINK = /\]\(\/lessons\/([^)#\s/]+)[^)]*\)/g;
@@ -13,17 +14,17 @@ function courseProblems(lesson: Lesson, known: ReadonlySet<string>): LessonProbl
     if (!known.has(p)) problems.push({ file, line: 1, message: `prerequisite "${p}" is not a lesson in lessons/` });
     if (p === manifest.id) problems.push({ file, line: 1, message: 'a lesson cannot be its own prerequisite' });
   }
-  const declared = new Set(manifest.images.map(normaliseImage));
+  const declared = new Set(manifest.images.map(canonicalImageName));
   const made = new Set<string>(['scratch:latest']);
   for (const slide of lesson.slides) {
     const texts = [
       ...slide.codeBlocks.map((b) => ({ text: b.code, line: b.line })),
       ...(slide.exercise ? [{ text: slide.exercise.solution, line: slide.exercise.line }] : []),
     ];
-    for (const { text } of texts) for (const m of locallyMadeImages(text)) made.add(normaliseImage(m));
+    for (const { text } of texts) for (const m of locallyMadeImages(text)) made.add(canonicalImageName(m));
     for (const { text, line } of texts) {
       for (const image of referencedImages(text)) {
-        const name = normaliseImage(image);
+        const name = canonicalImageName(image);
         if (!declared.has(name) && !made.has(name)) {
           problems.push({ file, line, message: `image "${image}" is used but not declared in the manifest's images (lessons must work offline)` });
         }

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { normaliseImage } from '../../../lib/lesson-format/image-references';
+import { canonicalImageName } from '../../../lib/image-reference/image-reference';
 import type { DockerCheck } from '../../../lib/lesson-format/schema';
 import type { SandboxFile } from '../engine/driver';
 import { isRootUser } from './dockerfile/parse';
@@ -43,7 +43,7 @@ async function judgeContainer(engine: Docker, a: Extract<Assertion, { container:
   const networks = Object.keys(info.NetworkSettings.Networks ?? {});
   const expectations: [boolean, string][] = [];
   if (a.running !== undefined) expectations.push([info.State.Running === a.running, `${a.container} should ${a.running ? '' : 'not '}be running; it is ${info.State.Status}`]);
-  if (a.image) expectations.push([normaliseImage(info.Config.Image) === normaliseImage(a.image), `${a.container} should run ${a.image}; it runs ${info.Config.Image}`]);
+  if (a.image) expectations.push([canonicalImageName(info.Config.Image) === canonicalImageName(a.image), `${a.container} should run ${a.image}; it runs ${info.Config.Image}`]);
   if (a.exitCode !== undefined) {
     expectations.push([!info.State.Running && info.State.ExitCode === a.exitCode, `${a.container} should have exited with ${a.exitCode}; it is ${info.State.Status}${info.State.Running ? '' : ` (${info.State.ExitCode})`}`]);
   }
