@@ -1,18 +1,26 @@
+import { DockerfileParser, From, ModifiableInstruction, type Instruction as AstInstruction } from 'dockerfile-ast';
+
 /**
- * A Dockerfile reader for grading: turns the text a learner wrote into
- * instructions with the line each one starts on, so every rule can say
- * "line 7: …". It follows the parts of the Dockerfile syntax that change
- * what an instruction is — the `escape` parser directive, line continuations,
- * comment lines inside continuations, heredocs — and nothing more; it does not
- * evaluate the build.
+ * What the Dockerfile rules read from a learner's Dockerfile: instructions
+ * with the line each starts on, grouped into build stages, so every rule can
+ * say "line 7: …". The parsing is dockerfile-ast's (the parser behind VS
+ * Code's Dockerfile support): parser directives (`# escape=`), line
+ * continuations with comments inside them, heredocs, flags, FROM's image and
+ * stage name, ARG's name and default. This module only shapes its answer for
+ * the rules; it does not evaluate the build.
  */
 export interface Instruction {
   /** Upper-cased keyword: FROM, RUN, CMD… */
   keyword: string;
-  /** Everything after the keyword, continuations joined with a space. */
+  /**
+   * Everything after the keyword, flags included, continuations joined with a
+   * space; comment lines inside a continuation and heredoc bodies left out.
+   */
   args: string;
   /** 1-based line the instruction starts on. */
   line: number;
+  /** Flags before the arguments (`COPY --from=build` → from: "build"); a flag without a value is null. */
+  flags: ReadonlyMap<string, string | null>;
 }
 
 export interface Stage {
@@ -20,7 +28,7 @@ export interface Stage {
   index: number;
   /** The FROM instruction that opens this stage. */
   from: Instruction;
-  /** The image reference as written (before ARG substitution). */
+  /** The image reference as written (before ARG substitution); '' when FROM names none. */
   base: string;
   /** `AS name`, lower-cased, if any. */
   name?: string;
@@ -31,86 +39,71 @@ export interface Stage {
 export interface ParsedDockerfile {
   /** Instructions before the first FROM (ARG only, in a valid file). */
   preamble: Instruction[];
+  /** Defaults of the ARGs before the first FROM, the only ones FROM can use (quotes removed). */
+  globalArgs: ReadonlyMap<string, string>;
   stages: Stage[];
 }
 
-const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-const HEREDOC = /<<-?\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\1/g;
+const BLANK_OR_COMMENT = /^\s*(#.*)?$/;
 
-/** Reads the `# escape=` directive; directives are only valid before any other line. */
-function escapeCharOf(lines: string[]): string {
-  for (const line of lines) {
-    const match = DIRECTIVE.exec(line.trim());
-    if (!match) break;
-    if (match[1]?.toLowerCase() === 'escape' && (match[2] === '`' || match[2] === '\\')) return match[2];
+/**
+ * The instruction's text after its keyword as one logical line: a line that
+ * ends in the escape character continues on the next line that is not blank
+ * or a comment (as BuildKit reads it); the first line that does not continue
+ * ends it, so the heredoc bodies that follow are not part of it.
+ */
+function argumentText(lines: readonly string[], instruction: AstInstruction, escape: string): string {
+  const start = instruction.getInstructionRange().end;
+  const end = instruction.getRange().end;
+  const raw = lines.slice(start.line, end.line + 1);
+  raw[raw.length - 1] = raw.at(-1)!.slice(0, end.character);
+  raw[0] = raw[0]!.slice(start.character);
+  let logical = '';
+  for (let i = 0; i < raw.length; i++) {
+    const body = raw[i]!.replace(/\s+$/, '');
+    if (!body.endsWith(escape)) {
+      logical += body;
+      break;
+    }
+    logical += `${body.slice(0, -1)} `;
+    while (i + 1 < raw.length && BLANK_OR_COMMENT.test(raw[i + 1]!)) i++;
   }
-  return '\\';
+  return logical.trim();
+}
+
+function flagsOf(instruction: AstInstruction): Map<string, string | null> {
+  if (!(instruction instanceof ModifiableInstruction)) return new Map();
+  return new Map(instruction.getFlags().map((flag) => [flag.getName(), flag.getValue()]));
 }
 
 export function parseDockerfile(text: string): ParsedDockerfile {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const escape = escapeCharOf(lines);
-  const instructions: Instruction[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const raw = lines[i] ?? '';
-    const trimmed = raw.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) {
-      i++;
-      continue;
-    }
-    const startLine = i + 1;
-    let logical = '';
-    let current = raw;
-    // Join continuation lines; comment and blank lines inside a continuation are dropped (as BuildKit does).
-    for (;;) {
-      const body = current.replace(/\s+$/, '');
-      if (body.endsWith(escape)) {
-        logical += `${body.slice(0, -1)} `;
-        i++;
-        while (i < lines.length && /^\s*(#.*)?$/.test(lines[i] ?? '')) i++;
-        if (i >= lines.length) break;
-        current = lines[i] ?? '';
-        continue;
-      }
-      logical += body;
-      i++;
-      break;
-    }
-    // Heredoc bodies (RUN <<EOF … EOF) belong to the instruction, not to the file's instructions.
-    for (const match of logical.matchAll(HEREDOC)) {
-      const terminator = match[2] ?? '';
-      while (i < lines.length && (lines[i] ?? '').replace(/^\t+/, '') !== terminator) i++;
-      i++;
-    }
-    const keywordMatch = /^\s*([A-Za-z]+)\s*(.*)$/.exec(logical);
-    if (!keywordMatch) continue;
-    instructions.push({ keyword: (keywordMatch[1] ?? '').toUpperCase(), args: (keywordMatch[2] ?? '').trim(), line: startLine });
-  }
-
+  const source = text.replace(/\r\n?/g, '\n');
+  const lines = source.split('\n');
+  const dockerfile = DockerfileParser.parse(source);
+  const escape = dockerfile.getEscapeCharacter();
   const preamble: Instruction[] = [];
   const stages: Stage[] = [];
-  for (const instruction of instructions) {
-    if (instruction.keyword === 'FROM') {
-      const words = instruction.args.split(/\s+/).filter((w) => !w.startsWith('--'));
-      const asAt = words.findIndex((w) => w.toLowerCase() === 'as');
-      stages.push({
-        index: stages.length,
-        from: instruction,
-        base: words[0] ?? '',
-        name: asAt >= 0 ? words[asAt + 1]?.toLowerCase() : undefined,
-        instructions: [],
-      });
+  for (const node of dockerfile.getInstructions()) {
+    const instruction: Instruction = { keyword: node.getKeyword(), args: argumentText(lines, node, escape), line: node.getRange().start.line + 1, flags: flagsOf(node) };
+    if (node instanceof From) {
+      stages.push({ index: stages.length, from: instruction, base: node.getImage() ?? '', name: node.getBuildStage()?.toLowerCase(), instructions: [] });
     } else if (stages.length === 0) {
       preamble.push(instruction);
     } else {
-      stages.at(-1)?.instructions.push(instruction);
+      stages.at(-1)!.instructions.push(instruction);
     }
   }
-  return { preamble, stages };
+  const globalArgs = new Map<string, string>();
+  for (const arg of dockerfile.getInitialARGs()) {
+    for (const property of arg.getProperties()) {
+      const value = property.getValue();
+      if (value !== null) globalArgs.set(property.getName(), value);
+    }
+  }
+  return { preamble, globalArgs, stages };
 }
 
-/** True when CMD/ENTRYPOINT/RUN arguments are in exec (JSON array) form. */
+/** True when CMD/ENTRYPOINT/RUN arguments are in exec (JSON array) form: the builder's own test, a JSON array of strings. */
 export function isExecForm(args: string): boolean {
   if (!args.startsWith('[')) return false;
   try {

@@ -28,6 +28,50 @@ describe('Dockerfile parser', () => {
   });
 });
 
+describe('Dockerfile parser: edges dockerfile-ast decides', () => {
+  test('a continued FROM, and a continued JSON-form CMD, are one instruction each', () => {
+    const text = lines('FROM busybox:1.36 \\', '  AS build', 'FROM scratch', 'COPY \\', '  --from=build /a /a', 'USER 1', 'CMD [ \\', '  "/a" ]');
+    const file = parseDockerfile(text);
+    assert.equal(file.stages[0]!.name, 'build');
+    assert.deepEqual(file.stages[1]!.instructions.map((i) => [i.keyword, i.line, i.args]), [
+      ['COPY', 4, '--from=build /a /a'],
+      ['USER', 6, '1'],
+      ['CMD', 7, '[    "/a" ]'],
+    ]);
+    assert.deepEqual(found(text), []);
+  });
+
+  test('ARG defaults before the first FROM: quoted, several on one line; an ARG after FROM does not count', () => {
+    const text = lines('ARG A=busybox B="1.36"', 'ARG LATER', 'FROM ${A}:${B} AS one', 'ARG LATER=2', 'FROM busybox:$LATER');
+    assert.deepEqual([...parseDockerfile(text).globalArgs], [['A', 'busybox'], ['B', '1.36']]);
+    assert.deepEqual(found(text, 'pinnedBaseTag'), ['5 pinnedBaseTag']);
+  });
+
+  test('heredocs (<<-, quoted delimiters) are the instruction\'s, not the file\'s', () => {
+    const text = lines('FROM busybox:1.36 AS build', 'RUN <<-"EOT" bash', '\tFROM not-a-stage', '\tEOT', "COPY <<'EOF' /etc/motd", 'CMD shell form, in a heredoc', 'EOF', 'FROM scratch', 'COPY --from=build /etc/motd /motd');
+    const file = parseDockerfile(text);
+    assert.equal(file.stages.length, 2);
+    assert.deepEqual(file.stages[0]!.instructions.map((i) => [i.keyword, i.line, i.args]), [
+      ['RUN', 2, '<<-"EOT" bash'],
+      ['COPY', 5, "<<'EOF' /etc/motd"],
+    ]);
+    assert.deepEqual(found(text, 'execFormCmd', 'multiStage'), []);
+  });
+
+  test('parser directives only at the top: a later "# escape=`" is a comment', () => {
+    const file = parseDockerfile(lines('FROM busybox:1.36', '# escape=`', 'RUN echo a `', 'CMD ["a"]'));
+    assert.deepEqual(file.stages[0]!.instructions.map((i) => [i.keyword, i.line]), [['RUN', 3], ['CMD', 4]]);
+  });
+
+  test('CRLF line ends and lower-case keywords', () => {
+    assert.deepEqual(found('from busybox:1.36 as b\r\nfrom scratch\r\ncopy --from=b /a /a\r\nuser 1\r\ncmd ["/a"]\r\n'), []);
+  });
+
+  test('an invalid reference is not judged for pinning (the build refuses it by itself)', () => {
+    assert.deepEqual(found(lines('FROM Busybox', 'FROM busybox@sha256:0'), 'pinnedBaseTag'), []);
+  });
+});
+
 describe('Dockerfile rules', () => {
   const good = lines(
     'ARG GO=1.22',

@@ -1,3 +1,4 @@
+import { ImageReferenceError, isPinned, parseImageReference, type ImageReference } from '../../../../lib/image-reference/image-reference';
 import type { DockerfileRule } from '../../../../lib/lesson-format/schema';
 import { isExecForm, isRootUser, parseDockerfile, type ParsedDockerfile, type Stage } from './parse';
 
@@ -11,26 +12,17 @@ export interface RuleViolation {
 
 type RuleCheck = (file: ParsedDockerfile) => RuleViolation[];
 
-/** `ARG NAME=value` lines before the first FROM, the only ones FROM can use. */
-function preambleArgs(file: ParsedDockerfile): Map<string, string> {
-  const args = new Map<string, string>();
-  for (const i of file.preamble) {
-    if (i.keyword !== 'ARG') continue;
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(i.args);
-    if (match?.[1] && match[2] !== undefined) args.set(match[1], match[2].replace(/^["']|["']$/g, ''));
-  }
-  return args;
-}
-
-const substitute = (text: string, args: Map<string, string>): string =>
+const substitute = (text: string, args: ReadonlyMap<string, string>): string =>
   text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced?: string, bare?: string) => args.get(braced ?? bare ?? '') ?? whole);
 
-/** The tag of an image reference, '' when none; digests count as pinned. */
-function tagOf(reference: string): { tag: string; digest: boolean } {
-  if (reference.includes('@')) return { tag: '', digest: true };
-  const lastPart = reference.slice(reference.lastIndexOf('/') + 1);
-  const colon = lastPart.indexOf(':');
-  return { tag: colon >= 0 ? lastPart.slice(colon + 1) : '', digest: false };
+/** The reference, or null when it is none: a base the engine would refuse fails the build by itself, and this rule judges pinning only. */
+function referenceOrNull(text: string): ImageReference | null {
+  try {
+    return parseImageReference(text);
+  } catch (error) {
+    if (error instanceof ImageReferenceError) return null;
+    throw error;
+  }
 }
 
 const finalStage = (file: ParsedDockerfile): Stage | undefined => file.stages.at(-1);
@@ -53,14 +45,14 @@ const multiStage: RuleCheck = (file) => {
   if (file.stages.length < 2) {
     return [{ rule: 'multiStage', line: last.from.line, message: 'expected a multi-stage build (a build stage, then a final stage that copies from it); found a single FROM' }];
   }
-  const copiesFromStage = last.instructions.some((i) => i.keyword === 'COPY' && /(^|\s)--from=\S+/.test(i.args));
+  const copiesFromStage = last.instructions.some((i) => i.keyword === 'COPY' && Boolean(i.flags.get('from')));
   return copiesFromStage
     ? []
     : [{ rule: 'multiStage', line: last.from.line, message: `expected the final stage to COPY --from=<an earlier stage>; found ${file.stages.length} stages but the final one copies nothing from them` }];
 };
 
 const pinnedBaseTag: RuleCheck = (file) => {
-  const args = preambleArgs(file);
+  const args = file.globalArgs;
   const stageNames = new Set<string>();
   const violations: RuleViolation[] = [];
   for (const stage of file.stages) {
@@ -72,10 +64,10 @@ const pinnedBaseTag: RuleCheck = (file) => {
       violations.push({ rule: 'pinnedBaseTag', line: stage.from.line, message: `expected a base image with a pinned tag; found ${stage.base}, whose value has no default in an ARG before the first FROM` });
       continue;
     }
-    const { tag, digest } = tagOf(base);
-    if (digest) continue;
-    if (tag === '') violations.push({ rule: 'pinnedBaseTag', line: stage.from.line, message: `expected a pinned tag such as ${base}:1.36; found FROM ${base} with no tag (it means :latest, which changes under you)` });
-    else if (tag === 'latest') violations.push({ rule: 'pinnedBaseTag', line: stage.from.line, message: `expected a pinned tag; found FROM ${base} (:latest changes under you)` });
+    const reference = referenceOrNull(base);
+    if (!reference || isPinned(reference)) continue;
+    if (reference.tag === '') violations.push({ rule: 'pinnedBaseTag', line: stage.from.line, message: `expected a pinned tag such as ${base}:1.36; found FROM ${base} with no tag (it means :latest, which changes under you)` });
+    else violations.push({ rule: 'pinnedBaseTag', line: stage.from.line, message: `expected a pinned tag; found FROM ${base} (:latest changes under you)` });
   }
   return violations;
 };
