@@ -1,4 +1,6 @@
 import { cpus, totalmem } from 'node:os';
+import { z } from 'zod';
+import { positiveNumber, readEnvSettings, wholeNumber } from '../../../lib/config/env-settings';
 import type { SandboxLimits } from '../engine/driver';
 import { deriveCapacity } from './capacity';
 
@@ -65,30 +67,26 @@ export interface SandboxServerConfig {
   admission: AdmissionLimits;
 }
 
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`${name} must be a positive number, got "${raw}"`);
-  }
-  return value;
-}
-
-function countFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number, ${min} or more, got "${raw}"`);
-  return value;
-}
+/** The variables this server reads, with their defaults (lib/config/env-settings.ts reads them). */
+const Settings = z.object({
+  DRYDOCK_SANDBOX_IMAGE: z.string().default('drydock/sandbox:latest'),
+  DRYDOCK_SANDBOX_MEMORY_MB: positiveNumber().default(1536),
+  DRYDOCK_SANDBOX_CPUS: positiveNumber().default(1),
+  DRYDOCK_SANDBOX_PIDS: positiveNumber().default(1024),
+  DRYDOCK_IDLE_MINUTES: positiveNumber().default(30),
+  DRYDOCK_LIFETIME_MINUTES: positiveNumber().default(240),
+  /** "0" turns per-sandbox networks off; anything else leaves them on. */
+  DRYDOCK_ISOLATED_NETWORK: z.string().default('1'),
+  DRYDOCK_SANDBOX_SUBNETS: z.string().default('10.213.0.0/16'),
+  DRYDOCK_MAX_SANDBOXES: wholeNumber(1).optional(),
+  DRYDOCK_SANDBOXES_PER_ADDRESS: wholeNumber(0).default(2),
+  DRYDOCK_SOCKETS_PER_LEARNER: wholeNumber(1).default(4),
+  DRYDOCK_SOCKET_JOINS_PER_MINUTE: positiveNumber().default(120),
+});
 
 /** DRYDOCK_MAX_SANDBOXES when set, else what this host's memory and CPUs hold. */
-function maxSandboxesFromEnv(env: NodeJS.ProcessEnv): { maxSandboxes: number; maxSandboxesReason: string } {
-  if (env.DRYDOCK_MAX_SANDBOXES) {
-    const maxSandboxes = countFromEnv(env, 'DRYDOCK_MAX_SANDBOXES', 1, 1);
-    return { maxSandboxes, maxSandboxesReason: 'DRYDOCK_MAX_SANDBOXES' };
-  }
+function maxSandboxes(set: number | undefined): { maxSandboxes: number; maxSandboxesReason: string } {
+  if (set !== undefined) return { maxSandboxes: set, maxSandboxesReason: 'DRYDOCK_MAX_SANDBOXES' };
   const memory = totalmem();
   const cores = cpus().length;
   const derived = deriveCapacity({ totalMemoryBytes: memory, cpus: cores });
@@ -102,15 +100,16 @@ const MiB = 1024 * 1024;
 const MINUTE = 60_000;
 
 export function loadSandboxServerConfig(serverId: string, env: NodeJS.ProcessEnv = process.env): SandboxServerConfig {
+  const settings = readEnvSettings(Settings, env);
   return {
-    image: env.DRYDOCK_SANDBOX_IMAGE || 'drydock/sandbox:latest',
+    image: settings.DRYDOCK_SANDBOX_IMAGE,
     serverId,
     limits: {
-      memoryBytes: intFromEnv(env, 'DRYDOCK_SANDBOX_MEMORY_MB', 1536) * MiB,
-      cpus: intFromEnv(env, 'DRYDOCK_SANDBOX_CPUS', 1),
-      pids: intFromEnv(env, 'DRYDOCK_SANDBOX_PIDS', 1024),
-      idleTimeoutMs: intFromEnv(env, 'DRYDOCK_IDLE_MINUTES', 30) * MINUTE,
-      maxLifetimeMs: intFromEnv(env, 'DRYDOCK_LIFETIME_MINUTES', 240) * MINUTE,
+      memoryBytes: settings.DRYDOCK_SANDBOX_MEMORY_MB * MiB,
+      cpus: settings.DRYDOCK_SANDBOX_CPUS,
+      pids: settings.DRYDOCK_SANDBOX_PIDS,
+      idleTimeoutMs: settings.DRYDOCK_IDLE_MINUTES * MINUTE,
+      maxLifetimeMs: settings.DRYDOCK_LIFETIME_MINUTES * MINUTE,
     },
     replayBufferBytes: 256 * 1024,
     flowHighWaterBytes: 512 * 1024,
@@ -119,13 +118,13 @@ export function loadSandboxServerConfig(serverId: string, env: NodeJS.ProcessEnv
     batchMaxBytes: 256 * 1024,
     maxPayloadBytes: 64 * 1024,
     heartbeatMs: 30_000,
-    isolatedNetwork: env.DRYDOCK_ISOLATED_NETWORK !== '0',
-    sandboxSubnets: env.DRYDOCK_SANDBOX_SUBNETS || '10.213.0.0/16',
+    isolatedNetwork: settings.DRYDOCK_ISOLATED_NETWORK !== '0',
+    sandboxSubnets: settings.DRYDOCK_SANDBOX_SUBNETS,
     admission: {
-      ...maxSandboxesFromEnv(env),
-      perAddress: countFromEnv(env, 'DRYDOCK_SANDBOXES_PER_ADDRESS', 2, 0),
-      socketsPerLearner: countFromEnv(env, 'DRYDOCK_SOCKETS_PER_LEARNER', 4, 1),
-      joinsPerMinute: intFromEnv(env, 'DRYDOCK_SOCKET_JOINS_PER_MINUTE', 120),
+      ...maxSandboxes(settings.DRYDOCK_MAX_SANDBOXES),
+      perAddress: settings.DRYDOCK_SANDBOXES_PER_ADDRESS,
+      socketsPerLearner: settings.DRYDOCK_SOCKETS_PER_LEARNER,
+      joinsPerMinute: settings.DRYDOCK_SOCKET_JOINS_PER_MINUTE,
     },
   };
 }
