@@ -36,7 +36,12 @@ function splitSlides(lines: string[], firstLine: number): RawSlide[] {
   return slides;
 }
 
-function parseInfo(info: string): { lang: string; mode: CodeMode; interrupt: boolean; unknown: string[] } {
+/**
+ * A fence's info string: the language, then the words that say how the deck
+ * may use the block (`sh run interrupt`). The renderer never reads these
+ * words itself; it takes each block from Slide.codeBlocks.
+ */
+export function parseCodeInfo(info: string): { lang: string; mode: CodeMode; interrupt: boolean; unknown: string[] } {
   const [lang = '', ...words] = info.trim().split(/\s+/).filter(Boolean);
   let mode: CodeMode = 'display';
   let interrupt = false;
@@ -66,15 +71,15 @@ interface LocatedBlock extends CodeBlock {
 
 function extractCodeBlocks(lines: string[], firstLine: number, file: string, problems: LessonProblem[]): LocatedBlock[] {
   const blocks: LocatedBlock[] = [];
-  let open: { marker: string; info: string; line: number; index: number; body: string[] } | null = null;
+  let open: { marker: string; indent: number; info: string; line: number; index: number; body: string[] } | null = null;
   lines.forEach((text, i) => {
     const m = FENCE.exec(text);
     if (!open) {
-      if (m) open = { marker: m[2]!, info: m[3]!, line: firstLine + i, index: i, body: [] };
+      if (m) open = { marker: m[2]!, indent: m[1]!.length, info: m[3]!, line: firstLine + i, index: i, body: [] };
       return;
     }
     if (m && m[2]![0] === open.marker[0] && m[2]!.length >= open.marker.length && m[3]!.trim() === '') {
-      const info = parseInfo(open.info);
+      const info = parseCodeInfo(open.info);
       for (const word of info.unknown) {
         problems.push({ file, line: open.line, message: `unknown code block option "${word}" (known: run, copy, interrupt)` });
       }
@@ -88,7 +93,8 @@ function extractCodeBlocks(lines: string[], firstLine: number, file: string, pro
       open = null;
       return;
     }
-    open.body.push(text);
+    // As CommonMark reads it: a fence indented by N spaces takes up to N spaces off each line of its code.
+    open.body.push(text.replace(new RegExp(`^ {0,${open.indent}}`), ''));
   });
   if (open) problems.push({ file, line: (open as { line: number }).line, message: 'code block is never closed' });
   return blocks;

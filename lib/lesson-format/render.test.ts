@@ -1,13 +1,22 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseLesson } from './parse';
 import { renderMarkdown, renderSlides } from './render';
 
 const FENCE = '```';
 const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
 
-describe('renderMarkdown: code blocks', () => {
+/** A one-slide lesson with this Markdown under its title, parsed by the lesson parser and rendered as the deck gets it. */
+function renderSlide(markdown: string): string {
+  const source = ['---', 'id: render', 'title: Render', 'summary: A slide.', 'level: beginner', 'minutes: 1', '---', '# Slide', '', markdown].join('\n');
+  const parsed = parseLesson(source, 'render.md');
+  if (!parsed.ok) assert.fail(parsed.problems.map((p) => p.message).join('; '));
+  return renderSlides(parsed.lesson.slides)[0]!.html;
+}
+
+describe('rendering code blocks as the lesson parser read them', () => {
   test('a "sh run interrupt" block gets a run button with data-interrupt, and a copy button', () => {
-    const html = renderMarkdown(`${FENCE}sh run interrupt\ndocker run -it busybox\n${FENCE}\n`);
+    const html = renderSlide(`${FENCE}sh run interrupt\ndocker run -it busybox\n${FENCE}\n`);
     assert.equal(count(html, 'data-action="run"'), 1);
     assert.match(html, /<button[^>]*data-action="run"[^>]*data-interrupt="true"/);
     assert.equal(count(html, 'data-action="copy"'), 1);
@@ -17,14 +26,14 @@ describe('renderMarkdown: code blocks', () => {
   });
 
   test('a plain "sh run" block has a run button without data-interrupt', () => {
-    const html = renderMarkdown(`${FENCE}sh run\nls\n${FENCE}\n`);
+    const html = renderSlide(`${FENCE}sh run\nls\n${FENCE}\n`);
     assert.equal(count(html, 'data-action="run"'), 1);
     assert.equal(count(html, 'data-action="copy"'), 1);
     assert.ok(!html.includes('data-interrupt'));
   });
 
   test('a copy block has only a copy button', () => {
-    const html = renderMarkdown(`${FENCE}sh copy\necho hi\n${FENCE}\n`);
+    const html = renderSlide(`${FENCE}sh copy\necho hi\n${FENCE}\n`);
     assert.equal(count(html, 'data-action="copy"'), 1);
     assert.equal(count(html, 'data-action="run"'), 0);
     assert.equal(count(html, '<button'), 1);
@@ -32,7 +41,7 @@ describe('renderMarkdown: code blocks', () => {
   });
 
   test('a display block has no buttons', () => {
-    const html = renderMarkdown(`${FENCE}dockerfile\nFROM busybox\n${FENCE}\n`);
+    const html = renderSlide(`${FENCE}dockerfile\nFROM busybox\n${FENCE}\n`);
     assert.equal(count(html, '<button'), 0);
     assert.ok(!html.includes('code-actions'));
     assert.match(html, /data-lang="dockerfile"/);
@@ -41,16 +50,40 @@ describe('renderMarkdown: code blocks', () => {
   });
 
   test('HTML in code is escaped', () => {
-    const html = renderMarkdown(`${FENCE}sh run\necho "<script>alert(1)</script>" && a & b > c\n${FENCE}\n`);
+    const html = renderSlide(`${FENCE}sh run\necho "<script>alert(1)</script>" && a & b > c\n${FENCE}\n`);
     assert.ok(!html.includes('<script>'));
     const text = html.replace(/<span class="hljs-[a-z_]+">|<\/span>/g, '');
     assert.match(text, /echo &quot;&lt;script&gt;alert\(1\)&lt;\/script&gt;&quot; &amp;&amp; a &amp; b &gt; c/);
   });
 
   test('a hostile language name is escaped in the attribute', () => {
-    const html = renderMarkdown(`${FENCE}"><img>\nx\n${FENCE}\n`);
+    const html = renderSlide(`${FENCE}"><img>\nx\n${FENCE}\n`);
     assert.ok(!html.includes('<img>'));
     assert.match(html, /data-lang="&quot;&gt;&lt;img&gt;"/);
+  });
+});
+
+describe('only the lesson parser decides what a code block is', () => {
+  test('a block inside a list item (indented fence) keeps its buttons: the parser reads its code as marked does', () => {
+    const html = renderSlide(['1. Start it:', '', `   ${FENCE}sh run`, '   docker ps', `   ${FENCE}`, '2. Then copy:', '', `   ${FENCE}sh copy`, '   echo hi', `   ${FENCE}`].join('\n'));
+    assert.equal(count(html, 'data-action="run"'), 1);
+    assert.equal(count(html, 'data-action="copy"'), 2);
+  });
+
+  test('a fence the lesson parser does not count as a block (in a blockquote) is shown, highlighted, without buttons', () => {
+    const html = renderSlide([`> ${FENCE}sh run`, '> docker ps', `> ${FENCE}`, '', `${FENCE}sh run`, 'docker ps', FENCE].join('\n'));
+    assert.equal(count(html, 'data-action="run"'), 1, 'only the block the parser found runs');
+    assert.equal(count(html, 'data-lang="sh"'), 2);
+  });
+
+  test('speaker notes: code blocks are shown, never run', () => {
+    const [notes] = renderSlides([{ index: 0, title: 'One', body: '# One', notes: `${FENCE}sh run\ndocker ps\n${FENCE}`, codeBlocks: [], line: 8 }]);
+    assert.equal(count(notes!.notesHtml, '<button'), 0);
+    assert.match(notes!.notesHtml, /data-lang="sh"/);
+  });
+
+  test('renderMarkdown without the parsed blocks gives no buttons', () => {
+    assert.equal(count(renderMarkdown(`${FENCE}sh run\nls\n${FENCE}\n`), '<button'), 0);
   });
 });
 

@@ -5,8 +5,10 @@ import ini from 'highlight.js/lib/languages/ini';
 import json from 'highlight.js/lib/languages/json';
 import yaml from 'highlight.js/lib/languages/yaml';
 import { Marked, type RendererThis, type Tokens } from 'marked';
+import { parseCodeInfo } from './parse';
+import type { CodeBlock, Slide } from './schema';
 
-// Highlighting happens here, on the server, when the static pages are built:
+// Highlighting happens here, on the server, when a page is rendered:
 // the browser gets coloured HTML and no highlighter code.
 hljs.registerLanguage('bash', bash);
 hljs.registerLanguage('dockerfile', dockerfile);
@@ -19,38 +21,54 @@ function highlight(code: string, language: string): string {
   const name = LANGUAGE_ALIASES[language] ?? language;
   return hljs.getLanguage(name) ? hljs.highlight(code, { language: name, ignoreIllegals: true }).value : escapeHtml(code);
 }
-import type { Slide } from './schema';
-
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** A code block as the deck shows it: a frame with its buttons (the Deck component handles their clicks by event delegation, data-action). */
+function codeFrame({ lang, mode, interrupt, code }: Pick<CodeBlock, 'lang' | 'mode' | 'interrupt' | 'code'>): string {
+  const run = mode === 'run';
+  const copy = run || mode === 'copy';
+  const buttons = [
+    run ? `<button type="button" class="code-action code-run" data-action="run"${interrupt ? ' data-interrupt="true"' : ''} title="Type this into your terminal and press Enter">▶ Run</button>` : '',
+    copy ? `<button type="button" class="code-action" data-action="copy" title="Copy to the clipboard">Copy</button>` : '',
+  ].join('');
+  return `<div class="code-block${run ? ' code-block-run' : ''}" data-lang="${escapeHtml(lang)}">${buttons ? `<div class="code-actions">${buttons}</div>` : ''}<pre><code class="hljs">${highlight(code, lang)}</code></pre></div>`;
+}
+
 /**
- * Markdown → HTML for slides. Code blocks become a frame with buttons; the
- * Deck component handles their clicks by event delegation (data-action).
+ * Markdown → HTML for slides. What a code block is (its language, and
+ * whether it runs or copies) comes from the lesson parser (Slide.codeBlocks),
+ * not from a second reading of its fence: each fenced block marked finds is
+ * matched, in order, with the parsed block that holds the same code. A
+ * fence the lesson parser does not count as one (in speaker notes, in a
+ * blockquote) is shown, highlighted, with no buttons.
  * Lessons are trusted content from the repository, so raw HTML in them is kept.
  */
-const marked = new Marked({
-  gfm: true,
-  renderer: {
-    code({ text, lang }: Tokens.Code): string {
-      const [language = '', ...words] = (lang ?? '').trim().split(/\s+/);
-      const run = words.includes('run');
-      const copy = run || words.includes('copy');
-      const interrupt = words.includes('interrupt');
-      const buttons = [
-        run ? `<button type="button" class="code-action code-run" data-action="run"${interrupt ? ' data-interrupt="true"' : ''} title="Type this into your terminal and press Enter">▶ Run</button>` : '',
-        copy ? `<button type="button" class="code-action" data-action="copy" title="Copy to the clipboard">Copy</button>` : '',
-      ].join('');
-      return `<div class="code-block${run ? ' code-block-run' : ''}" data-lang="${escapeHtml(language)}">${buttons ? `<div class="code-actions">${buttons}</div>` : ''}<pre><code class="hljs">${highlight(text, language)}</code></pre></div>`;
+function markdownRenderer(codeBlocks: readonly CodeBlock[]): Marked {
+  let next = 0;
+  return new Marked({
+    gfm: true,
+    renderer: {
+      code({ text, lang, codeBlockStyle }: Tokens.Code): string {
+        const block = codeBlockStyle === 'indented' ? undefined : codeBlocks[next];
+        if (block && block.code === text) {
+          next++;
+          return codeFrame(block);
+        }
+        return codeFrame({ lang: codeBlockStyle === 'indented' ? '' : parseCodeInfo(lang ?? '').lang, mode: 'display', interrupt: false, code: text });
+      },
+      // External links open in a new tab: leaving the page would drop the learner's terminal view.
+      link(this: RendererThis, { href, tokens }: Tokens.Link): string {
+        const external = /^https?:/.test(href);
+        return `<a href="${escapeHtml(href)}"${external ? ' target="_blank" rel="noreferrer"' : ''}>${this.parser.parseInline(tokens)}</a>`;
+      },
     },
-    // External links open in a new tab: leaving the page would drop the learner's terminal view.
-    link(this: RendererThis, { href, tokens }: Tokens.Link): string {
-      const external = /^https?:/.test(href);
-      return `<a href="${escapeHtml(href)}"${external ? ' target="_blank" rel="noreferrer"' : ''}>${this.parser.parseInline(tokens)}</a>`;
-    },
-  },
-});
+  });
+}
+
+/** For inline Markdown, which has no code blocks. */
+const inlineRenderer = markdownRenderer([]);
 
 export interface RenderedSlide {
   index: number;
@@ -59,15 +77,16 @@ export interface RenderedSlide {
   notesHtml: string;
 }
 
-export function renderMarkdown(markdown: string): string {
-  return marked.parse(markdown, { async: false });
+/** Markdown with the code blocks the lesson parser found in it (none: every fenced block is shown without buttons). */
+export function renderMarkdown(markdown: string, codeBlocks: readonly CodeBlock[] = []): string {
+  return markdownRenderer(codeBlocks).parse(markdown, { async: false });
 }
 
 /** One line of Markdown without a paragraph around it (hints, titles). */
 export function renderInline(markdown: string): string {
-  return marked.parseInline(markdown, { async: false });
+  return inlineRenderer.parseInline(markdown, { async: false });
 }
 
 export function renderSlides(slides: Slide[]): RenderedSlide[] {
-  return slides.map((s) => ({ index: s.index, title: s.title, html: renderMarkdown(s.body), notesHtml: s.notes ? renderMarkdown(s.notes) : '' }));
+  return slides.map((s) => ({ index: s.index, title: s.title, html: renderMarkdown(s.body, s.codeBlocks), notesHtml: s.notes ? renderMarkdown(s.notes) : '' }));
 }
