@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { ClassTime } from '@/components/classroom/ClassTime';
 import { CreateClassForm, type CourseLesson } from '@/components/classroom/CreateClassForm';
 import { courseOrder, loadAllLessons } from '@/lib/lesson-format/loader';
-import { classroom } from '@/platform/classroom/class-services';
+import { classSummaries } from '@/platform/pages/instructor-classes';
 import { requireInstructor } from '@/platform/pages/instructor-page';
 
 export const metadata: Metadata = { title: 'Classes' };
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function InstructorHome() {
   await requireInstructor('/instructor');
-  const classes = classroom().summaries();
+  const classes = classSummaries();
   const lessons: CourseLesson[] = courseOrder(loadAllLessons()).flatMap((entry) =>
     entry.ok
       ? [

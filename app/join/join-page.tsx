@@ -1,13 +1,10 @@
 import Link from 'next/link';
-import { classroom } from '@/platform/classroom/class-services';
-import { pageLearnerId } from '@/platform/pages/class-page';
-import { JoinForm } from './JoinForm';
+import { JoinForm } from '@/components/classroom/JoinForm';
+import { learnerOpenClasses } from '@/platform/pages/learner-classes';
 
 /** /join and /join/<CODE>: the form, and the classes this browser is already in (to go back to them). */
 export async function JoinPage({ code }: { code: string }) {
-  const learnerId = await pageLearnerId();
-  const { store } = classroom();
-  const mine = learnerId ? store.classes.openClassesOf(learnerId).map((c) => ({ record: c, member: store.classes.member(c.id, learnerId) })) : [];
+  const mine = await learnerOpenClasses();
   const current = mine.find((m) => m.record.joinCode === code);
   const lastName = current?.member?.displayName ?? mine[0]?.member?.displayName ?? '';
 

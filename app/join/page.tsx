@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { JoinPage } from '@/components/classroom/JoinPage';
+import { JoinPage } from './join-page';
 
 export const metadata: Metadata = { title: 'Join a class' };
 export const dynamic = 'force-dynamic';

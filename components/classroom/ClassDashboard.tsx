@@ -2,12 +2,12 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ClassGrid } from '../../platform/classroom/class-grid';
+import { DashboardEventSchema, type ClassGrid, type EndedClass } from '../../protocol/http/classroom';
+import { readServerEvent } from '../http/server-events';
 import { ClassControls } from './ClassControls';
 import { Toasts, useToasts } from './DashboardToasts';
 import { classTotals, clock, filterCounts, FILTERS, SORTS, timeLeft, visibleRows, type RowFilter, type RowSort } from './dashboard-model';
 import { EndClassDialog } from './EndClassDialog';
-import type { EndedClass } from './instructor-client';
 import { JoinCodeCard } from './JoinCodeCard';
 import { LearnerGrid } from './LearnerGrid';
 import { MessageDialog } from './MessageDialog';
@@ -40,8 +40,10 @@ export function ClassDashboard({ initial }: { initial: ClassGrid }) {
 
   useEffect(() => {
     const source = new EventSource(`/api/instructor/classes/${classId}/events`);
-    source.addEventListener('grid', (event) => {
-      setGrid(JSON.parse((event as MessageEvent<string>).data) as ClassGrid);
+    source.addEventListener('grid', (message) => {
+      const event = readServerEvent(DashboardEventSchema, 'grid', message.data);
+      if (!event) return;
+      setGrid(event.data);
       setLive('live');
     });
     source.onerror = () => {

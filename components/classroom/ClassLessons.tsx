@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { LessonProgressBadge } from '../progress/LessonProgressBadge';
-import { fetchProgress, type LessonProgress } from '../progress/progress-client';
+import type { LessonProgress } from '../../protocol/http/progress';
+import { fetchProgress } from '../progress/progress-client';
 
 export interface ClassLesson {
   id: string;

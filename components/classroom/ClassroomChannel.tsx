@@ -4,7 +4,8 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useReducer } from 'react';
 import { showSlide } from '../deck/use-slide-hash';
-import { channelEnabled, followStep, INITIAL_CHANNEL_STATE, reduceChannel, type ChannelAction, type ChannelState, type ClassEvent } from './channel-model';
+import { channelEnabled, followStep, INITIAL_CHANNEL_STATE, reduceChannel, type ChannelAction, type ChannelState } from './channel-model';
+import type { LearnerEvent } from '../../protocol/http/classroom';
 import { ClassNotices } from './ClassNotices';
 import { FollowToggle } from './FollowToggle';
 import { useClassEvents } from './use-class-events';
@@ -26,8 +27,8 @@ export function ClassroomChannel() {
   const enabled = channelEnabled(pathname);
   const [state, dispatch] = useReducer(channelReducer, INITIAL_CHANNEL_STATE);
   const [followChoice, setFollowChoice] = useFollowChoice();
-  const onEvent = useCallback((event: ClassEvent) => dispatch(event), []);
-  const dismiss = useCallback((id: number) => dispatch({ type: 'dismiss', id }), []);
+  const onEvent = useCallback((event: LearnerEvent) => dispatch(event), []);
+  const dismiss = useCallback((id: number) => dispatch({ event: 'dismiss', id }), []);
   useClassEvents(enabled, pathname, onEvent);
 
   // Follow: on every slide the instructor shows (and when switched on), go there. Only then: a learner who

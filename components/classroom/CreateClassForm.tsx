@@ -2,6 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { CLASS_DURATION_MINUTES, CLASS_NAME_MAX, EXPECTED_LEARNERS, NewClassResponseSchema, type NewClassRequest } from '../../protocol/http/instructor';
+import { fetchJson, jsonBody } from '../http/fetch-json';
 
 export interface CourseLesson {
   id: string;
@@ -10,6 +12,11 @@ export interface CourseLesson {
   minutes: number;
   exercises: number;
 }
+
+/** The request's fields as the form names them. */
+const FIELD_LABELS = new Map(
+  Object.entries({ name: 'Class name', lessonIds: 'Lessons', durationMinutes: 'Duration', expectedLearners: 'Expected learners' } satisfies Record<keyof NewClassRequest, string>),
+);
 
 const input =
   'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/30 dark:border-slate-600 dark:bg-slate-950';
@@ -31,38 +38,32 @@ export function CreateClassForm({ lessons }: { lessons: CourseLesson[] }) {
     event.preventDefault();
     setBusy(true);
     setError(null);
-    try {
-      const response = await fetch('/api/instructor/classes', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, lessonIds: picked.map((l) => l.id), durationMinutes: Number(duration), expectedLearners: Number(expected) }),
-      });
-      const body = (await response.json()) as { class?: { id: string }; error?: string };
-      if (!response.ok || !body.class) throw new Error(body.error ?? `the server answered ${response.status}`);
-      router.push(`/instructor/classes/${body.class.id}`);
-    } catch (e) {
-      // The API names the field ("durationMinutes: …"); the form says it in its own words.
-      const labels: Record<string, string> = { name: 'Class name', lessonIds: 'Lessons', durationMinutes: 'Duration', expectedLearners: 'Expected learners' };
-      const message = (e as Error).message.replace(/^(\w+): /, (all, field: string) => (labels[field] ? `${labels[field]}: ` : all));
-      setError(message.charAt(0).toUpperCase() + message.slice(1));
-      setBusy(false);
+    const request: NewClassRequest = { name, lessonIds: picked.map((l) => l.id), durationMinutes: Number(duration), expectedLearners: Number(expected) };
+    const created = await fetchJson('/api/instructor/classes', NewClassResponseSchema, jsonBody('POST', request));
+    if (created.ok) {
+      router.push(`/instructor/classes/${created.value.class.id}`);
+      return;
     }
+    // The API names the field ("durationMinutes: …"); the form says it in its own words.
+    const message = created.error.replace(/^(\w+): /, (all, field: string) => (FIELD_LABELS.has(field) ? `${FIELD_LABELS.get(field)}: ` : all));
+    setError(message.charAt(0).toUpperCase() + message.slice(1));
+    setBusy(false);
   }
 
   return (
     <form onSubmit={(e) => void submit(e)} className="space-y-4" data-testid="create-class-form">
       <label className="block">
         <span className="text-sm font-medium">Class name</span>
-        <input className={input} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Docker basics — Tuesday group" maxLength={80} name="name" />
+        <input className={input} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Docker basics — Tuesday group" maxLength={CLASS_NAME_MAX} name="name" />
       </label>
       <div className="grid grid-cols-2 gap-3">
         <label className="block">
           <span className="text-sm font-medium">Duration (minutes)</span>
-          <input className={input} type="number" min={5} max={1440} step={5} value={duration} onChange={(e) => setDuration(e.target.value)} name="duration" />
+          <input className={input} type="number" min={CLASS_DURATION_MINUTES.min} max={CLASS_DURATION_MINUTES.max} step={5} value={duration} onChange={(e) => setDuration(e.target.value)} name="duration" />
         </label>
         <label className="block">
           <span className="text-sm font-medium">Expected learners</span>
-          <input className={input} type="number" min={1} max={500} value={expected} onChange={(e) => setExpected(e.target.value)} name="expected" />
+          <input className={input} type="number" min={EXPECTED_LEARNERS.min} max={EXPECTED_LEARNERS.max} value={expected} onChange={(e) => setExpected(e.target.value)} name="expected" />
         </label>
       </div>
       <fieldset className="min-w-0">

@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { buttonStyles, Dialog, DialogActions, FormError } from '../ui/Dialog';
 import { sentence } from './action-outcomes';
-import { endClass, type EndedClass } from './instructor-client';
+import type { EndedClass } from '../../protocol/http/classroom';
+import { endClass } from './instructor-client';
 
 /** The grades' download links, as the end of a class and the dashboard's toolbar offer them. */
 export function ExportLinks({ urls, className = '' }: { urls: EndedClass['exports']; className?: string }) {

@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { buttonStyles, Dialog, DialogActions, fieldStyle, FormError } from '../ui/Dialog';
 import { clock } from './dashboard-model';
 import { sentence } from './action-outcomes';
-import { EXTEND_MINUTES, extendSandbox, parseMinutes } from './instructor-client';
+import { EXTEND_MINUTES } from '../../protocol/http/instructor';
+import { extendSandbox, parseMinutes } from './instructor-client';
 import type { Notify } from './DashboardToasts';
 import type { LearnerActionContext } from './learner-actions';
 

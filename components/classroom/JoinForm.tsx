@@ -2,6 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { DISPLAY_NAME_MAX, JoinResponseSchema, type JoinRequest } from '../../protocol/http/classroom';
+import { fetchJson, jsonBody } from '../http/fetch-json';
 
 const field =
   'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/30 dark:border-slate-600 dark:bg-slate-950';
@@ -18,22 +20,15 @@ export function JoinForm({ initialCode, initialName }: { initialCode: string; in
     event.preventDefault();
     setBusy(true);
     setError(null);
-    try {
-      const response = await fetch('/api/classes/join', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code, displayName: name }),
-      });
-      const body = (await response.json()) as { classId?: string; error?: string };
-      if (!response.ok || !body.classId) throw new Error(body.error ?? `the server answered ${response.status}`);
-      router.push(`/class/${body.classId}`);
-    } catch (e) {
-      const message = (e as Error).message;
-      // "code: …" / "displayName: …" from the API, said the way the form says it.
-      const said = message.replace(/^code: /, 'Code: ').replace(/^displayName: /, 'Name: ');
-      setError(said.charAt(0).toUpperCase() + said.slice(1));
-      setBusy(false);
+    const joined = await fetchJson('/api/classes/join', JoinResponseSchema, jsonBody('POST', { code, displayName: name } satisfies JoinRequest));
+    if (joined.ok) {
+      router.push(`/class/${joined.value.classId}`);
+      return;
     }
+    // "code: …" / "displayName: …" from the API, said the way the form says it.
+    const said = joined.error.replace(/^code: /, 'Code: ').replace(/^displayName: /, 'Name: ');
+    setError(said.charAt(0).toUpperCase() + said.slice(1));
+    setBusy(false);
   }
 
   return (
@@ -59,7 +54,7 @@ export function JoinForm({ initialCode, initialName }: { initialCode: string; in
       </label>
       <label className="block">
         <span className="text-sm font-medium">Your name</span>
-        <input className={field} value={name} onChange={(e) => setName(e.target.value)} placeholder="How your instructor will see you" maxLength={40} autoComplete="name" autoFocus={Boolean(initialCode)} name="displayName" />
+        <input className={field} value={name} onChange={(e) => setName(e.target.value)} placeholder="How your instructor will see you" maxLength={DISPLAY_NAME_MAX} autoComplete="name" autoFocus={Boolean(initialCode)} name="displayName" />
       </label>
       {error && (
         <p role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-900 dark:bg-rose-950/50 dark:text-rose-200" data-testid="join-error">

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ClassGrid, GridCell, GridColumn, GridRow } from '../../platform/classroom/class-grid';
+import type { ClassGrid, GridCell, GridColumn, GridRow } from '../../protocol/http/classroom';
 import { ago, cellState, clock } from './dashboard-model';
 import { LearnerActionsMenu } from './LearnerActionsMenu';
 import type { OnLearnerAction } from './learner-actions';

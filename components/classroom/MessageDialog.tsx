@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { buttonStyles, Dialog, DialogActions, fieldStyle, FormError } from '../ui/Dialog';
 import { sentence, sentToast } from './action-outcomes';
 import type { Notify } from './DashboardToasts';
-import { MESSAGE_MAX, sendMessage } from './instructor-client';
+import { MESSAGE_MAX } from '../../protocol/http/instructor';
+import { sendMessage } from './instructor-client';
 
 /** A note to one learner (`to`), or to the whole class (`to` null); it shows in their lesson as a notice. */
 export function MessageDialog({ classId, to, onClose, notify }: { classId: string; to: { learnerId: string; displayName: string } | null; onClose: () => void; notify: Notify }) {

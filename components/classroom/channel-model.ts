@@ -1,16 +1,15 @@
+import type { FollowPosition, LearnerEvent } from '../../protocol/http/classroom';
+
 /**
- * The learner's side of a class, as data: the events of
- * /api/classes/events (Server-Sent Events) read into types, the state they
- * build (which class, what the instructor presents, the notices to show),
- * and where following the instructor leads. Pure, so it is tested without a
- * browser; ClassroomChannel.tsx wires it to EventSource and the router.
+ * The learner's side of a class, as data: the state that the events of
+ * /api/classes/events (LearnerEventSchema) build (which class, what the
+ * instructor presents, the notices to show), and where following the
+ * instructor leads. Pure, so it is tested without a browser;
+ * ClassroomChannel.tsx wires it to the event stream and the router.
  */
 
-export interface Presenting {
-  lessonId: string;
-  /** 0-based, as the server sends it (the URL hash is 1-based). */
-  slide: number;
-}
+/** The slide the instructor presents; `slide` is 0-based, as the server sends it (the URL hash is 1-based). */
+export type Presenting = FollowPosition;
 
 export interface ClassInfo {
   classId: string;
@@ -18,65 +17,12 @@ export interface ClassInfo {
   endsAt: number;
 }
 
-export type ClassEvent =
-  | ({ type: 'class'; presenting: Presenting | null } & ClassInfo)
-  | { type: 'message'; text: string; at: number; to: 'all' | 'you' }
-  | { type: 'follow'; presenting: Presenting | null }
-  | { type: 'sandbox'; action: 'reset' | 'extended'; expiresAt?: number }
-  | { type: 'ended' };
-
-export const CLASS_EVENT_TYPES = ['class', 'message', 'follow', 'sandbox', 'ended'] as const;
-export type ClassEventType = (typeof CLASS_EVENT_TYPES)[number];
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-// Lesson ids are also path segments here: only what the server's lesson ids can be.
-const LESSON_ID = /^[a-z0-9-]{1,64}$/;
-
-function readPresenting(value: unknown): Presenting | null | undefined {
-  if (value === null) return null;
-  if (!isRecord(value) || typeof value.lessonId !== 'string' || !LESSON_ID.test(value.lessonId)) return undefined;
-  const { slide } = value;
-  if (typeof slide !== 'number' || !Number.isInteger(slide) || slide < 0) return undefined;
-  return { lessonId: value.lessonId, slide };
-}
-
-/** One SSE event (its name and data line) as a ClassEvent, or null when it is not one we know. */
-export function parseClassEvent(type: string, data: string): ClassEvent | null {
-  let body: unknown;
-  try {
-    body = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  switch (type) {
-    case 'class': {
-      if (!isRecord(body) || typeof body.classId !== 'string' || typeof body.name !== 'string' || !isTime(body.endsAt)) return null;
-      const presenting = readPresenting(body.presenting ?? null);
-      if (presenting === undefined) return null;
-      return { type, classId: body.classId, name: body.name, endsAt: body.endsAt, presenting };
-    }
-    case 'message':
-      if (!isRecord(body) || typeof body.text !== 'string' || !isTime(body.at) || (body.to !== 'all' && body.to !== 'you')) return null;
-      return { type, text: body.text, at: body.at, to: body.to };
-    case 'follow': {
-      const presenting = readPresenting(body);
-      return presenting === undefined ? null : { type, presenting };
-    }
-    case 'sandbox':
-      if (!isRecord(body) || (body.action !== 'reset' && body.action !== 'extended')) return null;
-      return { type, action: body.action, ...(isTime(body.expiresAt) ? { expiresAt: body.expiresAt } : {}) };
-    case 'ended':
-      return { type };
-    default:
-      return null;
-  }
-}
+type EventData<Name extends LearnerEvent['event']> = Extract<LearnerEvent, { event: Name }>['data'];
 
 /** Something shown in the learner's notice stack. */
 export type Notice =
-  | { id: number; kind: 'message'; text: string; at: number; to: 'all' | 'you' }
-  | { id: number; kind: 'sandbox'; action: 'reset' | 'extended'; expiresAt: number | null; at: number }
+  | { id: number; kind: 'message'; text: string; at: number; to: EventData<'message'>['to'] }
+  | { id: number; kind: 'sandbox'; action: EventData<'sandbox'>['action']; expiresAt: number | null; at: number }
   | { id: number; kind: 'ended'; className: string | null; classId: string | null; at: number };
 
 export interface ChannelState {
@@ -92,7 +38,7 @@ export const INITIAL_CHANNEL_STATE: ChannelState = { info: null, presenting: nul
 /** More than this and the oldest go: a stack taller than the screen helps nobody. */
 export const MAX_NOTICES = 5;
 
-export type ChannelAction = ClassEvent | { type: 'dismiss'; id: number };
+export type ChannelAction = LearnerEvent | { event: 'dismiss'; id: number };
 
 /** A notice before it has its id (Omit over each member of the union, keeping `kind` tied to its fields). */
 type NewNotice = Notice extends infer N ? (N extends Notice ? Omit<N, 'id'> : never) : never;
@@ -104,15 +50,17 @@ function withNotice(state: ChannelState, notice: NewNotice): ChannelState {
 
 /** `now` stamps notices that carry no time of their own. */
 export function reduceChannel(state: ChannelState, action: ChannelAction, now: number = Date.now()): ChannelState {
-  switch (action.type) {
-    case 'class':
-      return { ...state, info: { classId: action.classId, name: action.name, endsAt: action.endsAt }, presenting: action.presenting, ended: false };
+  switch (action.event) {
+    case 'class': {
+      const { classId, name, endsAt, presenting } = action.data;
+      return { ...state, info: { classId, name, endsAt }, presenting, ended: false };
+    }
     case 'follow':
-      return { ...state, presenting: action.presenting };
+      return { ...state, presenting: action.data };
     case 'message':
-      return withNotice(state, { kind: 'message', text: action.text, at: action.at, to: action.to });
+      return withNotice(state, { kind: 'message', text: action.data.text, at: action.data.at, to: action.data.to });
     case 'sandbox':
-      return withNotice(state, { kind: 'sandbox', action: action.action, expiresAt: action.expiresAt ?? null, at: now });
+      return withNotice(state, { kind: 'sandbox', action: action.data.action, expiresAt: action.data.expiresAt ?? null, at: now });
     case 'ended':
       if (state.ended) return state;
       return withNotice({ ...state, ended: true, presenting: null }, { kind: 'ended', className: state.info?.name ?? null, classId: state.info?.classId ?? null, at: now });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ClassGrid, GridRow } from '../../platform/classroom/class-grid';
+import type { ClassGrid, GridRow } from '../../protocol/http/classroom';
 import { ago, cellState, classTotals, filterCounts, timeLeft, visibleRows } from './dashboard-model';
 
 const row = (name: string, over: Partial<GridRow> = {}): GridRow => ({

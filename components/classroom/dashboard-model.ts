@@ -1,4 +1,4 @@
-import type { ClassGrid, GridCell, GridRow } from '../../platform/classroom/class-grid';
+import type { ClassGrid, GridCell, GridRow } from '../../protocol/http/classroom';
 
 /** What the instructor's dashboard does with the grid: pure, so it is tested without a browser. */
 

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import { sentToast } from './action-outcomes';
-import { callApi, endClass, errorOf, extendSandbox, parseMinutes, sendMessage } from './instructor-client';
+import { endClass, extendSandbox, parseMinutes, resetSandbox, sendMessage } from './instructor-client';
 
 const realFetch = globalThis.fetch;
+const realWarn = console.warn;
+beforeEach(() => {
+  console.warn = () => undefined; // the unexpected answers below are warned about
+});
 afterEach(() => {
   globalThis.fetch = realFetch;
+  console.warn = realWarn;
 });
 
 /** fetch answering `status` with `body`, recording what was asked. */
@@ -39,15 +44,28 @@ describe('instructor client', () => {
 
   test('errors are the server’s own words; a broken answer or no answer is said so', async () => {
     fakeFetch(404, { error: 'learner l1 has no sandbox' });
-    assert.deepEqual(await extendSandbox('c1', 'l1', 30), { ok: false, error: 'learner l1 has no sandbox' });
+    assert.deepEqual(await extendSandbox('c1', 'l1', 30), { ok: false, reason: 'refused', status: 404, error: 'learner l1 has no sandbox' });
     fakeFetch(502, '<html>bad gateway</html>');
-    assert.deepEqual(await sendMessage('c1', 'x'), { ok: false, error: 'the server answered 502' });
+    assert.deepEqual(await sendMessage('c1', 'x'), { ok: false, reason: 'refused', status: 502, error: 'the server answered 502' });
     fakeFetch(200, { removed: 3 });
-    assert.deepEqual(await endClass('c1'), { ok: false, error: 'unexpected answer from /api/instructor/classes/c1/end' });
+    assert.deepEqual(await endClass('c1'), {
+      ok: false,
+      reason: 'unexpected',
+      status: 200,
+      error: 'unexpected answer from /api/instructor/classes/c1/end: removedSandboxes: Invalid input: expected number, received undefined',
+    });
     globalThis.fetch = (async () => {
       throw new TypeError('network');
     }) as typeof fetch;
-    assert.deepEqual(await callApi('/x', {}, () => true), { ok: false, error: 'the server did not answer; check the connection' });
+    assert.deepEqual(await resetSandbox('c1', 'l1'), { ok: false, reason: 'no-answer', status: null, error: 'the server did not answer; check the connection' });
+  });
+
+  test('reset is done when the server says ok', async () => {
+    const asked = fakeFetch(200, { ok: true });
+    assert.deepEqual(await resetSandbox('c1', 'l1'), { ok: true, value: true });
+    assert.equal(asked.calls[0]?.url, '/api/instructor/classes/c1/learners/l1/reset');
+    fakeFetch(200, {});
+    assert.equal((await resetSandbox('c1', 'l1')).ok, false);
   });
 
   test('end class returns the removed count and the export links', async () => {
@@ -55,9 +73,7 @@ describe('instructor client', () => {
     assert.deepEqual(await endClass('c1'), { ok: true, value: { removedSandboxes: 2, exports: { csv: '/a.csv', json: '/a.json' } } });
   });
 
-  test('errorOf and parseMinutes', () => {
-    assert.equal(errorOf(400, { error: 'minutes: at most 240' }), 'minutes: at most 240');
-    assert.equal(errorOf(500, null), 'the server answered 500');
+  test('parseMinutes: whole minutes within the bounds the server accepts', () => {
     assert.equal(parseMinutes('30'), 30);
     assert.equal(parseMinutes(' 240 '), 240);
     for (const bad of ['', '4', '241', '30.5', '-5', 'abc', '1e2']) assert.equal(parseMinutes(bad), null, bad);

@@ -1,41 +1,10 @@
+import type { ClassRuntimeStatus } from '../../protocol/http/classroom';
+
 /**
- * GET /api/instructor/classes/:id/runtime, read and said in one line:
+ * GET /api/instructor/classes/:id/runtime (ClassRuntimeStatusSchema) said in one line:
  * "Registry mirror: ready · Warm sandboxes: 3 of 30 waiting · Presenting: dockerfiles slide 4".
  * Pure, so it is tested without a browser.
  */
-
-export type RegistryState = 'off' | 'starting' | 'ready' | 'failed';
-export type WarmState = 'off' | 'filling' | 'ready' | 'failed';
-
-export interface ClassRuntime {
-  registry: { state: RegistryState; message?: string };
-  warm: { state: WarmState; target: number; waiting: number };
-  follow: { lessonId: string; slide: number } | null;
-}
-
-const REGISTRY_STATES: readonly string[] = ['off', 'starting', 'ready', 'failed'];
-const WARM_STATES: readonly string[] = ['off', 'filling', 'ready', 'failed'];
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
-
-/** The runtime body, or null when it is not one (an older server, a proxy's error page). */
-export function parseRuntime(body: unknown): ClassRuntime | null {
-  if (!isRecord(body) || !isRecord(body.registry) || !isRecord(body.warm)) return null;
-  const { registry, warm, follow } = body;
-  if (typeof registry.state !== 'string' || !REGISTRY_STATES.includes(registry.state)) return null;
-  if (typeof warm.state !== 'string' || !WARM_STATES.includes(warm.state) || !isCount(warm.target) || !isCount(warm.waiting)) return null;
-  let presenting: ClassRuntime['follow'] = null;
-  if (follow != null) {
-    if (!isRecord(follow) || typeof follow.lessonId !== 'string' || !isCount(follow.slide)) return null;
-    presenting = { lessonId: follow.lessonId, slide: follow.slide };
-  }
-  return {
-    registry: { state: registry.state as RegistryState, ...(typeof registry.message === 'string' ? { message: registry.message } : {}) },
-    warm: { state: warm.state as WarmState, target: warm.target, waiting: warm.waiting },
-    follow: presenting,
-  };
-}
 
 export type Tone = 'ok' | 'busy' | 'bad' | 'off';
 
@@ -49,7 +18,7 @@ export interface RuntimePart {
 }
 
 /** The status line's parts, in order; `lessonTitle` names a lesson id when it can. */
-export function runtimeParts(runtime: ClassRuntime, lessonTitle: (id: string) => string | undefined = () => undefined): RuntimePart[] {
+export function runtimeParts(runtime: ClassRuntimeStatus, lessonTitle: (id: string) => string | undefined = () => undefined): RuntimePart[] {
   const { registry, warm, follow } = runtime;
   const registryTone: Tone = registry.state === 'ready' ? 'ok' : registry.state === 'starting' ? 'busy' : registry.state === 'failed' ? 'bad' : 'off';
   const warmTone: Tone = warm.state === 'ready' ? 'ok' : warm.state === 'filling' ? 'busy' : warm.state === 'failed' ? 'bad' : 'off';
@@ -73,7 +42,7 @@ export function runtimeParts(runtime: ClassRuntime, lessonTitle: (id: string) =>
 }
 
 /** The whole line as text (what a screen reader or a test reads). */
-export function runtimeLine(runtime: ClassRuntime, lessonTitle?: (id: string) => string | undefined): string {
+export function runtimeLine(runtime: ClassRuntimeStatus, lessonTitle?: (id: string) => string | undefined): string {
   return runtimeParts(runtime, lessonTitle)
     .map((p) => `${p.label}: ${p.value}`)
     .join(' · ');

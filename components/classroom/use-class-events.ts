@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useRef } from 'react';
-import { CLASS_EVENT_TYPES, parseClassEvent, type ClassEvent } from './channel-model';
+import { LEARNER_EVENT_NAMES, LearnerEventSchema, type LearnerEvent } from '../../protocol/http/classroom';
+import { readServerEvent } from '../http/server-events';
 
 export const CLASS_EVENTS_URL = '/api/classes/events';
 
@@ -22,7 +23,7 @@ interface Stream {
  * (/join → /class/<id>) is a client-side navigation: one cheap 204 per page
  * change for learners in no class.
  */
-export function useClassEvents(enabled: boolean, pathname: string, onEvent: (event: ClassEvent) => void): void {
+export function useClassEvents(enabled: boolean, pathname: string, onEvent: (event: LearnerEvent) => void): void {
   const stream = useRef<Stream>({ source: null, stoppedAt: null });
   const handler = useRef(onEvent);
   useEffect(() => {
@@ -48,12 +49,12 @@ export function useClassEvents(enabled: boolean, pathname: string, onEvent: (eve
         s.stoppedAt = window.location.pathname;
       }
     };
-    for (const type of CLASS_EVENT_TYPES) {
-      source.addEventListener(type, (message) => {
-        const event = parseClassEvent(type, (message as MessageEvent<string>).data);
+    for (const name of LEARNER_EVENT_NAMES) {
+      source.addEventListener(name, (message) => {
+        const event = readServerEvent(LearnerEventSchema, name, message.data);
         if (!event) return;
         handler.current(event);
-        if (event.type === 'ended') stop();
+        if (event.event === 'ended') stop();
       });
     }
     source.onerror = () => {

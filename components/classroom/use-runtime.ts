@@ -1,12 +1,13 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { ClassRuntimeStatusSchema, type ClassRuntimeStatus } from '../../protocol/http/classroom';
+import { fetchJson, type ApiFailure } from '../http/fetch-json';
 import { runtimeUrl } from './instructor-client';
-import { parseRuntime, type ClassRuntime } from './runtime-status';
 
 export const RUNTIME_POLL_MS = 5_000;
 
-export type RuntimeView = { state: 'loading' } | { state: 'ok'; runtime: ClassRuntime } | { state: 'unavailable'; error: string };
+export type RuntimeView = { state: 'loading' } | { state: 'ok'; runtime: ClassRuntimeStatus } | { state: 'unavailable'; error: string };
 
 /** The class's runtime (registry mirror, warm pool, who presents), read every 5 s while `active`. */
 export function useRuntime(classId: string, active: boolean): RuntimeView {
@@ -17,16 +18,9 @@ export function useRuntime(classId: string, active: boolean): RuntimeView {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
-      let next: RuntimeView;
-      try {
-        const response = await fetch(runtimeUrl(classId), { cache: 'no-store' });
-        const runtime = response.ok ? parseRuntime(await response.json()) : null;
-        next = runtime ? { state: 'ok', runtime } : { state: 'unavailable', error: response.ok ? 'unexpected answer' : `the server answered ${response.status}` };
-      } catch {
-        next = { state: 'unavailable', error: 'the server did not answer' };
-      }
+      const result = await fetchJson(runtimeUrl(classId), ClassRuntimeStatusSchema);
       if (!live) return;
-      setView(next);
+      setView(result.ok ? { state: 'ok', runtime: result.value } : { state: 'unavailable', error: unavailableReason(result) });
       // The next read is timed from this answer, so a slow server is never asked twice at once.
       timer = setTimeout(() => void poll(), RUNTIME_POLL_MS);
     };
@@ -38,4 +32,11 @@ export function useRuntime(classId: string, active: boolean): RuntimeView {
   }, [classId, active]);
 
   return view;
+}
+
+/** The status line's tooltip when the runtime cannot be shown. */
+function unavailableReason(failure: ApiFailure): string {
+  if (failure.reason === 'no-answer') return 'the server did not answer';
+  if (failure.reason === 'refused') return `the server answered ${failure.status}`;
+  return failure.error;
 }

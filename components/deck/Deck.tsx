@@ -3,15 +3,9 @@
 import { useEffect, type MouseEvent } from 'react';
 import { fetchProgress, savePosition } from '../progress/progress-client';
 import { runInTerminal } from '../terminal/run-command';
-import { ExercisePanel, type DeckExercise } from './ExercisePanel';
+import type { DeckSlide } from '../../protocol/http/deck';
+import { ExercisePanel } from './ExercisePanel';
 import { isTypingTarget, slideForKey, useSlideHash } from './use-slide-hash';
-
-export interface DeckSlide {
-  index: number;
-  title: string;
-  html: string;
-  exercise?: DeckExercise;
-}
 
 /** Runs the Nth ▶ Run block of the visible slide (Alt+1 … Alt+9). */
 function runNthBlock(n: number): boolean {

@@ -1,17 +1,12 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { fetchProgress, requestCheck, type CheckResponse } from '../progress/progress-client';
+import type { CheckResponse } from '../../protocol/http/check';
+import type { DeckExercise } from '../../protocol/http/deck';
+import { fetchProgress, requestCheck } from '../progress/progress-client';
 import { groupFailures } from './verdict-groups';
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
-
-export interface DeckExercise {
-  id: string;
-  title: string;
-  /** Rendered server-side from the lesson's Markdown. */
-  hintsHtml: string[];
-}
 
 type PanelState =
   | { kind: 'idle' }

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DeckSlideData } from '@/lib/lesson-format/deck-data';
+import type { DeckSlide } from '../../protocol/http/deck';
 import { openPresenterChannel } from './presenter-channel';
 import { useFollowBroadcast, type BroadcastState } from './use-follow-broadcast';
 import { isTypingTarget, slideForKey, useSlideHash } from './use-slide-hash';
@@ -11,7 +11,7 @@ import { isTypingTarget, slideForKey, useSlideHash } from './use-slide-hash';
  * (`…/notes`): the same deck, kept on the same slide across both windows.
  * Keys: ← → PageUp PageDown Home End; F full screen; N opens the notes window.
  */
-export function Presenter({ lessonId, title, slides, mode }: { lessonId: string; title: string; slides: DeckSlideData[]; mode: 'slides' | 'notes' }) {
+export function Presenter({ lessonId, title, slides, mode }: { lessonId: string; title: string; slides: DeckSlide[]; mode: 'slides' | 'notes' }) {
   const count = slides.length;
   const { current, go } = useSlideHash(count);
   const channel = useRef<ReturnType<typeof openPresenterChannel> | null>(null);

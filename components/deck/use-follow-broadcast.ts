@@ -1,9 +1,9 @@
 'use client';
 
 import { useEffect, useState, useSyncExternalStore } from 'react';
-
-/** Same shape as lib/store/classes CLASS_ID (not imported: that module is server-only). */
-const CLASS_ID = /^[2-9a-hjkmnp-z]{12}$/;
+import { CLASS_ID } from '../../protocol/http/classroom';
+import type { FollowRequest } from '../../protocol/http/instructor';
+import { fetchNoContent, jsonBody } from '../http/fetch-json';
 
 /** Slide changes closer together than this are sent once (holding → on a keyboard, a quick double step). */
 export const FOLLOW_DEBOUNCE_MS = 150;
@@ -19,11 +19,6 @@ export function classFromSearch(search: string): string | null {
 }
 
 const followUrl = (classId: string) => `/api/instructor/classes/${classId}/follow`;
-
-async function errorText(response: Response): Promise<string> {
-  const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
-  return typeof body?.error === 'string' ? body.error : `the server answered ${response.status}`;
-}
 
 /**
  * Tells a class which slide the instructor shows (PUT …/follow) when the
@@ -44,16 +39,11 @@ export function useFollowBroadcast(lessonId: string, slide: number, enabled: boo
     if (!classId) return;
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      fetch(followUrl(classId), {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ lessonId, slide }),
-        signal: controller.signal,
-      })
-        .then(async (response) => setResult(response.ok ? { key, state: 'live' } : { key, state: 'failed', error: await errorText(response) }))
-        .catch(() => {
-          if (!controller.signal.aborted) setResult({ key, state: 'failed', error: 'the server did not answer' });
-        });
+      void fetchNoContent(followUrl(classId), { ...jsonBody('PUT', { lessonId, slide } satisfies FollowRequest), signal: controller.signal }).then((sent) => {
+        if (sent.ok) setResult({ key, state: 'live' });
+        else if (sent.reason === 'refused') setResult({ key, state: 'failed', error: sent.error });
+        else if (!controller.signal.aborted) setResult({ key, state: 'failed', error: 'the server did not answer' });
+      });
     }, FOLLOW_DEBOUNCE_MS);
     return () => {
       clearTimeout(timer);

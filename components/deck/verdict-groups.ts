@@ -1,9 +1,7 @@
-import type { CheckResponse } from '../progress/progress-client';
-
-type CheckView = CheckResponse['checks'][number];
+import type { VerdictCheck } from '../../protocol/http/check';
 
 /** How the failed checks of a verdict are shown. */
-export type FailureView = { kind: 'single'; check: CheckView } | { kind: 'shared'; found: string; checks: CheckView[] };
+export type FailureView = { kind: 'single'; check: VerdictCheck } | { kind: 'shared'; found: string; checks: VerdictCheck[] };
 
 /**
  * Failed checks that found the same thing ("there is no image webserver:1.0")
@@ -11,9 +9,9 @@ export type FailureView = { kind: 'single'; check: CheckView } | { kind: 'shared
  * repeating the finding (and hints about an image that does not exist yet) on
  * every line. Order follows the first check of each group.
  */
-export function groupFailures(checks: readonly CheckView[]): FailureView[] {
+export function groupFailures(checks: readonly VerdictCheck[]): FailureView[] {
   const failed = checks.filter((c) => !c.passed);
-  const shared = new Map<string, CheckView[]>();
+  const shared = new Map<string, VerdictCheck[]>();
   for (const check of failed) {
     if (!check.found || check.details || !check.fail) continue;
     shared.set(check.found, [...(shared.get(check.found) ?? []), check]);

@@ -1,35 +1,24 @@
-import type { LessonProgress } from '../../lib/store/progress';
-import type { CheckResponse } from '../../platform/http/lesson-api';
-
-export type { CheckResponse, LessonProgress };
+import { CheckResponseSchema, type CheckResponse } from '../../protocol/http/check';
+import { ProgressResponseSchema, type LessonProgress, type PositionRequest } from '../../protocol/http/progress';
+import { fetchJson, fetchNoContent, jsonBody } from '../http/fetch-json';
 
 /** One fetch of /api/progress per page load, shared by every component that shows progress. */
 let progressPromise: Promise<Record<string, LessonProgress>> | null = null;
 
+/** The learner's progress by lesson id; empty when it cannot be read (the pages work without it). */
 export function fetchProgress(): Promise<Record<string, LessonProgress>> {
-  progressPromise ??= fetch('/api/progress', { cache: 'no-store' })
-    .then((r) => (r.ok ? (r.json() as Promise<{ lessons: Record<string, LessonProgress> }>) : { lessons: {} }))
-    .then((body) => body.lessons)
-    .catch(() => ({}));
+  progressPromise ??= fetchJson('/api/progress', ProgressResponseSchema).then((result) => (result.ok ? result.value.lessons : {}));
   return progressPromise;
 }
 
+/** The server's verdict, or what went wrong in the server's own words. */
 export async function requestCheck(lessonId: string, exerciseId: string): Promise<CheckResponse | { error: string }> {
-  try {
-    const response = await fetch(`/api/lessons/${lessonId}/exercises/${exerciseId}/check`, { method: 'POST' });
-    const body = (await response.json()) as CheckResponse | { error: string };
-    progressPromise = null; // progress changed
-    return body;
-  } catch {
-    return { error: 'The server did not answer; check your connection and try again.' };
-  }
+  const result = await fetchJson(`/api/lessons/${lessonId}/exercises/${exerciseId}/check`, CheckResponseSchema, { method: 'POST' });
+  if (!result.ok && result.reason === 'no-answer') return { error: 'The server did not answer; check your connection and try again.' };
+  progressPromise = null; // progress may have changed
+  return result.ok ? result.value : { error: result.error };
 }
 
 export function savePosition(lessonId: string, slide: number): void {
-  void fetch(`/api/lessons/${lessonId}/position`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ slide }),
-    keepalive: true,
-  }).catch(() => undefined);
+  void fetchNoContent(`/api/lessons/${lessonId}/position`, { ...jsonBody('PUT', { slide } satisfies PositionRequest), keepalive: true });
 }

@@ -1,4 +1,4 @@
-import type { LessonProblem } from '@/lib/lesson-format/schema';
+import type { LessonProblem } from '../../protocol/http/deck';
 
 /** The page a broken lesson gets instead of its slides; every other page keeps working. */
 export function LessonProblems({ id, problems }: { id: string; problems: LessonProblem[] }) {

@@ -137,6 +137,9 @@ export type EndedClass = z.infer<typeof EndedClassSchema>;
 
 // ---- The learner's side: joining, and the class's events ----
 
+/** The longest display name a learner can join under (after trimming). */
+export const DISPLAY_NAME_MAX = 40;
+
 /** POST /api/classes/join (the learner is the one of the signed cookie). */
 export const JoinRequestSchema = z
   .object({
@@ -149,7 +152,7 @@ export const JoinRequestSchema = z
       .string()
       .trim()
       .min(1, 'enter the name your instructor will see')
-      .max(40, 'a name has at most 40 characters')
+      .max(DISPLAY_NAME_MAX, `a name has at most ${DISPLAY_NAME_MAX} characters`)
       // Shown in the instructor's grid: no control characters, no invisible-only names.
       .refine((s) => !/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(s), 'a name cannot contain control or invisible characters'),
   })

@@ -4,9 +4,8 @@ import { notFound } from 'next/navigation';
 import { ClassLessons, type ClassLesson } from '@/components/classroom/ClassLessons';
 import { ClassTime } from '@/components/classroom/ClassTime';
 import { loadLesson } from '@/lib/lesson-format/loader';
-import { pageLearnerId } from '@/platform/pages/class-page';
-import { classroom } from '@/platform/classroom/class-services';
-import { CLASS_ID, isClassOpen } from '@/lib/store/classes';
+import { learnerClass } from '@/platform/pages/learner-classes';
+import { isClassOpen } from '@/lib/store/classes';
 
 export const metadata: Metadata = { title: 'Your class' };
 export const dynamic = 'force-dynamic';
@@ -14,11 +13,9 @@ export const dynamic = 'force-dynamic';
 /** A learner's home in a class: its lessons in order, their progress, and what to do next. Members only. */
 export default async function ClassPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { store } = classroom();
-  const record = CLASS_ID.test(id) ? store.classes.get(id) : null;
-  if (!record) notFound();
-  const learnerId = await pageLearnerId();
-  const member = learnerId ? store.classes.member(record.id, learnerId) : null;
+  const found = await learnerClass(id);
+  if (!found) notFound();
+  const { record, member } = found;
 
   if (!member) {
     return (

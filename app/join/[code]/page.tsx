@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
-import { JoinPage } from '@/components/classroom/JoinPage';
-import { isJoinCode, normalizeJoinCode } from '@/lib/store/classes';
+import { isJoinCode, normalizeJoinCode } from '@/protocol/http/classroom';
+import { JoinPage } from '../join-page';
 
 export const metadata: Metadata = { title: 'Join a class' };
 export const dynamic = 'force-dynamic';
