@@ -3,7 +3,9 @@ import { LEARNER_COOKIE, readCookie, verifyLearnerCookie } from '../../lib/ident
 import type { DataDir } from '../../lib/config/data-dir';
 import { ClientAddresses } from '../../lib/web-guards/client-address';
 import { loadSandboxServerConfig, type SandboxServerConfig } from './config/config';
-import { DockerDriver } from './engine/docker/docker';
+import type { ClassRegistryBackend } from './engine/class-registry-backend';
+import { dockerBackend } from './engine/docker/docker-backend';
+import type { SandboxDriver } from './engine/driver';
 import { consoleLogger, type Logger } from '../../lib/logging/logger';
 import { SessionManager } from './sessions/session-manager';
 import { createTerminalUpgrade } from './websocket/upgrade';
@@ -13,11 +15,16 @@ export const PROFILES: ReadonlySet<string> = new Set(['dind']);
 
 export interface SandboxService {
   config: SandboxServerConfig;
-  driver: DockerDriver;
+  /** The backend's sandboxes (the seam: Docker today). */
+  driver: SandboxDriver;
+  /** What class registries run on (registry/class-registry.ts drives it). */
+  classRegistries: ClassRegistryBackend;
   manager: SessionManager;
   handleUpgrade: ReturnType<typeof createTerminalUpgrade>['handleUpgrade'];
   /** Who is asking (DRYDOCK_TRUSTED_PROXIES): the one instance of the server, for anything counted per client. */
   clients: ClientAddresses;
+  /** Removes what sandboxes of this server left behind them (a crash between create and remove); how many networks went. */
+  removeOrphans(): Promise<number>;
   /** Detaches from all sandboxes (they keep running for the next start). */
   close(): void;
 }
@@ -43,8 +50,9 @@ export async function startSandboxService(
   const log = options.log ?? consoleLogger;
   const clients = options.clients ?? ClientAddresses.fromEnv(env);
   const config = { ...loadSandboxServerConfig(data.serverId, env), ...options.config };
-  const driver = new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork, subnets: config.sandboxSubnets });
-  await driver.ping();
+  const backend = dockerBackend({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork, subnets: config.sandboxSubnets });
+  const { driver } = backend;
+  await backend.ping();
   const { maxSandboxes, maxSandboxesReason, perAddress, socketsPerLearner, joinsPerMinute } = config.admission;
   log.info(
     `capacity: ${maxSandboxes} sandboxes (${maxSandboxesReason}); ${perAddress} per address for learners outside a class; ` +
@@ -52,7 +60,7 @@ export async function startSandboxService(
   );
   const manager = new SessionManager(driver, config, log);
   await manager.reconcile();
-  await driver.removeOrphanNetworks();
+  await backend.removeOrphans();
   manager.startSweeping();
 
   const allowedOrigins = new Set((env.DRYDOCK_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean));
@@ -70,9 +78,11 @@ export async function startSandboxService(
   return {
     config,
     driver,
+    classRegistries: backend.classRegistries,
     manager,
     handleUpgrade: terminal.handleUpgrade,
     clients,
+    removeOrphans: () => backend.removeOrphans(),
     close: () => {
       terminal.close();
       manager.shutdown();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { loadSandboxServerConfig, type SandboxServerConfig } from '../src/config/config';
+import { DockerClassRegistryBackend } from '../src/engine/docker/registry-services';
 import { DockerDriver } from '../src/engine/docker/docker';
 import type { SandboxSpec } from '../src/engine/driver';
 import { Label } from '../src/engine/docker/labels';
@@ -37,6 +38,11 @@ export function testConfig(overrides: Partial<SandboxServerConfig> = {}): Sandbo
 
 export function testDriver(config: SandboxServerConfig): DockerDriver {
   return new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork, subnets: config.sandboxSubnets });
+}
+
+/** Class registries on the test driver's engine, labelled with the config's server id (what SandboxService.classRegistries is). */
+export function testRegistryBackend(config: SandboxServerConfig, driver: DockerDriver = testDriver(config)): DockerClassRegistryBackend {
+  return new DockerClassRegistryBackend(driver.docker, config.serverId);
 }
 
 /** What carries a label, per kind (a test's "nothing left behind" is all zeros). */
@@ -118,6 +124,7 @@ import { FrameType, decodeServerFrame, encodeAck, type ServerControl as ServerCo
 import { silentLogger } from '../../lib/logging/logger';
 import { startSandboxService, type SandboxService } from '../src/sandbox-service';
 import { TERMINAL_PATH } from '../src/websocket/upgrade';
+import { removeEverySandbox } from './sandboxes';
 
 export interface TestSandboxServer {
   data: DataDir;
@@ -163,8 +170,8 @@ export async function startTestSandboxServer(config: SandboxServerConfig, env: R
       return { id, cookie: `${LEARNER_COOKIE}=${signLearnerCookie(data.cookieSecret, id)}` };
     },
     async close() {
-      await service.manager.removeAll();
       service.close();
+      await removeEverySandbox(service.manager, service.driver);
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });

@@ -48,8 +48,8 @@ export interface SandboxRegistryAccess {
   mirrorUrl: string;
   /** More host:port the inner engine may use over plain HTTP, e.g. drydock-registry:5000. */
   insecureRegistries: string[];
-  /** Called with the sandbox's network before the sandbox starts: attach the registries to it. */
-  connect(networkName: string): Promise<void>;
+  /** Called with the sandbox's network (SandboxInfo.network) before the sandbox starts: attach the registries to it. */
+  connect(network: string): Promise<void>;
 }
 
 export interface SandboxInfo {
@@ -64,6 +64,8 @@ export interface SandboxInfo {
   classId?: string;
   /** Set on a warm sandbox until a learner claims it. */
   pool?: string;
+  /** The backend's name of the sandbox's own network, when it has one (what a class registry joins). */
+  network?: string;
 }
 
 export interface ExecOptions {

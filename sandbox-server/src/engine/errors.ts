@@ -1,13 +1,37 @@
-/** Typed errors for what can go wrong at the container backend. */
+/**
+ * Typed errors for what can go wrong at the container backend. A backend
+ * maps its own failures to these once (mapDockerError for Docker), so
+ * sessions, classes, grading and the HTTP layer test a class, never a status
+ * code of one backend.
+ */
 export class EngineUnavailableError extends Error {
-  override readonly name = 'EngineUnavailableError';
+  override readonly name: string = 'EngineUnavailableError';
 }
-export class SandboxNotFoundError extends Error {
-  override readonly name = 'SandboxNotFoundError';
+
+/** What was asked about does not exist (a sandbox, a volume, a network, an exec, an image). */
+export class NotFoundError extends Error {
+  override readonly name: string = 'NotFoundError';
 }
-export class SandboxImageMissingError extends Error {
-  override readonly name = 'SandboxImageMissingError';
+export class SandboxNotFoundError extends NotFoundError {
+  override readonly name: string = 'SandboxNotFoundError';
 }
+export class SandboxImageMissingError extends NotFoundError {
+  override readonly name: string = 'SandboxImageMissingError';
+}
+
+/** The backend refuses in the current state: the name is taken, the network still has members, the container is not running. */
+export class ConflictError extends Error {
+  override readonly name: string = 'ConflictError';
+}
+
+/** Asked for what is so already (Docker's 304: start a running container). */
+export class NotModifiedError extends Error {
+  override readonly name: string = 'NotModifiedError';
+}
+
+export const isNotFound = (error: unknown): boolean => error instanceof NotFoundError;
+export const isConflict = (error: unknown): boolean => error instanceof ConflictError;
+export const isNotModified = (error: unknown): boolean => error instanceof NotModifiedError;
 
 interface DockerLikeError {
   statusCode?: number;
@@ -16,16 +40,53 @@ interface DockerLikeError {
   json?: { message?: string } | null;
 }
 
-/** Maps a dockerode/docker-modem failure to one of the typed errors above, or returns it unchanged. */
-export function mapDockerError(error: unknown, context: string): Error {
+/** What the engine said, without docker-modem's "(HTTP code 404) no such container - " prefix when it sent a JSON message. */
+export function dockerErrorText(error: unknown): string {
   const e = (error ?? {}) as DockerLikeError;
-  const detail = e.json?.message ?? e.message ?? String(error);
+  return e.json?.message ?? e.message ?? String(error);
+}
+
+const TYPED = [EngineUnavailableError, NotFoundError, ConflictError, NotModifiedError];
+
+/**
+ * The one mapping of a dockerode/docker-modem failure to the typed errors
+ * above; anything else comes back unchanged. Errors already typed pass
+ * through, so code may map on every layer without double wrapping.
+ */
+export function mapDockerError(error: unknown, context: string): Error {
+  if (TYPED.some((type) => error instanceof type)) return error as Error;
+  const e = (error ?? {}) as DockerLikeError;
+  const detail = dockerErrorText(error);
   if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EACCES') {
-    return new EngineUnavailableError(`Docker Engine is not reachable (${e.code}) while trying to ${context}`);
+    return new EngineUnavailableError(`Docker Engine is not reachable (${e.code}) while trying to ${context}`, { cause: error });
   }
-  if (e.statusCode === 404) {
-    if (/no such image/i.test(detail)) return new SandboxImageMissingError(`${context}: ${detail}`);
-    return new SandboxNotFoundError(`${context}: ${detail}`);
+  switch (e.statusCode) {
+    case 304:
+      return new NotModifiedError(`${context}: ${detail || 'already so'}`, { cause: error });
+    case 404:
+      if (/no such image/i.test(detail)) return new SandboxImageMissingError(`${context}: ${detail}`, { cause: error });
+      // A container is what a sandbox is; a missing volume, network or exec is just missing.
+      if (/no such (volume|network|exec)|network .* not found/i.test(detail)) return new NotFoundError(`${context}: ${detail}`, { cause: error });
+      return new SandboxNotFoundError(`${context}: ${detail}`, { cause: error });
+    // 403 is what older engines answer for a network that still has endpoints.
+    case 403:
+    case 409:
+      return new ConflictError(`${context}: ${detail}`, { cause: error });
   }
   return error instanceof Error ? error : new Error(`${context}: ${detail}`);
+}
+
+/**
+ * The promise's value, or undefined when what it asks about does not exist
+ * (removing what is gone already, reading what may be missing). Every other
+ * failure is mapped and thrown.
+ */
+export async function ignoreNotFound<T>(promise: Promise<T>, context: string): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    const mapped = mapDockerError(error, context);
+    if (isNotFound(mapped)) return undefined;
+    throw mapped;
+  }
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
-import { cleanupServer, registryImage, requireDocker, startReadySandbox, testConfig, testDriver } from '../../test/support';
+import { cleanupServer, registryImage, requireDocker, startReadySandbox, testConfig, testDriver, testRegistryBackend } from '../../test/support';
 import { MIRROR_ALIAS, REGISTRY_ALIAS, startClassRegistry, type ClassRegistry } from './class-registry';
 import type { ExecResult } from '../engine/driver';
 import { Label } from '../engine/docker/labels';
@@ -57,7 +57,7 @@ describe('class registry mirror (real engine)', () => {
   before(async () => {
     docker = await requireDocker();
     const started = performance.now();
-    registry = await startClassRegistry(docker, { classId, serverId: config.serverId, image: registryImage(), seedImages: ['busybox', 'registry:2'], sourceImage: config.image });
+    registry = await startClassRegistry(testRegistryBackend(config, driver), { classId, image: registryImage(), seedImages: ['busybox', 'registry:2'], sourceImage: config.image });
     const total = Math.round(performance.now() - started);
     console.log(`# class registry up in ${total} ms (seeding ${registry.seeded.join(', ')}: ${registry.seedMs} ms)`);
     // Class sandboxes carry the class label too: remove() must leave them alone.

@@ -1,5 +1,4 @@
-import type Docker from 'dockerode';
-import { PassThrough, type Duplex } from 'node:stream';
+import type { ClassRegistryBackend, RegistryService } from '../engine/class-registry-backend';
 import { htpasswdLine, type RegistryLogin } from './registry-auth';
 
 /**
@@ -16,8 +15,9 @@ export class RegistryGateUsers {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly docker: Docker,
-    private readonly containerId: string,
+    private readonly backend: Pick<ClassRegistryBackend, 'exec'>,
+    /** The gated registry service. */
+    private readonly service: RegistryService,
   ) {}
 
   /** Lets these logins in (a login of the same name is replaced). Resolves once the gate has the new list. */
@@ -37,31 +37,7 @@ export class RegistryGateUsers {
   }
 
   private async write(text: string): Promise<void> {
-    const { exitCode, output } = await execWithInput(this.docker, this.containerId, ['/usr/local/bin/drydock-registry-users'], text);
+    const { exitCode, output } = await this.backend.exec(this.service, ['/usr/local/bin/drydock-registry-users'], text);
     if (exitCode !== 0) throw new Error(`updating the class registry's logins failed (exit ${exitCode}): ${output.trim().slice(0, 200)}`);
   }
-}
-
-/** Runs a command in a container with `input` on its stdin; returns its exit code and output (stdout and stderr). */
-async function execWithInput(docker: Docker, containerId: string, cmd: string[], input: string): Promise<{ exitCode: number | null; output: string }> {
-  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false });
-  const stream = (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
-  const chunks: Buffer[] = [];
-  const sink = new PassThrough();
-  sink.on('data', (c: Buffer) => chunks.push(c));
-  docker.modem.demuxStream(stream, sink, sink);
-  const ended = new Promise<void>((resolve, reject) => {
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.on('error', reject);
-  });
-  stream.end(input);
-  await ended;
-  // The stream can end a moment before the engine records the exit code.
-  let info = await exec.inspect();
-  for (let i = 0; info.Running && i < 100; i++) {
-    await new Promise((r) => setTimeout(r, 20));
-    info = await exec.inspect();
-  }
-  return { exitCode: info.Running ? null : (info.ExitCode ?? null), output: Buffer.concat(chunks).toString('utf8') };
 }

@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import { createHash, randomBytes } from 'node:crypto';
-import { posix } from 'node:path';
-import { extract } from 'tar-stream';
+import type { Readable } from 'node:stream';
+import { readFollowingLinks } from './archive-entry';
+import { imageProbeName, Label } from './labels';
 
 /**
  * SHA-256 of files as an image ships them, read through the engine's archive
@@ -36,10 +37,10 @@ export class ImageFileHashes {
 
   private async readFromImage(imageId: string, paths: string[]): Promise<Map<string, string | null>> {
     const container = await this.docker.createContainer({
-      name: `drydock-image-probe-${randomBytes(6).toString('hex')}`,
+      name: imageProbeName(randomBytes(6).toString('hex')),
       Image: imageId,
       NetworkDisabled: true,
-      Labels: { 'drydock.image-probe': '1' },
+      Labels: { [Label.imageProbe]: '1' },
       HostConfig: { NetworkMode: 'none' },
     });
     try {
@@ -53,51 +54,18 @@ export class ImageFileHashes {
   }
 }
 
-const MAX_SYMLINK_HOPS = 8;
-
 /** The file's hash, following a symlink the way a program in that image would; null when there is no such file. */
 async function hashFollowingLinks(docker: Docker, containerId: string, path: string): Promise<string | null> {
-  let current = path;
-  for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
-    const entry = await hashEntry(docker, containerId, current);
-    if (entry.kind === 'file') return entry.sha256;
-    if (entry.kind !== 'symlink') return null;
-    current = posix.resolve(posix.dirname(current), entry.target);
-  }
-  return null;
+  const entry = await readFollowingLinks(docker, containerId, path, sha256Of);
+  return entry.kind === 'file' ? entry.value : null;
 }
 
-type HashedEntry = { kind: 'file'; sha256: string } | { kind: 'symlink'; target: string } | { kind: 'other' };
-
-/** The first entry of GET /containers/{id}/archive?path=…, hashed as it streams (dockerd is ~100 MB). */
-async function hashEntry(docker: Docker, containerId: string, path: string): Promise<HashedEntry> {
-  let archive: NodeJS.ReadableStream;
-  try {
-    archive = await docker.getContainer(containerId).getArchive({ path });
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return { kind: 'other' };
-    throw error;
-  }
-  return new Promise<HashedEntry>((resolve, reject) => {
-    const tar = extract();
-    let result: HashedEntry | undefined;
-    tar.on('entry', (header, stream, next) => {
-      if (result || header.type !== 'file') {
-        result ??= header.type === 'symlink' && header.linkname ? { kind: 'symlink', target: header.linkname } : { kind: 'other' };
-        stream.on('end', next);
-        stream.resume();
-        return;
-      }
-      const hash = createHash('sha256');
-      stream.on('data', (chunk: Buffer) => hash.update(chunk));
-      stream.on('end', () => {
-        result = { kind: 'file', sha256: hash.digest('hex') };
-        next();
-      });
-    });
-    tar.on('finish', () => resolve(result ?? { kind: 'other' }));
-    tar.on('error', reject);
-    archive.on('error', reject);
-    archive.pipe(tar);
+/** Hashed as it streams (dockerd is ~100 MB). */
+function sha256Of(content: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    content.on('data', (chunk: Buffer) => hash.update(chunk));
+    content.on('end', () => resolve(hash.digest('hex')));
+    content.on('error', reject);
   });
 }

@@ -12,7 +12,36 @@ export const Label = {
   pool: 'drydock.pool',
   /** What a non-sandbox container is for, e.g. 'registry' (so list() never mistakes it for a sandbox). */
   role: 'drydock.role',
+  /** On the short-lived containers that read an image's own files (image-files.ts). */
+  imageProbe: 'drydock.image-probe',
 } as const;
+
+/** Label drydock.role on everything a class registry creates. */
+export const REGISTRY_ROLE = 'registry';
+
+/**
+ * Every container, network, volume and disk of a sandbox is named
+ * drydock-sb-…, and nothing else is: how remove() and the orphan sweep tell a
+ * sandbox's things from a class's.
+ */
+export const SANDBOX_PREFIX = 'drydock-sb-';
+
+/** Names of everything a class registry creates (a class id is lowercase letters, digits, `-`, `_`, `.`). */
+export function classRegistryNames(classId: string) {
+  const base = `drydock-class-${classId}`;
+  return {
+    network: base,
+    mirror: `${base}-mirror`,
+    registry: `${base}-registry`,
+    seeder: `${base}-seed`,
+    source: `${base}-source`,
+    mirrorVolume: `${base}-mirror`,
+    registryVolume: `${base}-registry`,
+  };
+}
+
+/** A container that reads an image's files once and goes (image-files.ts). */
+export const imageProbeName = (random: string): string => `drydock-image-probe-${random}`;
 
 /**
  * Labels cannot change after a container is created, but its name can: a
@@ -28,7 +57,7 @@ export interface NameRecord {
 }
 
 export function sandboxName(sessionId: string, record: NameRecord = {}): string {
-  const base = `drydock-sb-${sessionId}`;
+  const base = `${SANDBOX_PREFIX}${sessionId}`;
   if (!record.learnerId) return base;
   return record.expiresAt ? `${base}.${record.learnerId}.${record.expiresAt.toString(36)}` : `${base}.${record.learnerId}`;
 }

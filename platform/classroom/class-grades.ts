@@ -1,0 +1,67 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lessons } from '../../lib/lesson-format/lesson-library';
+import type { Store } from '../../lib/store';
+import type { ClassRecord } from '../../lib/store/classes';
+import { classGradesToCsv, classGradesToJson, type ClassGradeRow } from '../../lib/store/grade-export';
+
+export type ExportFormat = 'csv' | 'json';
+
+export interface ExportFile {
+  filename: string;
+  body: string;
+}
+
+/** Every member × every exercise of the class's lessons, tried or not, with display names. */
+export function classGrades(store: Store, classId: string): { record: ClassRecord; rows: ClassGradeRow[] } | null {
+  const record = store.classes.get(classId);
+  if (!record) return null;
+  const { members, progress } = store.classes.progress(classId);
+  const byKey = new Map(progress.map((p) => [`${p.learnerId}\u0000${p.lessonId}\u0000${p.exerciseId}`, p]));
+  const exercises = record.lessonIds.flatMap((lessonId) => {
+    const entry = lessons().get(lessonId);
+    return entry?.ok ? entry.lesson.slides.flatMap((s) => (s.exercise ? [{ lessonId, exerciseId: s.exercise.id }] : [])) : [];
+  });
+  const rows = members.flatMap((m) =>
+    exercises.map(({ lessonId, exerciseId }) => {
+      const p = byKey.get(`${m.learnerId}\u0000${lessonId}\u0000${exerciseId}`);
+      return {
+        learnerId: m.learnerId,
+        displayName: m.displayName,
+        lessonId,
+        exerciseId,
+        passed: p?.firstPassedAt != null,
+        attempts: p?.attempts ?? 0,
+        firstPassedAt: p?.firstPassedAt ?? null,
+        lastAttemptAt: p?.lastAttemptAt ?? null,
+      };
+    }),
+  );
+  return { record, rows };
+}
+
+/** The grades in several formats from one read, under one timestamp. */
+export function classExportFiles(store: Store, classId: string, formats: readonly ExportFormat[], now: number): ExportFile[] | null {
+  const grades = classGrades(store, classId);
+  if (!grades) return null;
+  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+  return formats.map((format) => ({
+    filename: `class-${slug(grades.record.name)}-${stamp}.${format}`,
+    body: format === 'csv' ? classGradesToCsv(grades.record.name, grades.rows) : classGradesToJson({ id: classId, name: grades.record.name, exportedAt: now }, grades.rows),
+  }));
+}
+
+/** Writes the class's grades (CSV and JSON) into `folder`, readable by the server's user only. */
+export function writeClassExports(store: Store, classId: string, folder: string, now = Date.now()): void {
+  mkdirSync(folder, { recursive: true });
+  for (const file of classExportFiles(store, classId, ['csv', 'json'], now) ?? []) {
+    writeFileSync(join(folder, file.filename), file.body, { mode: 0o600 });
+  }
+}
+
+const slug = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40) || 'class';

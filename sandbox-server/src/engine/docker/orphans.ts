@@ -1,0 +1,35 @@
+import type Docker from 'dockerode';
+import { Label, SANDBOX_PREFIX, sandboxName } from './labels';
+import { removeNetwork } from './networks';
+import type { Hardening } from './isolation/hardened-engine';
+import { WRITABLE_PATHS } from './isolation/sandbox-disk';
+
+/**
+ * Networks and disks whose sandbox is gone (left by a crash between create
+ * and remove): removed. Returns how many networks went.
+ */
+export async function removeOrphans(docker: Docker, serverId: string, hardening: Hardening | undefined): Promise<number> {
+  const networks = await docker.listNetworks({ filters: { label: [`${Label.server}=${serverId}`] } });
+  let removed = 0;
+  // Every sandbox on the engine, this server's and others' (a disk is an orphan only if no server has its sandbox).
+  const sandboxes = await docker.listContainers({ all: true, filters: { label: [Label.session] } });
+  // A network is an orphan when no container of its session exists, running or not: a stopped
+  // sandbox (the engine restarted) is not attached to its network, yet needs it to start again.
+  const sessions = new Set(sandboxes.filter((c) => c.Labels[Label.server] === serverId).map((c) => c.Labels[Label.session]));
+  for (const n of networks) {
+    // A class's own network is the class registry's business, not a sandbox's.
+    if (!n.Name.startsWith(SANDBOX_PREFIX)) continue;
+    if (sessions.has(n.Labels?.[Label.session])) continue;
+    await removeNetwork(docker, n.Name);
+    removed++;
+  }
+  if (hardening) {
+    const alive = new Set(sandboxes.map((c) => sandboxName(c.Labels[Label.session] ?? '')));
+    for (const disk of await hardening.disks.list()) {
+      if (!disk.startsWith(SANDBOX_PREFIX) || alive.has(disk)) continue;
+      for (const { key } of WRITABLE_PATHS) await docker.getVolume(`${disk}-${key}`).remove().catch(() => undefined);
+      await hardening.disks.remove(disk);
+    }
+  }
+  return removed;
+}
