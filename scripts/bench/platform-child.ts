@@ -33,7 +33,7 @@ function shutdown(): Promise<void> {
   stopping ??= (async () => {
     if (!platform) return;
     await platform.sandboxes.manager.removeAll().catch((e: Error) => log.error(`removeAll: ${e.message}`));
-    await platform.sandboxes.driver.removeOrphanNetworks().catch(() => 0);
+    await platform.sandboxes.removeOrphans().catch(() => 0);
     await platform.close().catch(() => undefined);
   })();
   return stopping;
