@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
-import { cleanupServer, registryImage, requireDocker, startReadySandbox, testConfig, testDriver } from '../../test/support';
+import { cleanupServer, registryImage, requireDocker, startReadySandbox, testConfig, testDriver, testRegistryBackend } from '../../test/support';
 import { classSeedImages, startClassRegistry, type ClassRegistry } from '../registry/class-registry';
 import { gradeExercise, runSolution } from './grader';
-import { loadAllLessons } from '../../../lib/lesson-format/loader';
+import { lessons as lessonLibrary } from '../../../lib/lesson-format/lesson-library';
 
 /**
  * Content CI: for every exercise of every lesson, on a fresh sandbox of its
@@ -15,7 +15,7 @@ import { loadAllLessons } from '../../../lib/lesson-format/loader';
  */
 // DRYDOCK_LESSONS=volumes,buildx proves only those lessons (while writing them); CI proves all.
 const only = new Set((process.env.DRYDOCK_LESSONS ?? '').split(',').filter(Boolean));
-const lessons = loadAllLessons().flatMap((entry) => {
+const lessons = lessonLibrary().all().flatMap((entry) => {
   if (only.size > 0 && !only.has(entry.id)) return [];
   if (!entry.ok) throw new Error(`${entry.id} does not parse; run npm run lessons:lint`);
   const exercises = entry.lesson.slides.flatMap((s) => (s.exercise ? [s.exercise] : []));
@@ -35,7 +35,7 @@ for (const mode of modes) {
     before(async () => {
       docker = await requireDocker();
       if (mode === 'class') {
-        registry = await startClassRegistry(docker, { classId, serverId: config.serverId, image: registryImage(), seedImages: classSeedImages(lessons), sourceImage: config.image });
+        registry = await startClassRegistry(testRegistryBackend(config, driver), { classId, image: registryImage(), seedImages: classSeedImages(lessons), sourceImage: config.image });
       }
     });
     after(async () => {
