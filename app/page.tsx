@@ -1,9 +1,9 @@
 import Link from 'next/link';
 import { LessonProgressBadge } from '@/components/progress/LessonProgressBadge';
-import { courseOrder, loadAllLessons } from '@/lib/lesson-format/loader';
+import { lessons as lessonLibrary } from '@/lib/lesson-format/lesson-library';
 
 export default function CataloguePage() {
-  const lessons = courseOrder(loadAllLessons());
+  const lessons = lessonLibrary().inCourseOrder();
   return (
     <main className="mx-auto w-full max-w-5xl px-4 py-8">
       <h1 className="text-3xl font-semibold tracking-tight">Learn Docker by doing</h1>

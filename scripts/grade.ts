@@ -6,7 +6,7 @@
  * exercise; exits 1 if any check failed, 2 on bad usage.
  */
 import { openDataDir } from '../lib/config/data-dir';
-import { loadLesson } from '../lib/lesson-format/loader';
+import { lessons } from '../lib/lesson-format/lesson-library';
 import { Store } from '../lib/store';
 import { loadSandboxServerConfig } from '../sandbox-server/src/config/config';
 import { DockerDriver } from '../sandbox-server/src/engine/docker/docker';
@@ -29,7 +29,7 @@ const learnerId = option('learner');
 const all = process.argv.includes('--all');
 if (!learnerId === !all) usage('give either --learner <id> or --all');
 
-const entry = loadLesson(lessonId) ?? usage(`no lesson "${lessonId}" in lessons/`);
+const entry = lessons().get(lessonId) ?? usage(`no lesson "${lessonId}" in lessons/`);
 if (!entry.ok) usage(`lesson "${lessonId}" has errors; run npm run lessons:lint`);
 const exercises = entry.lesson.slides.flatMap((s) => (s.exercise && (!exerciseId || s.exercise.id === exerciseId) ? [s.exercise] : []));
 if (exercises.length === 0) usage(exerciseId ? `lesson "${lessonId}" has no exercise "${exerciseId}"` : `lesson "${lessonId}" has no exercises`);

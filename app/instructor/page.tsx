@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ClassTime } from '@/components/classroom/ClassTime';
 import { CreateClassForm, type CourseLesson } from '@/components/classroom/CreateClassForm';
-import { courseOrder, loadAllLessons } from '@/lib/lesson-format/loader';
+import { lessons as lessonLibrary } from '@/lib/lesson-format/lesson-library';
 import { classSummaries } from '@/platform/pages/instructor-classes';
 import { requireInstructor } from '@/platform/pages/instructor-page';
 
@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
 export default async function InstructorHome() {
   await requireInstructor('/instructor');
   const classes = classSummaries();
-  const lessons: CourseLesson[] = courseOrder(loadAllLessons()).flatMap((entry) =>
+  const lessons: CourseLesson[] = lessonLibrary().inCourseOrder().flatMap((entry) =>
     entry.ok
       ? [
           {

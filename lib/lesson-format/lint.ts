@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
-import { COURSE_FILE, loadAllLessons, lessonsRoot, readCourseOrder, type LoadedLesson } from './loader';
+import { LessonLibrary } from './lesson-library';
+import { COURSE_FILE, lessonsRoot, readCourseOrder, type LoadedLesson } from './loader';
 import { canonicalImageName } from '../image-reference/image-reference';
 import { locallyMadeImages, referencedImages } from './image-references';
 import type { Lesson, LessonProblem } from './schema';
@@ -84,7 +85,8 @@ function courseFileProblems(root: string, lessons: LoadedLesson[], good: Lesson[
 
 /** Every problem in the course, parse errors included, sorted by file and line. */
 export function lintCourse(root = lessonsRoot()): { lessons: LoadedLesson[]; problems: LessonProblem[] } {
-  const lessons = loadAllLessons(root);
+  // A library of its own: lint reads every file once, as it is now, and keeps nothing.
+  const lessons = new LessonLibrary(root).all();
   const known = new Set(lessons.map((l) => l.id));
   const problems: LessonProblem[] = [];
   const good: Lesson[] = [];

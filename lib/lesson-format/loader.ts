@@ -13,29 +13,30 @@ export function lessonsRoot(): string {
 
 export type LoadedLesson = { id: string; ok: true; lesson: Lesson } | { id: string; ok: false; problems: LessonProblem[] };
 
-const FOLDER = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** A lesson folder's name is its id. */
+export const LESSON_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Lesson folder names, sorted. Folders that are not lesson ids (README, assets) are skipped. */
 export function listLessonIds(root = lessonsRoot()): string[] {
   if (!existsSync(/*turbopackIgnore: true*/ root)) return [];
   return readdirSync(/*turbopackIgnore: true*/ root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && FOLDER.test(d.name) && existsSync(join(root, d.name, 'lesson.md')))
+    .filter((d) => d.isDirectory() && LESSON_ID.test(d.name) && existsSync(join(root, d.name, 'lesson.md')))
     .map((d) => d.name)
     .sort();
 }
 
-/** Loads one lesson; a malformed lesson comes back as problems, never as a thrown error. */
+/**
+ * Reads and parses one lesson, uncached; a malformed lesson comes back as
+ * problems, never as a thrown error. Everything else reads lessons through
+ * lessons() (lesson-library.ts), which caches this per file version.
+ */
 export function loadLesson(id: string, root = lessonsRoot()): LoadedLesson | null {
-  if (!FOLDER.test(id)) return null;
+  if (!LESSON_ID.test(id)) return null;
   const path = join(root, id, 'lesson.md');
   if (!existsSync(path)) return null;
   const file = relative(process.cwd(), path) || path;
   const result = parseLesson(readFileSync(path, 'utf8'), file, id);
   return result.ok ? { id, ok: true, lesson: result.lesson } : { id, ok: false, problems: result.problems };
-}
-
-export function loadAllLessons(root = lessonsRoot()): LoadedLesson[] {
-  return listLessonIds(root).map((id) => loadLesson(id, root)!);
 }
 
 export const COURSE_FILE = 'course.yaml';

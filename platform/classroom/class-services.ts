@@ -4,7 +4,7 @@ import type { Store } from '../../lib/store';
 import { isClassOpen, type ClassRecord } from '../../lib/store/classes';
 import type { ClassEvents } from './class-events';
 import { classGridSnapshot, DEFAULT_CLASSROOM_SETTINGS, outlineOf, type ClassGrid, type ClassroomSettings, type ConnectionState, type LessonOutline } from './class-grid';
-import { LessonCache } from '../../lib/lesson-format/lesson-cache';
+import { lessons } from '../../lib/lesson-format/lesson-library';
 
 /**
  * What the classroom pages and routes share: the store, the event bus, the
@@ -47,8 +47,7 @@ export function classroomSettingsFromEnv(env: Readonly<Record<string, string | u
 }
 
 export function createClassroom(deps: { store: Store; events: ClassEvents; connection(learnerId: string): ConnectionState; settings: ClassroomSettings }): Classroom {
-  const lessons = new LessonCache();
-  const lesson = (id: string): LessonOutline | null => outlineOf(lessons.get(id));
+  const lesson = (id: string): LessonOutline | null => outlineOf(lessons().get(id));
   const classroom: Classroom = {
     store: deps.store,
     events: deps.events,

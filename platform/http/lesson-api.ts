@@ -7,7 +7,7 @@ import type { Logger } from '../../lib/logging/logger';
 import { isAllowedOrigin } from '../../lib/web-guards/origin';
 import type { Store } from '../../lib/store';
 import type { ClassEvents } from '../classroom/class-events';
-import { LessonCache } from '../../lib/lesson-format/lesson-cache';
+import { lessons } from '../../lib/lesson-format/lesson-library';
 import { HttpError, sendError, readJsonAs, sendJson } from './http-helpers';
 import { RateLimiter } from '../../lib/web-guards/rate-limiter';
 
@@ -39,12 +39,11 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
  * ask for a check but never report a result.
  */
 export function createApi(deps: { store: Store; sandboxes: SandboxService; log: Logger; classEvents?: ClassEvents }) {
-  const lessons = new LessonCache();
   // A check is cheap (tens of ms) but runs processes in a sandbox: 5 at once, then one per 2 s.
   const checkLimiter = new RateLimiter(5, 0.5);
 
   async function check(learnerId: string, lessonId: string, exerciseId: string): Promise<CheckResponse> {
-    const entry = lessons.get(lessonId);
+    const entry = lessons().get(lessonId);
     if (!entry) throw new HttpError(404, `no lesson "${lessonId}"`);
     if (!entry.ok) throw new HttpError(409, `lesson "${lessonId}" has errors and cannot be graded`);
     const exercise = entry.lesson.slides.find((s) => s.exercise?.id === exerciseId)?.exercise;
@@ -95,7 +94,7 @@ export function createApi(deps: { store: Store; sandboxes: SandboxService; log: 
         send(res, 200, await check(learnerId, m[1]!, m[2]!));
       } else if ((m = POSITION_PATH.exec(path)) && req.method === 'PUT') {
         const body = await readJsonAs(req, PositionBody, MAX_BODY_BYTES);
-        if (!lessons.get(m[1]!)) throw new HttpError(404, `no lesson "${m[1]}"`);
+        if (!lessons().get(m[1]!)) throw new HttpError(404, `no lesson "${m[1]}"`);
         deps.store.progress.setPosition(learnerId, m[1]!, body.slide);
         send(res, 204, null);
       } else {

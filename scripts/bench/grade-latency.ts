@@ -1,11 +1,11 @@
-import { loadLesson } from '../../lib/lesson-format/loader';
+import { lessons } from '../../lib/lesson-format/lesson-library';
 import type { Exercise } from '../../lib/lesson-format/schema';
 import type { DockerDriver } from '../../sandbox-server/src/engine/docker/docker';
 import { gradeExercise } from '../../sandbox-server/src/grading/grader';
 import { summarize, type Summary } from './stats';
 
 function exercise(lessonId: string, exerciseId: string): Exercise {
-  const entry = loadLesson(lessonId);
+  const entry = lessons().get(lessonId);
   const found = entry?.ok ? entry.lesson.slides.find((s) => s.exercise?.id === exerciseId)?.exercise : undefined;
   if (!found) throw new Error(`bench needs ${lessonId}/${exerciseId}`);
   return found;

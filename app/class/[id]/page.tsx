@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ClassLessons, type ClassLesson } from '@/components/classroom/ClassLessons';
 import { ClassTime } from '@/components/classroom/ClassTime';
-import { loadLesson } from '@/lib/lesson-format/loader';
+import { lessons as lessonLibrary } from '@/lib/lesson-format/lesson-library';
 import { learnerClass } from '@/platform/pages/learner-classes';
 import { isClassOpen } from '@/lib/store/classes';
 
@@ -30,7 +30,7 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
   }
 
   const lessons: ClassLesson[] = record.lessonIds.flatMap((lessonId) => {
-    const entry = loadLesson(lessonId);
+    const entry = lessonLibrary().get(lessonId);
     if (!entry?.ok) return [];
     const { manifest, slides } = entry.lesson;
     return [

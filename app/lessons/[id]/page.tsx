@@ -3,24 +3,24 @@ import { notFound } from 'next/navigation';
 import { Deck } from '@/components/deck/Deck';
 import { TerminalPane } from '@/components/terminal/TerminalPane';
 import { LessonProblems } from '@/components/ui/LessonProblems';
-import { listLessonIds, loadLesson } from '@/lib/lesson-format/loader';
+import { lessons } from '@/lib/lesson-format/lesson-library';
 import Link from 'next/link';
 import { deckSlides } from '@/lib/lesson-format/deck-data';
 
 export const dynamicParams = false;
 
 export function generateStaticParams(): { id: string }[] {
-  return listLessonIds().map((id) => ({ id }));
+  return lessons().ids().map((id) => ({ id }));
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  const entry = loadLesson((await params).id);
+  const entry = lessons().get((await params).id);
   return { title: entry?.ok ? entry.lesson.manifest.title : 'Lesson' };
 }
 
 export default async function LessonPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const entry = loadLesson(id);
+  const entry = lessons().get(id);
   if (!entry) notFound();
 
   if (!entry.ok) return <LessonProblems id={id} problems={entry.problems} />;
