@@ -162,6 +162,26 @@ describe('timers', () => {
   });
 });
 
+describe('unref', () => {
+  it('asks Node not to hold the process open for the timer, only when told', () => {
+    const unref = mock.fn();
+    const cleared: unknown[] = [];
+    const fake = { unref };
+    const set = mock.method(globalThis, 'setInterval', () => fake);
+    const clear = mock.method(globalThis, 'clearInterval', (t: unknown) => cleared.push(t));
+    try {
+      disposableInterval(() => {}, 1000).dispose();
+      assert.equal(unref.mock.callCount(), 0);
+      disposableInterval(() => {}, 1000, { unref: true }).dispose();
+      assert.equal(unref.mock.callCount(), 1);
+      assert.deepEqual(cleared, [fake, fake]);
+    } finally {
+      set.mock.restore();
+      clear.mock.restore();
+    }
+  });
+});
+
 describe('listen', () => {
   it('removes the handler on dispose', () => {
     const emitter = new EventEmitter();

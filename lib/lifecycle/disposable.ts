@@ -139,15 +139,26 @@ export class MutableDisposable<T extends IDisposable = IDisposable> implements I
   }
 }
 
+export interface TimerOptions {
+  /** In Node, the timer alone does not keep the process alive (Timeout.unref); ignored in the browser. */
+  unref?: boolean;
+}
+
+function applyOptions(timer: unknown, options: TimerOptions): void {
+  if (options.unref) (timer as { unref?: () => void }).unref?.();
+}
+
 /** Runs `fn` once after `ms`, unless disposed first. */
-export function disposableTimeout(fn: () => void, ms: number): IDisposable {
+export function disposableTimeout(fn: () => void, ms: number, options: TimerOptions = {}): IDisposable {
   const timer = setTimeout(fn, ms);
+  applyOptions(timer, options);
   return toDisposable(() => clearTimeout(timer));
 }
 
 /** Runs `fn` every `ms` until disposed. */
-export function disposableInterval(fn: () => void, ms: number): IDisposable {
+export function disposableInterval(fn: () => void, ms: number, options: TimerOptions = {}): IDisposable {
   const timer = setInterval(fn, ms);
+  applyOptions(timer, options);
   return toDisposable(() => clearInterval(timer));
 }
 

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPlatform, type Platform } from '../../platform/platform';
 import type { Logger } from '../../lib/logging/logger';
+import { removeEverySandbox } from '../../sandbox-server/test/sandboxes';
 
 type Request = { id: number; op: 'remove'; learnerId: string } | { id: number; op: 'cpu' } | { id: number; op: 'shutdown' };
 
@@ -32,7 +33,8 @@ function send(message: object): void {
 function shutdown(): Promise<void> {
   stopping ??= (async () => {
     if (!platform) return;
-    await platform.sandboxes.manager.removeAll().catch((e: Error) => log.error(`removeAll: ${e.message}`));
+    const { manager, driver } = platform.sandboxes;
+    await removeEverySandbox(manager, driver).catch((e: Error) => log.error(`removing the sandboxes: ${e.message}`));
     await platform.sandboxes.removeOrphans().catch(() => 0);
     await platform.close().catch(() => undefined);
   })();

@@ -2,6 +2,7 @@ import type { SandboxServerConfig } from '../../sandbox-server/src/config/config
 import type { DockerDriver } from '../../sandbox-server/src/engine/docker/docker';
 import { silentLogger } from '../../lib/logging/logger';
 import { SessionManager } from '../../sandbox-server/src/sessions/session-manager';
+import { removeEverySandbox } from '../../sandbox-server/test/sandboxes';
 import type { TerminalClient } from '../../sandbox-server/src/terminal/terminal-client';
 import { summarize, type Summary } from './stats';
 import { OutputWatcher } from './terminal-link';
@@ -42,10 +43,12 @@ export async function measureWarmPool(driver: DockerDriver, config: SandboxServe
       await manager.warm({ pool, count: 1, profile: 'dind', classId: pool });
       runs.warm.push(await timeToPrompt(manager, `warm-${i}`));
       runs.cold.push(await timeToPrompt(manager, `cold-${i}`));
-      await manager.removeAll(); // one sandbox at a time, like the rest of the bench
+      // One sandbox at a time, like the rest of the bench: the class (its learner and pool) and the walk-in go.
+      await manager.removeClass(pool);
+      await manager.reset(`cold-${i}`, 'dind');
     }
   } finally {
-    await manager.removeAll();
+    await removeEverySandbox(manager, driver);
   }
   return { warm: summarize(runs.warm), cold: summarize(runs.cold) };
 }

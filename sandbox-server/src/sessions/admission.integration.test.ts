@@ -132,7 +132,7 @@ describe('admission over the terminal WebSocket (real engine)', () => {
     assert.equal(fifth.controls.some((m) => m.type === 'hello'), false);
 
     await tabs.pop()!.close();
-    await waitFor('the server to count the closed tab', () => server.service.manager.find(learnerB.id, 'dind')?.clientCount === 3, 5_000);
+    await waitFor('the server to count the closed tab', () => server.service.manager.connectionState(learnerB.id).sockets === 3, 5_000);
     const again = await openAs(learnerB, '198.51.100.20');
     assert.equal((await again.waitForHello()).reattached, true);
   });

@@ -7,6 +7,7 @@ import type { SandboxServerConfig } from '../config/config';
 import type { DockerDriver } from '../engine/docker/docker';
 import { silentLogger } from '../../../lib/logging/logger';
 import { SessionManager } from './session-manager';
+import { removeEverySandbox } from '../../test/sandboxes';
 import { PROMPT, RecordingClient, cleanupServer, requireDocker, testConfig, testDriver, waitFor } from '../../test/support';
 
 /**
@@ -101,7 +102,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     first.manager.shutdown();
     assert.deepEqual(c1.closed, { code: CloseCode.SHUTDOWN, reason: 'The server is restarting; your sandbox is kept.' });
     assert.equal(statuses(c1.controls).at(-1), 'removed');
-    assert.equal(first.manager.find(L, PROFILE), undefined);
+    assert.equal(first.manager.size, 0, 'shutdown forgets the live session');
     assert.equal((await docker.getContainer(id).inspect()).State.Running, true, 'shutdown keeps the container running');
 
     const second = setup(config);
@@ -121,7 +122,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     type(s2, 'ls /root/survivor && echo again-$((2+3))\r');
     await waitForOutput(c2, 'the reattached shell answering', /^\/root\/survivor\r?\n(.*\n)?again-5\r?$/m, from);
 
-    await second.manager.removeAll();
+    await removeEverySandbox(second.manager, second.driver);
     assert.equal(await containerExists(docker, id), false);
   });
 
@@ -155,14 +156,15 @@ describe('SessionManager with the Docker driver (real engine)', () => {
 
     // Before the deadline, sweep keeps it (the client is connected, so it is not idle either).
     await manager.sweep();
-    assert.equal(manager.find(L, PROFILE), session);
+    assert.equal(manager.sandboxIdOf(L, PROFILE), session.info.id);
+    assert.equal(session.isDisposed, false);
     await waitFor('the lifetime to pass', () => Date.now() > session.info.expiresAt, 20_000);
     await manager.sweep();
 
     assert.equal(statuses(client.controls).at(-1), 'expired');
     assert.equal(client.closed?.code, CloseCode.EXPIRED);
     assert.match(client.closed?.reason ?? '', /maximum lifetime/);
-    assert.equal(manager.find(L, PROFILE), undefined);
+    assert.equal(manager.sandboxIdOf(L, PROFILE), undefined);
     assert.equal(manager.size, 0);
     assert.equal(session.isDisposed, true);
     assert.equal(await containerExists(docker, id), false);
@@ -182,7 +184,8 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     // No input for longer than the idle timeout, but a browser is watching: kept.
     await waitFor('idle time to pass', () => Date.now() - session.lastActivityAt > 1_500, 10_000);
     await manager.sweep();
-    assert.equal(manager.find(L, PROFILE), session);
+    assert.equal(manager.sandboxIdOf(L, PROFILE), session.info.id);
+    assert.equal(session.isDisposed, false);
     assert.equal(client.closed, null);
     assert.equal(await containerExists(docker, id), true);
 
@@ -190,10 +193,11 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     assert.equal(session.clientCount, 0);
     // Disconnecting counts as activity; it stays until idle again.
     await manager.sweep();
-    assert.equal(manager.find(L, PROFILE), session, 'just disconnected is not idle yet');
+    assert.equal(manager.sandboxIdOf(L, PROFILE), session.info.id, 'just disconnected is not idle yet');
+    assert.equal(session.isDisposed, false);
     await sleep(1_200);
     await manager.sweep();
-    assert.equal(manager.find(L, PROFILE), undefined);
+    assert.equal(manager.sandboxIdOf(L, PROFILE), undefined);
     assert.equal(session.isDisposed, true);
     assert.equal(await containerExists(docker, id), false);
     assert.equal(client.closed, null, 'a client that left is not sent anything');
@@ -221,7 +225,8 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     await waitForOutput(client, 'a new prompt after the restart', /Starting your Docker engine[\s\S]*root@sandbox:~# $/, from, 60_000);
 
     assert.equal(session.info.id, id);
-    assert.equal(manager.find(L, PROFILE), session, 'the same session carries on');
+    assert.equal(manager.sandboxIdOf(L, PROFILE), id, 'the same sandbox carries on');
+    assert.equal(session.isDisposed, false, 'the same session carries on');
     assert.equal(client.closed, null);
     const inspected = await docker.getContainer(id).inspect();
     assert.equal(inspected.State.Running, true);
@@ -230,6 +235,6 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     const after = client.text().length;
     type(session, 'echo back-$((8*8))\r');
     await waitForOutput(client, 'the respawned shell answering', /^back-64\r?$/m, after);
-    await manager.removeAll();
+    await removeEverySandbox(manager, driver);
   });
 });

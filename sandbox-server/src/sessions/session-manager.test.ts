@@ -118,7 +118,8 @@ describe('SessionManager: connecting', () => {
       },
     ]);
     assert.equal(session.clientCount, 1);
-    assert.equal(manager.find('learner-a', 'dind'), session);
+    assert.equal(manager.sandboxIdOf('learner-a', 'dind'), session.info.id);
+    assert.equal(session.isDisposed, false);
     assert.equal(manager.size, 1);
   });
 
@@ -385,7 +386,7 @@ describe('SessionManager: reconcile, sweep, reset', () => {
     assert.match(status?.type === 'status' ? status.message : '', /maximum lifetime/);
     assert.equal(client.closeCode, CloseCode.EXPIRED);
     assert.equal(CloseCode.EXPIRED, 4410);
-    assert.equal(manager.find('learner-a', 'dind'), undefined);
+    assert.equal(manager.sandboxIdOf('learner-a', 'dind'), undefined);
     assert.equal(manager.size, 0);
   });
 
@@ -411,7 +412,8 @@ describe('SessionManager: reconcile, sweep, reset', () => {
     const session = await manager.connect('learner-a', 'dind', client);
     await manager.sweep(Date.now() + config.limits.idleTimeoutMs + 1000);
     assert.deepEqual(driver.removed, []);
-    assert.equal(manager.find('learner-a', 'dind'), session);
+    assert.equal(manager.sandboxIdOf('learner-a', 'dind'), session.info.id);
+    assert.equal(session.isDisposed, false);
     assert.equal(client.closeCode, undefined);
   });
 

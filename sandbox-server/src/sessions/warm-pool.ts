@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CloseCode } from '../../../protocol';
+import type { IDisposable } from '../../../lib/lifecycle/disposable';
 import type { SandboxServerConfig } from '../config/config';
 import type { SandboxDriver, SandboxRegistryAccess } from '../engine/driver';
 import type { Logger } from '../../../lib/logging/logger';
@@ -34,8 +36,9 @@ const FILL_CONCURRENCY = 3;
  * claim. Unclaimed sandboxes are removed when the pool is drained, and by
  * the next start-up's reconcile (they have no learner).
  */
-export class WarmPool {
-  private readonly waiting = new Map<string, SandboxSession[]>();
+export class WarmPool implements IDisposable {
+  /** Per pool, oldest first: each session, and the subscription that drops it from the list should it end while waiting. */
+  private readonly waiting = new Map<string, { session: SandboxSession; leaveOnEnd: IDisposable }[]>();
   /** Sandboxes being created for a pool, or removed from one: they hold memory like the others. */
   private starting = 0;
   private draining = 0;
@@ -69,7 +72,13 @@ export class WarmPool {
         }
         this.starting++;
         try {
-          list.push(await this.startOne(spec));
+          const session = await this.startOne(spec);
+          // A waiting session that ends by itself (crash loop) leaves the pool; take() drops this when a learner claims it.
+          const leaveOnEnd = session.onDidEnd(() => {
+            const at = list.findIndex((entry) => entry.session === session);
+            if (at >= 0) list.splice(at, 1);
+          });
+          list.push({ session, leaveOnEnd });
           ok++;
         } catch (error) {
           failed++;
@@ -93,12 +102,13 @@ export class WarmPool {
     return waiting + this.starting + this.draining;
   }
 
-  /** Hands out the oldest waiting sandbox of the pool, if any. */
+  /** Hands out the oldest waiting sandbox of the pool, if any: from now on it is the caller's. */
   take(pool: string): SandboxSession | undefined {
     const list = this.waiting.get(pool);
-    let session = list?.shift();
-    while (session?.isDisposed) session = list?.shift();
-    return session;
+    let entry = list?.shift();
+    while (entry?.session.isDisposed) entry = list?.shift();
+    entry?.leaveOnEnd.dispose();
+    return entry?.session;
   }
 
   size(pool: string): number {
@@ -110,8 +120,9 @@ export class WarmPool {
     const list = this.waiting.get(pool) ?? [];
     this.waiting.delete(pool);
     this.draining += list.length;
-    for (const session of list) {
-      session.dispose('removed', 'Warm pool drained.', CloseCode.SHUTDOWN);
+    for (const { session, leaveOnEnd } of list) {
+      leaveOnEnd.dispose();
+      session.end({ state: 'removed', message: 'Warm pool drained.', closeCode: CloseCode.SHUTDOWN });
       await this.driver.remove(session.info.id).catch((error: Error) => this.log.warn(`drain ${session.shortId}: ${error.message}`));
       this.draining--;
     }
@@ -119,9 +130,15 @@ export class WarmPool {
   }
 
   /** Detaches from every waiting sandbox (server shutdown; reconcile removes them at the next start). */
-  detachAll(): void {
-    for (const list of this.waiting.values()) for (const session of list) session.dispose('removed', 'Server shutting down.', CloseCode.SHUTDOWN);
+  dispose(): void {
+    const lists = [...this.waiting.values()];
     this.waiting.clear();
+    for (const list of lists) {
+      for (const { session, leaveOnEnd } of list) {
+        leaveOnEnd.dispose();
+        session.end({ state: 'removed', message: 'Server shutting down.', closeCode: CloseCode.SHUTDOWN });
+      }
+    }
   }
 
   /** Waits until the sandbox's entrypoint reports its inner engine ready (it then prints the prompt). */
@@ -130,7 +147,7 @@ export class WarmPool {
     while (Date.now() < deadline) {
       const probe = await this.driver.exec(id, ['test', '-e', '/run/drydock/engine-ready'], { timeoutMs: 5_000 });
       if (probe.exitCode === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await sleep(150);
     }
     throw new Error(`sandbox ${id.slice(0, 12)}: inner engine not ready after ${ENGINE_READY_TIMEOUT_MS / 1000} s`);
   }
@@ -146,18 +163,14 @@ export class WarmPool {
       pool: spec.pool,
       registry: spec.registry,
     });
-    // A waiting session that ends by itself (crash loop) leaves the pool; once claimed, its new owner replaces this.
-    const session = new SandboxSession(info, this.driver, this.config, this.log, (ended) => {
-      const list = this.waiting.get(spec.pool);
-      const at = list?.indexOf(ended) ?? -1;
-      if (list && at >= 0) list.splice(at, 1);
-    });
+    const session = new SandboxSession(info, this.driver, this.config, this.log);
     try {
       await session.open();
       // A 0×0 terminal stops readline prompting after the first prompt; the learner's own size comes on connect.
       await session.resize({ cols: 80, rows: 24 });
       await this.waitForEngine(info.id);
     } catch (error) {
+      session.dispose();
       await this.driver.remove(info.id).catch(() => undefined);
       throw error;
     }

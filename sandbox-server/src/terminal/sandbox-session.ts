@@ -1,5 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { CloseCode, type TerminalSize } from '../../../protocol';
+import { Disposable, DisposableStore, MutableDisposable, listen, listenOnce, toDisposable } from '../../../lib/lifecycle/disposable';
+import { Emitter, type Event } from '../../../lib/lifecycle/event';
 import type { SandboxServerConfig } from '../config/config';
 import type { SandboxDriver, SandboxInfo } from '../engine/driver';
 import { FlowControl } from './flow-control';
@@ -12,13 +14,30 @@ import type { TerminalClient } from './terminal-client';
 const MAX_RESPAWNS = 5;
 const RESPAWN_WINDOW_MS = 60_000;
 
+/** Why a session ends, as its clients are told: a status, then a close with this code. */
+export interface SessionEnding {
+  state: 'expired' | 'removed' | 'error';
+  message: string;
+  closeCode: number;
+}
+
+/** What a plain dispose() tells the clients: the server let go of the sandbox, which lives on. */
+const DETACHED: SessionEnding = { state: 'removed', message: 'The server let go of this sandbox; reconnect.', closeCode: CloseCode.SHUTDOWN };
+
 /**
  * One learner's sandbox and its live terminal: the attached Docker stream,
  * the replay ring, output batching, flow control, and the browsers watching.
  * Outlives any single WebSocket, so a reload finds the same shell.
+ *
+ * Whoever holds a session (the warm pool, then the session manager) learns
+ * that it ended from `onDidEnd`, not by being called back through a field
+ * someone else may reassign.
  */
-export class SandboxSession {
+export class SandboxSession extends Disposable {
+  private current: SandboxInfo;
   private stream: Duplex | undefined;
+  /** The attached stream's listeners and the stream itself: replaced on respawn, released on end. */
+  private readonly attachment = this.register(new MutableDisposable());
   private readonly ring: OutputRing;
   private readonly batcher: OutputBatcher;
   private readonly flow: FlowControl<TerminalClient>;
@@ -27,25 +46,58 @@ export class SandboxSession {
   private readonly viewers = new Set<TerminalClient>();
   private lastSize: TerminalSize | undefined;
   private respawns: number[] = [];
-  private disposed = false;
-  lastActivityAt = Date.now();
-  /** Last keystroke from any client (lastActivityAt also counts connects and checks); read by the instructor dashboard. */
-  lastInputAt: number | null = null;
+  /** Set as soon as end() begins, so a client closing re-entrantly cannot end it twice. */
+  private ending = false;
+  private activityAt = Date.now();
+  private inputAt: number | null = null;
+  private readonly ended = new Emitter<SandboxSession>();
+  /** Fires once when the session ends for good (crash loop, failed restart, removal), so its holder forgets it. */
+  readonly onDidEnd: Event<SandboxSession> = this.ended.event;
 
   constructor(
-    readonly info: SandboxInfo,
+    info: SandboxInfo,
     private readonly driver: SandboxDriver,
     private readonly config: SandboxServerConfig,
     private readonly log: Logger,
-    /** Called once when the session ends for good, so its owner forgets it (a warm pool hands it to a new owner). */
-    public onDisposed: (session: SandboxSession) => void = () => {},
   ) {
+    super();
+    this.current = { ...info };
     this.ring = new OutputRing(config.replayBufferBytes);
     this.flow = new FlowControl(config.flowHighWaterBytes, config.flowLowWaterBytes, {
       pause: () => this.stream?.pause(),
       resume: () => this.stream?.resume(),
     });
-    this.batcher = new OutputBatcher(config.batchDelayMs, config.batchMaxBytes, (chunk) => this.broadcast(chunk));
+    this.batcher = this.register(new OutputBatcher(config.batchDelayMs, config.batchMaxBytes, (chunk) => this.broadcast(chunk)));
+  }
+
+  /** The sandbox as the engine describes it; changed only through this session's methods. */
+  get info(): Readonly<SandboxInfo> {
+    return this.current;
+  }
+
+  /** A warm sandbox becomes a learner's (after the driver recorded the claim): it belongs to no pool any more. */
+  claimFor(learnerId: string): void {
+    this.current = { ...this.current, learnerId, pool: undefined };
+  }
+
+  /** The sandbox lives until `expiresAt` (after the driver recorded it). */
+  extendTo(expiresAt: number): void {
+    this.current = { ...this.current, expiresAt };
+  }
+
+  /** Last connect, disconnect, keystroke or check: what the idle timeout counts from. */
+  get lastActivityAt(): number {
+    return this.activityAt;
+  }
+
+  /** Last keystroke from any client (lastActivityAt also counts connects and checks); read by the instructor dashboard. */
+  get lastInputAt(): number | null {
+    return this.inputAt;
+  }
+
+  /** Something used the sandbox from outside the terminal (a check): it is not idle. */
+  noteActivity(): void {
+    this.activityAt = Date.now();
   }
 
   get shortId(): string {
@@ -60,7 +112,7 @@ export class SandboxSession {
   async open(): Promise<void> {
     await this.attachStream();
     await this.driver.start(this.info.id);
-    this.info.running = true;
+    this.current = { ...this.current, running: true };
   }
 
   addClient(client: TerminalClient, reattached: boolean): void {
@@ -68,7 +120,7 @@ export class SandboxSession {
     this.batcher.flush();
     this.clients.add(client);
     this.flow.add(client);
-    this.lastActivityAt = Date.now();
+    this.activityAt = Date.now();
     const replayed = this.greet(client, { reattached });
     if (replayed > 0) this.flow.sentTo(client, replayed);
   }
@@ -100,18 +152,14 @@ export class SandboxSession {
     this.viewers.delete(client);
   }
 
-  get viewerCount(): number {
-    return this.viewers.size;
-  }
-
   removeClient(client: TerminalClient): void {
     if (!this.clients.delete(client)) return;
     this.flow.delete(client);
-    this.lastActivityAt = Date.now();
+    this.activityAt = Date.now();
   }
 
   input(data: Uint8Array): void {
-    this.lastActivityAt = this.lastInputAt = Date.now();
+    this.activityAt = this.inputAt = Date.now();
     this.batcher.noteInput();
     this.stream?.write(data);
   }
@@ -127,38 +175,61 @@ export class SandboxSession {
   }
 
   /** Tells every client why the session ends, closes their sockets and detaches. The container is left alone. */
-  dispose(state: 'expired' | 'removed' | 'error', message: string, closeCode: number): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  end(ending: SessionEnding): void {
+    if (this.ending || this.isDisposed) return;
+    this.ending = true;
     this.batcher.flush();
     for (const client of [...this.clients, ...this.viewers]) {
-      client.sendControl({ type: 'status', state, message });
-      client.close(closeCode, message.slice(0, 120));
+      client.sendControl({ type: 'status', state: ending.state, message: ending.message });
+      client.close(ending.closeCode, ending.message.slice(0, 120));
     }
     this.clients.clear();
     this.viewers.clear();
-    this.batcher.dispose();
-    this.stream?.removeAllListeners();
-    this.stream?.destroy();
-    this.stream = undefined;
-    this.onDisposed(this);
+    try {
+      super.dispose();
+    } finally {
+      this.ended.fire(this);
+      this.ended.dispose();
+    }
   }
 
-  get isDisposed(): boolean {
-    return this.disposed;
+  /** Ends the session with a generic reason (callers with a reason use end()). */
+  override dispose(): void {
+    this.end(DETACHED);
+  }
+
+  override get isDisposed(): boolean {
+    return this.ending || super.isDisposed;
   }
 
   private async attachStream(): Promise<void> {
     const stream = await this.driver.attach(this.info.id);
+    const attachment = new DisposableStore();
+    // Added first, so it runs last: the listeners go before the stream is destroyed (its 'close' is not a crash).
+    attachment.add(
+      toDisposable(() => {
+        if (this.stream === stream) this.stream = undefined;
+        stream.destroy();
+      }),
+    );
+    // Not removed with the rest: an error a destroyed stream still reports is logged, never thrown.
+    stream.on('error', (error: Error) => this.log.warn(`stream ${this.shortId}: ${error.message}`));
+    attachment.add(
+      listen(stream, 'data', (chunk: Buffer) => {
+        this.ring.push(chunk);
+        this.batcher.push(chunk);
+      }),
+    );
+    attachment.add(
+      listenOnce(stream, 'close', () => {
+        this.onStreamEnded(stream).catch((error: Error) => this.log.error(`stream end ${this.shortId}: ${error.message}`));
+      }),
+    );
     this.stream = stream;
     // A respawned shell inherits the flow-control state: if the browser is still behind, start paused.
     if (this.flow.isPaused) stream.pause();
-    stream.on('data', (chunk: Buffer) => {
-      this.ring.push(chunk);
-      this.batcher.push(chunk);
-    });
-    stream.on('error', (error: Error) => this.log.warn(`stream ${this.shortId}: ${error.message}`));
-    stream.once('close', () => void this.onStreamEnded(stream));
+    // Replaces (and releases) the previous, ended stream; disposed at once if the session ended meanwhile.
+    this.attachment.value = attachment;
   }
 
   private broadcast(chunk: Buffer): void {
@@ -169,12 +240,12 @@ export class SandboxSession {
 
   /** The container's main process exited (or the engine dropped the stream): bring the sandbox back. */
   private async onStreamEnded(stream: Duplex): Promise<void> {
-    if (this.disposed || stream !== this.stream) return;
+    if (this.isDisposed || stream !== this.stream) return;
     this.batcher.flush();
     const now = Date.now();
     this.respawns = this.respawns.filter((t) => now - t < RESPAWN_WINDOW_MS);
     if (this.respawns.length >= MAX_RESPAWNS) {
-      this.dispose('error', 'The sandbox keeps exiting; ask for a reset.', CloseCode.SANDBOX_FAILED);
+      this.end({ state: 'error', message: 'The sandbox keeps exiting; ask for a reset.', closeCode: CloseCode.SANDBOX_FAILED });
       return;
     }
     this.respawns.push(now);
@@ -185,7 +256,7 @@ export class SandboxSession {
       for (const client of this.clients) client.sendControl({ type: 'status', state: 'ready', message: 'Sandbox restarted.' });
     } catch (error) {
       this.log.error(`respawn ${this.shortId}: ${(error as Error).message}`);
-      this.dispose('error', 'The sandbox could not be restarted.', CloseCode.SANDBOX_FAILED);
+      this.end({ state: 'error', message: 'The sandbox could not be restarted.', closeCode: CloseCode.SANDBOX_FAILED });
     }
   }
 }

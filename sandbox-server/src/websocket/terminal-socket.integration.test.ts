@@ -72,10 +72,13 @@ describe('terminal WebSocket (real engine)', () => {
   let sandboxIdA = '';
   let containerIdA = '';
 
-  const sessionA = () => {
-    const session = server.service.manager.find(learnerA.id, 'dind');
-    assert.ok(session, 'learner A has a live session');
-    return session;
+  /** Learner A's open terminal sockets, as the server counts them. */
+  const socketsOfA = () => server.service.manager.connectionState(learnerA.id).sockets;
+  /** Learner A's sandbox id; the check fails when A has none. */
+  const sandboxIdOfA = (): string => {
+    const id = server.service.manager.sandboxIdOf(learnerA.id, 'dind');
+    assert.ok(id, 'learner A has a sandbox');
+    return id;
   };
 
   before(async () => {
@@ -135,7 +138,7 @@ describe('terminal WebSocket (real engine)', () => {
     assert.equal(hello.idleTimeoutMinutes, config.limits.idleTimeoutMs / 60_000);
     assert.ok(Math.abs(hello.expiresAt - (started + config.limits.maxLifetimeMs)) < 60_000, `expiresAt ${hello.expiresAt}`);
     if (hello.replayBytes > 0) assert.equal(a1.outputs[0]?.data.length, hello.replayBytes, 'the replay is one output frame of replayBytes');
-    containerIdA = sessionA().info.id;
+    containerIdA = sandboxIdOfA();
     sandboxIdA = hello.sandboxId;
     assert.equal(containerIdA.slice(0, 12), sandboxIdA);
     const inspected = await docker.getContainer(containerIdA).inspect();
@@ -199,7 +202,7 @@ describe('terminal WebSocket (real engine)', () => {
       assert.equal(error.code, 'protocol');
       assert.match(error.message, c.reason);
     }
-    await waitFor('the server to drop the closed sockets', () => sessionA().clientCount === 1, 5_000);
+    await waitFor('the server to drop the closed sockets', () => socketsOfA() === 1, 5_000);
 
     // An unknown control type is ignored: the socket stays open and works.
     const future = await TerminalSocket.open(server.url, headersA);
@@ -216,7 +219,7 @@ describe('terminal WebSocket (real engine)', () => {
     a1.type('echo survivor-$((5*5))\r');
     await a1.waitForText('echo on the socket that stayed open', /^survivor-25\r?$/m, from);
     assert.equal(a1.closed, null);
-    assert.equal(sessionA().info.id, containerIdA, 'the sandbox was not replaced');
+    assert.equal(sandboxIdOfA(), containerIdA, 'the sandbox was not replaced');
     assert.deepEqual((await server.service.driver.list()).map((s) => s.id), [containerIdA]);
     assert.equal((await docker.getContainer(containerIdA).inspect()).State.Running, true);
   });
@@ -230,13 +233,13 @@ describe('terminal WebSocket (real engine)', () => {
     s.send(big);
     const closed = await within('close after an oversized message', s.whenClosed, 5_000);
     assert.equal(closed.code, 1009);
-    await waitFor('the server to drop the oversized socket', () => sessionA().clientCount === 1, 5_000);
+    await waitFor('the server to drop the oversized socket', () => socketsOfA() === 1, 5_000);
     const from = a1.outputBytes;
     a1.type('echo big-survivor-$((2+2))\r');
     await a1.waitForText('echo after the oversized message', /^big-survivor-4\r?$/m, from);
     // None of the oversized input reached the shell.
     assert.doesNotMatch(a1.text(from), /aaaa/);
-    assert.equal(sessionA().info.id, containerIdA);
+    assert.equal(sandboxIdOfA(), containerIdA);
   });
 
   test('reconnect: a new socket is reattached to the same sandbox and replays recent output', async () => {
@@ -245,7 +248,7 @@ describe('terminal WebSocket (real engine)', () => {
     a1.type(`echo marker-$((1+1))-${marker}\r`);
     await a1.waitForText('the marker', new RegExp(`^marker-2-${marker}\\r?$`, 'm'), from);
     await a1.close();
-    await waitFor('the session to have no clients', () => sessionA().clientCount === 0, 5_000);
+    await waitFor('the session to have no clients', () => socketsOfA() === 0, 5_000);
 
     const a2 = await TerminalSocket.open(server.url, headersA);
     const hello = await a2.waitForHello();
@@ -257,12 +260,12 @@ describe('terminal WebSocket (real engine)', () => {
     assert.ok(replay);
     assert.equal(replay.length, hello.replayBytes, 'the replay arrives as one frame of replayBytes');
     assert.match(replay.toString('utf8'), new RegExp(`marker-2-${marker}`));
-    assert.equal(sessionA().info.id, containerIdA);
+    assert.equal(sandboxIdOfA(), containerIdA);
     await a2.close();
   });
 
   test('flow control: a socket that never acks gets a bounded amount of a flood; acking brings Ctrl-C back fast', async (t) => {
-    await waitFor('learner A to have no sockets', () => sessionA().clientCount === 0, 5_000);
+    await waitFor('learner A to have no sockets', () => socketsOfA() === 0, 5_000);
     const flood = await TerminalSocket.open(server.url, headersA, { autoAck: false });
     const hello = await flood.waitForHello();
     await waitFor('the replay', () => flood.outputBytes >= hello.replayBytes, 5_000);
@@ -313,7 +316,7 @@ describe('terminal WebSocket (real engine)', () => {
     from = flood.outputBytes;
     flood.type('echo after-flood-$((2*3))\r');
     await flood.waitForText('echo after the flood', /^after-flood-6\r?$/m, from);
-    assert.equal(sessionA().info.id, containerIdA);
+    assert.equal(sandboxIdOfA(), containerIdA);
     await flood.close();
   });
 
@@ -355,7 +358,7 @@ describe('terminal WebSocket (real engine)', () => {
   test('a known control type with extra fields is that type (zod strips them): {"type":"reset","extra":…} resets the sandbox', async () => {
     const b = await TerminalSocket.open(server.url, { Cookie: learnerB.cookie, Origin: server.origin });
     const hello = await b.waitForHello();
-    const idB = server.service.manager.find(learnerB.id, 'dind')?.info.id;
+    const idB = server.service.manager.sandboxIdOf(learnerB.id, 'dind');
     assert.ok(idB && idB.startsWith(hello.sandboxId));
     b.send(frameOf(FrameType.CONTROL, '{"type":"reset","extra":{"nested":true}}'));
     const closed = await within('close after reset', b.whenClosed, 15_000);
@@ -363,7 +366,7 @@ describe('terminal WebSocket (real engine)', () => {
     const status = b.controls.filter((m) => m.type === 'status').at(-1);
     assert.equal(status?.type === 'status' && status.state, 'removed');
     await waitFor('B\'s container to be removed', async () => !(await server.service.driver.list()).some((s) => s.id === idB), 15_000);
-    assert.equal(server.service.manager.find(learnerB.id, 'dind'), undefined);
+    assert.equal(server.service.manager.sandboxIdOf(learnerB.id, 'dind'), undefined);
     assert.deepEqual((await server.service.driver.list()).map((s) => s.id), [containerIdA]);
 
     // The client reconnects after SHUTDOWN and gets a fresh sandbox.
@@ -378,17 +381,17 @@ describe('terminal WebSocket (real engine)', () => {
   test('heartbeat: a socket that stops answering pings is terminated and leaves the session', async () => {
     const s = await TerminalSocket.open(server.url, headersA);
     await s.waitForHello();
-    await waitFor('A\'s session to count the socket', () => sessionA().clientCount === 1, 5_000);
+    await waitFor('A\'s session to count the socket', () => socketsOfA() === 1, 5_000);
     // Stop reading: the client no longer sees pings, so it sends no pongs (a dead peer).
     const raw = (s.ws as unknown as { _socket: Socket })._socket;
     raw.pause();
     const stalledAt = Date.now();
-    await waitFor('the server to terminate the silent socket', () => sessionA().clientCount === 0, 4 * config.heartbeatMs + 2_000);
+    await waitFor('the server to terminate the silent socket', () => socketsOfA() === 0, 4 * config.heartbeatMs + 2_000);
     const took = Date.now() - stalledAt;
     assert.ok(took <= 2 * config.heartbeatMs + 500, `terminated ${took} ms after the pongs stopped (heartbeat ${config.heartbeatMs} ms)`);
     raw.resume();
     const closed = await within('the client to notice', s.whenClosed, 5_000);
     assert.equal(closed.code, 1006, 'terminate() drops the connection without a close frame');
-    assert.equal(sessionA().info.id, containerIdA, 'the sandbox is untouched');
+    assert.equal(server.service.manager.sandboxIdOf(learnerA.id, 'dind'), containerIdA, 'the sandbox is untouched');
   });
 });

@@ -8,6 +8,7 @@ import {
   encodeServerControl,
   type ServerControl,
 } from '../../../protocol';
+import { DisposableStore, toDisposable } from '../../../lib/lifecycle/disposable';
 import type { Logger } from '../../../lib/logging/logger';
 import type { SandboxSession } from '../terminal/sandbox-session';
 import { AdmissionRefusedError, type SessionManager } from '../sessions/session-manager';
@@ -49,8 +50,18 @@ export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContex
   let early: Buffer[] = [];
   /** Set once the server told this socket its place in line (the site is full). */
   let inLine = false;
-  /** Leaves the line when the socket closes. */
+  /**
+   * What this socket holds, released when it closes: its place in line, its
+   * seat in the session. A seat taken after the close is released at once.
+   */
+  const held = new DisposableStore();
   const left = new AbortController();
+  held.add(toDisposable(() => left.abort()));
+  /** The socket holds `s` from now until it closes. */
+  const join = (s: SandboxSession): void => {
+    session = s;
+    held.add(toDisposable(() => (role === 'viewer' ? s.removeViewer(client) : manager.disconnect(s, client))));
+  };
 
   const client: TerminalClient = {
     sendOutput: (data) => {
@@ -127,9 +138,7 @@ export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContex
 
   ws.on('close', () => {
     closed = true;
-    left.abort();
-    if (session && role === 'viewer') session.removeViewer(client);
-    else if (session) manager.disconnect(session, client);
+    held.dispose();
   });
 
   if (role === 'viewer') {
@@ -137,8 +146,7 @@ export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContex
       .watch(learnerId, profile, client)
       .then((s) => {
         if (!s) return client.close(CloseCode.SANDBOX_FAILED, 'this learner has no sandbox yet');
-        session = s;
-        if (closed) s.removeViewer(client);
+        join(s);
       })
       .catch((error: Error) => client.close(CloseCode.SANDBOX_FAILED, `cannot watch: ${error.message}`.slice(0, 120)));
     return;
@@ -148,8 +156,7 @@ export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContex
   manager
     .connect(learnerId, profile, client, { address, signal: left.signal })
     .then((s) => {
-      session = s;
-      if (closed) return manager.disconnect(s, client);
+      join(s);
       for (const frame of early.splice(0)) handle(frame);
     })
     .catch((error: Error) => {

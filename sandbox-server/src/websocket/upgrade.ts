@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { DisposableStore, disposableInterval, toDisposable } from '../../../lib/lifecycle/disposable';
 import { RateLimiter } from '../../../lib/web-guards/rate-limiter';
 import { CloseCode, encodeServerControl } from '../../../protocol';
 import { addressGroup } from '../../../lib/web-guards/address-group';
@@ -73,17 +74,30 @@ export function createTerminalUpgrade(options: TerminalUpgradeOptions) {
     clientTracking: true,
   });
 
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients as Set<AliveSocket>) {
-      if (ws.isAlive === false) {
-        ws.terminate();
-        continue;
-      }
-      ws.isAlive = false;
-      ws.ping();
-    }
-  }, config.heartbeatMs);
-  heartbeat.unref();
+  /** What close() releases, newest first: the heartbeat, then every socket, then the server. */
+  const resources = new DisposableStore();
+  resources.add(
+    toDisposable(() => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    }),
+  );
+  resources.add(
+    disposableInterval(
+      () => {
+        for (const ws of wss.clients as Set<AliveSocket>) {
+          if (ws.isAlive === false) {
+            ws.terminate();
+            continue;
+          }
+          ws.isAlive = false;
+          ws.ping();
+        }
+      },
+      config.heartbeatMs,
+      { unref: true },
+    ),
+  );
 
   /** Returns false when the request is not for the terminal endpoint (so another handler may take it). */
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -129,6 +143,7 @@ export function createTerminalUpgrade(options: TerminalUpgradeOptions) {
     }
     wss.handleUpgrade(req, socket, head, (ws: AliveSocket) => {
       ws.isAlive = true;
+      // Listeners on the socket itself live and go with it: nothing to release.
       ws.on('pong', () => (ws.isAlive = true));
       ws.on('error', (error) => log.warn(`socket error: ${error.message}`));
       if (role === 'learner' && !countSocket(ws, learnerId)) return;
@@ -159,10 +174,9 @@ export function createTerminalUpgrade(options: TerminalUpgradeOptions) {
     return true;
   }
 
+  /** Stops the heartbeat, drops every socket and closes the server (sandboxes are the session manager's). */
   function close(): void {
-    clearInterval(heartbeat);
-    for (const ws of wss.clients) ws.terminate();
-    wss.close();
+    resources.dispose();
   }
 
   return { handleUpgrade, close, wss };

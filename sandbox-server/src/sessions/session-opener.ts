@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { CloseCode } from '../../../protocol';
+import type { Logger } from '../../../lib/logging/logger';
+import type { SandboxServerConfig } from '../config/config';
+import type { SandboxDriver } from '../engine/driver';
+import { installRegistryLogin } from '../registry/registry-auth';
+import { SandboxSession } from '../terminal/sandbox-session';
+import type { Placement, PlacementLookup } from './placement';
+import { keyOf, type Opened, type SessionIndex } from './session-index';
+import type { WarmPool } from './warm-pool';
+
+export const newSessionId = (): string => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
+
+export interface OpenerDeps {
+  driver: SandboxDriver;
+  config: SandboxServerConfig;
+  log: Logger;
+  index: SessionIndex;
+  pool: WarmPool;
+  placement: PlacementLookup;
+  /** A place may have freed (an open settled, a session ended): let admission look at the line. */
+  placesChanged(): void;
+}
+
+/**
+ * Gives a learner their sandbox: the live session, else the one adopted
+ * after a restart (reattached), else a warm one of their class (claimed),
+ * else a new one. Two opens for one learner at once share the first.
+ */
+export class SessionOpener {
+  constructor(private readonly deps: OpenerDeps) {}
+
+  open(learnerId: string, profile: string): Promise<Opened> {
+    const { index } = this.deps;
+    const key = keyOf(learnerId, profile);
+    const live = index.live.get(key);
+    if (live) return Promise.resolve({ session: live, reattached: true });
+    let pending = index.opening.get(key);
+    if (!pending) {
+      pending = this.openUncached(key, learnerId, profile).finally(() => {
+        index.opening.delete(key);
+        this.deps.placesChanged(); // a failed open gives its place back
+      });
+      index.opening.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async openUncached(key: string, learnerId: string, profile: string): Promise<Opened> {
+    const reattached = await this.reattach(key, learnerId);
+    if (reattached) return { session: reattached, reattached: true };
+    const placement = this.deps.placement(learnerId, profile);
+    const claimed = await this.claimWarm(key, learnerId, placement);
+    if (claimed) return { session: claimed, reattached: false };
+    return { session: await this.create(key, learnerId, profile, placement), reattached: false };
+  }
+
+  /** The learner's sandbox from before a restart, attached again; undefined (and it removed) when that fails. */
+  private async reattach(key: string, learnerId: string): Promise<SandboxSession | undefined> {
+    const { driver, index, log } = this.deps;
+    const dormant = index.dormant.get(key);
+    index.dormant.delete(key);
+    if (!dormant) return undefined;
+    let session: SandboxSession | undefined;
+    try {
+      const info = await driver.inspect(dormant.info.id);
+      session = new SandboxSession(info, driver, this.deps.config, log);
+      await session.open();
+      this.own(key, session);
+      log.info(`reattached ${session.shortId} for learner ${learnerId.slice(0, 8)}`);
+      return session;
+    } catch (error) {
+      session?.dispose();
+      log.warn(`could not reattach ${dormant.info.id.slice(0, 12)} (${(error as Error).message}); creating a new sandbox`);
+      await driver.remove(dormant.info.id).catch(() => undefined);
+      return undefined;
+    }
+  }
+
+  /** A warm sandbox of the learner's class, made theirs; undefined when none waits or the claim failed. */
+  private async claimWarm(key: string, learnerId: string, placement: Placement | undefined): Promise<SandboxSession | undefined> {
+    const { driver, log } = this.deps;
+    const warm = placement?.pool ? this.deps.pool.take(placement.pool) : undefined;
+    if (!warm) return undefined;
+    try {
+      // The claim is recorded with the container, so a restart maps it back to this learner.
+      await driver.update(warm.info.id, { learnerId, expiresAt: warm.info.expiresAt });
+      warm.claimFor(learnerId);
+      await this.giveRegistryLogin(warm.info.id, placement);
+      this.own(key, warm);
+      log.info(`claimed warm ${warm.shortId} for learner ${learnerId.slice(0, 8)}`);
+      return warm;
+    } catch (error) {
+      log.warn(`could not claim warm ${warm.shortId} (${(error as Error).message}); creating a new sandbox`);
+      warm.end({ state: 'removed', message: 'discarded', closeCode: CloseCode.SHUTDOWN });
+      await driver.remove(warm.info.id).catch(() => undefined);
+      return undefined;
+    }
+  }
+
+  private async create(key: string, learnerId: string, profile: string, placement: Placement | undefined): Promise<SandboxSession> {
+    const { driver, config, log } = this.deps;
+    const info = await driver.create({
+      learnerId,
+      profile,
+      sessionId: newSessionId(),
+      expiresAt: Date.now() + config.limits.maxLifetimeMs,
+      limits: config.limits,
+      classId: placement?.classId,
+      registry: placement?.registry,
+    });
+    const session = new SandboxSession(info, driver, config, log);
+    try {
+      await session.open();
+    } catch (error) {
+      session.dispose();
+      await driver.remove(info.id).catch(() => undefined);
+      throw error;
+    }
+    await this.giveRegistryLogin(info.id, placement);
+    this.own(key, session);
+    log.info(`created ${session.shortId} for learner ${learnerId.slice(0, 8)}`);
+    return session;
+  }
+
+  /** The session is the key's live one until it ends; an ended session must not be handed to the next connect. */
+  private own(key: string, session: SandboxSession): void {
+    this.deps.index.live.set(key, session);
+    session.onDidEnd(() => {
+      if (this.deps.index.forget(key, session)) this.deps.placesChanged();
+    });
+  }
+
+  /**
+   * Writes the learner's class registry login into their sandbox, before
+   * their terminal is attached. Without it the sandbox still works (pulls
+   * from the mirror included); only pushes to the class registry are refused.
+   */
+  private async giveRegistryLogin(id: string, placement: Placement | undefined): Promise<void> {
+    if (!placement?.registryLogin) return;
+    try {
+      const { login, admitted } = placement.registryLogin();
+      // The gate learns the login while the sandbox is given it.
+      await Promise.all([admitted, installRegistryLogin(this.deps.driver, id, login)]);
+    } catch (error) {
+      this.deps.log.warn(`sandbox ${id.slice(0, 12)} has no class registry login (${(error as Error).message}); its pushes there will be refused`);
+    }
+  }
+}
