@@ -1,8 +1,8 @@
-import type Docker from 'dockerode';
 import { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../protocol';
 import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from '../src/engine/driver';
 import { SandboxNotFoundError } from '../src/engine/errors';
+import type { InnerEngine } from '../src/engine/inner-engine';
 
 /**
  * The terminal stream of a fake sandbox. What the session writes (keystrokes)
@@ -135,9 +135,10 @@ export class FakeDriver implements SandboxDriver {
       classId: spec.classId,
       pool: spec.pool,
     };
+    info.network = `fake-net-${info.id.slice(0, 12)}`;
     this.sandboxes.set(info.id, { info, serverId: this.serverId });
     // Like the Docker driver: the registry joins the sandbox's (here pretend) network before start.
-    if (spec.registry) await spec.registry.connect(`fake-net-${info.id.slice(0, 12)}`);
+    if (spec.registry) await spec.registry.connect(info.network);
     return { ...info };
   }
 
@@ -205,8 +206,15 @@ export class FakeDriver implements SandboxDriver {
     return [...this.sandboxes.values()].filter((s) => s.serverId === this.serverId).map((s) => ({ ...s.info }));
   }
 
-  async innerEngine(_id: string): Promise<Docker> {
-    throw new Error('FakeDriver has no inner engine: Docker-state checks are tested against the real engine');
+  /** The inner engine each sandbox answers with (a FakeInnerEngine serving recorded answers); none: the grader cannot reach one. */
+  readonly innerEngines = new Map<string, InnerEngine>();
+
+  async innerEngine(id: string): Promise<InnerEngine> {
+    await Promise.resolve();
+    this.require(id);
+    const engine = this.innerEngines.get(id);
+    if (!engine) throw new Error(`no inner engine answers in sandbox ${id}`);
+    return engine;
   }
 
   async inspect(id: string): Promise<SandboxInfo> {

@@ -56,6 +56,17 @@ describe('DockerDriver (real engine)', () => {
     assert.ok(slow.durationMs < 5_000, `timed-out exec took ${slow.durationMs} ms`);
   });
 
+  test('a timed-out exec leaves no process behind in the sandbox, not its children nor one that left its session', async () => {
+    const sleepers = "ps -eo args | grep -c '^sleep 30[123]$' || true";
+    const check = driver.exec(sandbox.id, ['sh', '-c', 'sleep 301 & setsid sleep 302 & sleep 303'], { timeoutMs: 3_000 });
+    // Control: while the check runs, all three are there.
+    await waitFor('the check’s three sleeps', async () => (await driver.exec(sandbox.id, ['sh', '-c', sleepers], { timeoutMs: 10_000 })).stdout.trim() === '3', 2_500, 100);
+    const result = await check;
+    assert.equal(result.timedOut, true);
+    assert.equal(result.exitCode, null);
+    assert.equal((await driver.exec(sandbox.id, ['sh', '-c', sleepers], { timeoutMs: 10_000 })).stdout.trim(), '0', 'the timeout ended every process of the check');
+  });
+
   test('inside: docker runs busybox offline, buildx builds a multi-stage image, unshare gives a PID namespace', async () => {
     const run = await driver.exec(sandbox.id, ['docker', 'run', '--rm', 'busybox', 'echo', 'hello-inner'], { timeoutMs: 60_000 });
     assert.equal(run.exitCode, 0, run.stderr);
