@@ -1,12 +1,12 @@
 import Docker from 'dockerode';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { createConnection, type Socket } from 'node:net';
-import { promisify } from 'node:util';
+import { listSocketListeners, openSocketFile, SOCKET_IN_SANDBOX, symlinkInPath, type FileId } from './engine-socket';
 import { ImageFileHashes } from './image-files';
-import { execMappings, loaderVariablesIn, parentPidOf, parseUnixListeners, startTimeOf, statusField, type ExecMapping, type UnixListener } from './proc-files';
+import { execMappings, loaderVariablesIn, startTimeOf, statusField, type ExecMapping } from './proc-files';
+import { holdersOf, printable, SandboxView } from './sandbox-processes';
 
 /**
  * The grader's client for a sandbox's inner engine, which proves before each
@@ -37,16 +37,10 @@ import { execMappings, loaderVariablesIn, parentPidOf, parseUnixListeners, start
  * What this cannot see is in README.md, "Grading".
  */
 
-/** Where the inner engine's socket is, inside the sandbox. */
-const SOCKET_IN_SANDBOX = '/run/docker.sock';
-/** The addresses dockerd binds it under: its default host is unix:///var/run/docker.sock, and /var/run is /run. */
-const SOCKET_NAMES = ['/var/run/docker.sock', '/run/docker.sock'] as const;
 /** Where an image keeps dockerd (Debian's docker.io: /usr/sbin); the first the image has counts. */
 const DOCKERD_PATHS = ['/usr/sbin/dockerd', '/usr/bin/dockerd', '/usr/local/bin/dockerd'];
 /** Kernel mappings that hold code but no file. */
 const KERNEL_CODE = new Set(['[vdso]', '[vsyscall]']);
-/** open(2)'s O_PATH on Linux (x86-64 and arm64): a handle on the file itself, which a socket file allows. Node does not export it. */
-const O_PATH = 0o10000000;
 
 /** What the learner does about a refused engine. */
 const RESTART_HINT = 'stop whatever serves /run/docker.sock and start the engine again: `dockerd >>/var/log/dockerd.log 2>&1 &` (or Reset the sandbox)';
@@ -65,12 +59,6 @@ export interface SandboxRef {
   pid: number;
   /** The sandbox's image id (sha256:…). */
   imageId: string;
-}
-
-/** A socket file as stat() numbers it. */
-interface FileId {
-  dev: number;
-  ino: number;
 }
 
 /** A dockerd proven to serve one socket file, and what must stay the same for that to hold. */
@@ -95,25 +83,6 @@ interface VerifiedEngine {
  * rule out anyway (README, "Not defended").
  */
 const CODE_RECHECK_MS = 1_000;
-
-const run = promisify(execFile);
-
-/** Listening Unix sockets bound under SOCKET_NAMES in the sandbox's network namespace, with the file each is bound to. */
-async function listSocketListeners(sandboxPid: number): Promise<UnixListener[]> {
-  // The filter lets only these exact names through: a name is the binder's to choose and could
-  // otherwise hold newlines that print as lines of their own (parseUnixListeners).
-  const filter = SOCKET_NAMES.flatMap((name, i) => [...(i > 0 ? ['or'] : []), 'src', name]);
-  const args = [`--net=/proc/${sandboxPid}/ns/net`, '--', 'ss', '-xlHe', ...filter];
-  let stdout: string;
-  try {
-    ({ stdout } = await run('nsenter', args, { timeout: 10_000 }));
-  } catch (error) {
-    const e = error as { code?: string; stderr?: string; message: string };
-    const what = e.code === 'ENOENT' ? 'nsenter (util-linux) is not installed on this host' : (e.stderr || e.message).trim();
-    throw new Error(`could not list the sandbox's sockets to check its engine (nsenter … ss needs util-linux and iproute2 on the host): ${what}`);
-  }
-  return parseUnixListeners(stdout, SOCKET_NAMES);
-}
 
 class EngineVerifier {
   /** "<sandbox pid> <dev>:<ino>" of a socket file → the engine proven to serve it. */
@@ -320,157 +289,9 @@ class EngineVerifier {
   }
 }
 
-/**
- * Opens the sandbox's socket file as a handle (O_PATH: a socket cannot be
- * open()ed for reading). What makes a swap of the file harmless is that this
- * handle's inode is the one verified and the one connected to.
- */
-function openSocketFile(sandboxPid: number): { fd: number; file: FileId } {
-  const path = `/proc/${sandboxPid}/root${SOCKET_IN_SANDBOX}`;
-  let fd: number;
-  try {
-    fd = openSync(path, O_PATH | constants.O_NOFOLLOW);
-  } catch {
-    throw new Error(`the sandbox's Docker socket was tampered with: ${symlinkInPath(sandboxPid) ?? '/run/docker.sock does not exist'}`);
-  }
-  const st = fstatSync(fd);
-  if (!st.isSocket()) {
-    closeSync(fd);
-    throw new Error(`the sandbox's Docker socket was tampered with: ${symlinkInPath(sandboxPid) ?? '/run/docker.sock is not a socket'}`);
-  }
-  return { fd, file: { dev: st.dev, ino: st.ino } };
-}
-
-/**
- * A clear reason when the learner put a symlink in place of /run or the
- * socket. From the host an absolute link would resolve against the host's
- * root (its own engine): such a file is never bound by a listener of the
- * sandbox, so it is refused anyway; this only names why.
- */
-function symlinkInPath(sandboxPid: number): string | null {
-  const root = `/proc/${sandboxPid}/root`;
-  const runDir = lstatSync(`${root}/run`, { throwIfNoEntry: false });
-  const sock = lstatSync(`${root}${SOCKET_IN_SANDBOX}`, { throwIfNoEntry: false });
-  if (!runDir?.isDirectory()) return '/run is not a directory';
-  if (!sock) return '/run/docker.sock does not exist';
-  if (!sock.isSocket()) return '/run/docker.sock is not a socket';
-  return null;
-}
-
 /** What must not change for the code a process runs to stay the code that was checked. */
 function codeOf(mappings: ExecMapping[]): string {
   return mappings.map((m) => `${m.range} ${m.inode} ${m.path}${m.deleted ? ' (deleted)' : ''}`).join('\n');
-}
-
-/** Names and paths come from the learner: shown without control characters. */
-function printable(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f]/g, '?').slice(0, 120);
-}
-
-const listDir = (path: string): string[] => {
-  try {
-    return readdirSync(path);
-  } catch {
-    return []; // the process or thread ended meanwhile
-  }
-};
-
-const readlinkOrNull = (path: string): string | null => {
-  try {
-    return readlinkSync(path);
-  } catch {
-    return null;
-  }
-};
-
-/** The processes that hold a socket, each with the descriptor its main thread has it at (null if only a thread with its own table has it). */
-function holdersOf(pids: number[], socketInode: number): { pid: number; fd: number | null }[] {
-  const target = `socket:[${socketInode}]`;
-  const holders: { pid: number; fd: number | null }[] = [];
-  for (const pid of pids) {
-    let holds = false;
-    let fd: number | null = null;
-    // Every thread: one that unshared its descriptor table is not listed under /proc/<pid>/fd.
-    for (const tid of listDir(`/proc/${pid}/task`)) {
-      for (const n of listDir(`/proc/${pid}/task/${tid}/fd`)) {
-        if (readlinkOrNull(`/proc/${pid}/task/${tid}/fd/${n}`) !== target) continue;
-        holds = true;
-        if (tid === String(pid)) fd ??= Number(n);
-      }
-    }
-    if (holds) holders.push({ pid, fd });
-  }
-  return holders;
-}
-
-/** The sandbox's processes as the host sees them, and how the learner would name one. */
-class SandboxView {
-  private readonly pidNamespace: string;
-  /** How many pid namespaces deep the sandbox is (NSpid entries of its init): its own pids are at this position. */
-  private readonly depth: number;
-
-  constructor(private readonly initPid: number) {
-    this.pidNamespace = readlinkSync(`/proc/${initPid}/ns/pid`);
-    this.depth = nsPids(initPid).length;
-  }
-
-  /**
-   * Host pids of every process in the sandbox's pid namespace or one nested
-   * in it (an inner container's): those descend from a process of the sandbox.
-   */
-  pids(): number[] {
-    const hostNamespace = readlinkSync('/proc/self/ns/pid');
-    const memo = new Map<number, boolean>();
-    const inside = (pid: number, hops: number): boolean => {
-      const known = memo.get(pid);
-      if (known !== undefined) return known;
-      let result = false;
-      const ns = readlinkOrNull(`/proc/${pid}/ns/pid`);
-      if (ns === this.pidNamespace) result = true;
-      else if (ns && ns !== hostNamespace && hops < 64) {
-        try {
-          if (nsPids(pid).length > this.depth) {
-            const parent = parentPidOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-            result = parent > 1 && inside(parent, hops + 1);
-          }
-        } catch {
-          result = false; // ended meanwhile
-        }
-      }
-      memo.set(pid, result);
-      return result;
-    };
-    return listDir('/proc')
-      .filter((name) => /^\d+$/.test(name))
-      .map(Number)
-      .filter((pid) => inside(pid, 0));
-  }
-
-  /** "pid 57 in the sandbox": what the learner's `ps` shows. */
-  where(pid: number): string {
-    try {
-      const inSandbox = nsPids(pid)[this.depth - 1];
-      return inSandbox ? `pid ${inSandbox} in the sandbox` : `pid ${pid} on the host`;
-    } catch {
-      return `pid ${pid} on the host, ended`;
-    }
-  }
-
-  /** "perl (pid 57 in the sandbox)". */
-  describe(pid: number): string {
-    let name = '?';
-    try {
-      name = printable(readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
-    } catch {
-      // ended meanwhile: where() says so
-    }
-    return `${name} (${this.where(pid)})`;
-  }
-}
-
-/** A process's pid in each pid namespace from the host's inwards (the NSpid line of its status). */
-function nsPids(pid: number): string[] {
-  return (statusField(readFileSync(`/proc/${pid}/status`, 'utf8'), 'NSpid') ?? '').split(/\s+/).filter(Boolean);
 }
 
 /** One verifier per outer engine, so what it learned (image hashes, verified engines) serves every grade. */
