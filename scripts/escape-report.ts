@@ -5,9 +5,7 @@
  * expected to fail many. The hardened tier runs on Drydock's own engine
  * (started if needed), the capability tier on the operator's engine.
  *
- *   --tier userns|capability|both   (default both)
- *   --only id,id                    only these attacks
- *   --full                          full evidence under the table
+ * Flags: see USAGE below (or --help).
  *
  * Needs root (the hardened tier mounts disks and hands out cgroups; some
  * controls run as the remapped uid) and the images (built if missing).
@@ -20,23 +18,37 @@ import { fileURLToPath } from 'node:url';
 import { attacksInOrder, runAttack, type Attack } from '../sandbox-server/test/escape/attacks';
 import { EscapeLab, type Verdict } from '../sandbox-server/test/escape/lab';
 import { HARDENED_ENGINE_SOCKET, type IsolationTier } from '../sandbox-server/src/engine/docker/isolation/tier';
+import { isEntryPoint, parseCommandLine } from './lib/cli';
 import { ensureAllImages } from './lib/images';
+
+const USAGE = `
+usage: npm run escape-report -- [--tier userns|capability|both] [--only <id,id>] [--full]
+
+  --tier <tier>   the isolation tier(s) to attack (default both)
+  --only <ids>    only these attacks (comma-separated ids)
+  --full          full evidence under the table
+  -h, --help      this text
+
+Needs root and the images (built if missing).
+`;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OPERATOR_SOCKET = '/var/run/docker.sock';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const TIERS: Record<string, IsolationTier[]> = { both: ['userns', 'capability'], userns: ['userns'], capability: ['capability'] };
 
 const log = (m: string): void => void process.stderr.write(`[escape] ${m}\n`);
 
 async function main(): Promise<void> {
+  const { values } = parseCommandLine(USAGE, {
+    options: { tier: { type: 'string', default: 'both' }, only: { type: 'string' }, full: { type: 'boolean', default: false } },
+  });
+  const tiers = TIERS[values.tier];
+  if (!tiers) {
+    console.error(`--tier must be userns, capability or both, not "${values.tier}"\n${USAGE}`);
+    process.exit(2);
+  }
   if (process.getuid?.() !== 0) throw new Error('run it as root: the hardened tier mounts a disk per sandbox, and some controls switch to the remapped uid');
-  const tierArg = arg('tier') ?? 'both';
-  const tiers: IsolationTier[] = tierArg === 'both' ? ['userns', 'capability'] : [tierArg as IsolationTier];
-  const only = arg('only')?.split(',');
+  const only = values.only?.split(',');
   const attacks = attacksInOrder().filter((a) => !only || only.includes(a.id));
   if (attacks.length === 0) throw new Error(`no attack matches --only ${only?.join(',')}`);
 
@@ -74,7 +86,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(table(attacks, tiers, results));
   process.stdout.write(`\n${attacks.length} attacks; ${timings.join(', ')}; sandbox image ${image}.\n`);
-  if (process.argv.includes('--full')) {
+  if (values.full) {
     for (const attack of attacks) {
       for (const tier of tiers) process.stdout.write(`\n- **${attack.id}** (${tier}): ${results.get(attack.id)?.get(tier)?.evidence}\n`);
     }
@@ -108,7 +120,9 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-main().catch((error: Error) => {
-  console.error(`[escape] ${error.message}`);
-  process.exit(1);
-});
+if (isEntryPoint(import.meta.url)) {
+  main().catch((error: Error) => {
+    console.error(`[escape] ${error.message}`);
+    process.exit(1);
+  });
+}

@@ -11,57 +11,79 @@ import { Store } from '../lib/store';
 import { loadSandboxServerConfig } from '../sandbox-server/src/config/config';
 import { DockerDriver } from '../sandbox-server/src/engine/docker/docker';
 import { gradeExercise } from '../sandbox-server/src/grading/grader';
+import { isEntryPoint, parseCommandLine } from './lib/cli';
 
-function usage(message?: string): never {
-  if (message) console.error(message);
-  console.error('usage: npm run grade -- --lesson <id> [--exercise <id>] [--learner <id> | --all]');
+const USAGE = `
+usage: npm run grade -- --lesson <id> [--exercise <id>] [--learner <id> | --all]
+
+  --lesson <id>     the lesson whose exercises are graded (required)
+  --exercise <id>   only this exercise (default: every exercise of the lesson)
+  --learner <id>    this learner's sandbox
+  --all             every running sandbox of this installation
+  -h, --help        this text
+
+Exits 1 if any check failed, 2 on bad usage.
+`;
+
+function usage(message: string): never {
+  console.error(`${message}\n${USAGE}`);
   process.exit(2);
 }
 
-function option(name: string): string | undefined {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
+async function main(): Promise<number> {
+  const { values } = parseCommandLine(USAGE, {
+    options: { lesson: { type: 'string' }, exercise: { type: 'string' }, learner: { type: 'string' }, all: { type: 'boolean', default: false } },
+  });
+  const lessonId = values.lesson ?? usage('--lesson is required');
+  const exerciseId = values.exercise;
+  const learnerId = values.learner;
+  const all = values.all;
+  if (!learnerId === !all) usage('give either --learner <id> or --all');
 
-const lessonId = option('lesson') ?? usage('--lesson is required');
-const exerciseId = option('exercise');
-const learnerId = option('learner');
-const all = process.argv.includes('--all');
-if (!learnerId === !all) usage('give either --learner <id> or --all');
+  const entry = lessons().get(lessonId) ?? usage(`no lesson "${lessonId}" in lessons/`);
+  if (!entry.ok) usage(`lesson "${lessonId}" has errors; run npm run lessons:lint`);
+  const exercises = entry.lesson.slides.flatMap((s) => (s.exercise && (!exerciseId || s.exercise.id === exerciseId) ? [s.exercise] : []));
+  if (exercises.length === 0) usage(exerciseId ? `lesson "${lessonId}" has no exercise "${exerciseId}"` : `lesson "${lessonId}" has no exercises`);
 
-const entry = lessons().get(lessonId) ?? usage(`no lesson "${lessonId}" in lessons/`);
-if (!entry.ok) usage(`lesson "${lessonId}" has errors; run npm run lessons:lint`);
-const exercises = entry.lesson.slides.flatMap((s) => (s.exercise && (!exerciseId || s.exercise.id === exerciseId) ? [s.exercise] : []));
-if (exercises.length === 0) usage(exerciseId ? `lesson "${lessonId}" has no exercise "${exerciseId}"` : `lesson "${lessonId}" has no exercises`);
-
-const data = openDataDir();
-const config = loadSandboxServerConfig(data.serverId);
-const driver = new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork, subnets: config.sandboxSubnets });
-await driver.ping();
-const sandboxes = (await driver.list()).filter((s) => s.running && s.profile === entry.lesson.manifest.profile && (all || s.learnerId === learnerId));
-if (sandboxes.length === 0) {
-  console.error(all ? 'no running sandboxes' : `learner ${learnerId} has no running sandbox`);
-  process.exit(1);
-}
-
-const store = new Store(data.databasePath);
-let failures = 0;
-for (const sandbox of sandboxes) {
-  store.touchLearner(sandbox.learnerId);
-  for (const exercise of exercises) {
-    const verdict = await gradeExercise(driver, sandbox.id, exercise);
-    store.progress.recordAttempt({
-      learnerId: sandbox.learnerId,
-      lessonId,
-      exerciseId: exercise.id,
-      passed: verdict.passed,
-      evidence: { sandbox: sandbox.id.slice(0, 12), checks: verdict.checks, by: 'cli' },
-      durationMs: verdict.durationMs,
-    });
-    if (!verdict.passed) failures++;
-    const why = verdict.checks.filter((c) => !c.passed).map((c) => c.message).join('; ');
-    console.log(`${sandbox.learnerId}\t${exercise.id}\t${verdict.passed ? 'pass' : 'FAIL'}\t${verdict.durationMs} ms${why ? `\t${why}` : ''}`);
+  const data = openDataDir();
+  const config = loadSandboxServerConfig(data.serverId);
+  const driver = new DockerDriver({ image: config.image, serverId: config.serverId, isolatedNetwork: config.isolatedNetwork, subnets: config.sandboxSubnets });
+  await driver.ping();
+  const sandboxes = (await driver.list()).filter((s) => s.running && s.profile === entry.lesson.manifest.profile && (all || s.learnerId === learnerId));
+  if (sandboxes.length === 0) {
+    console.error(all ? 'no running sandboxes' : `learner ${learnerId} has no running sandbox`);
+    return 1;
   }
+
+  const store = new Store(data.databasePath);
+  let failures = 0;
+  for (const sandbox of sandboxes) {
+    store.touchLearner(sandbox.learnerId);
+    for (const exercise of exercises) {
+      const verdict = await gradeExercise(driver, sandbox.id, exercise);
+      store.progress.recordAttempt({
+        learnerId: sandbox.learnerId,
+        lessonId,
+        exerciseId: exercise.id,
+        passed: verdict.passed,
+        evidence: { sandbox: sandbox.id.slice(0, 12), checks: verdict.checks, by: 'cli' },
+        durationMs: verdict.durationMs,
+      });
+      if (!verdict.passed) failures++;
+      const why = verdict.checks.filter((c) => !c.passed).map((c) => c.message).join('; ');
+      console.log(`${sandbox.learnerId}\t${exercise.id}\t${verdict.passed ? 'pass' : 'FAIL'}\t${verdict.durationMs} ms${why ? `\t${why}` : ''}`);
+    }
+  }
+  store.close();
+  return failures > 0 ? 1 : 0;
 }
-store.close();
-process.exit(failures > 0 ? 1 : 0);
+
+if (isEntryPoint(import.meta.url)) {
+  main().then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      console.error(`[grade] ${error.message}`);
+      process.exit(1);
+    },
+  );
+}

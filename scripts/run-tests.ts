@@ -10,10 +10,22 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureNextBuild } from './lib/build-next';
+import { isEntryPoint, parseCommandLine } from './lib/cli';
 import { prepareSandboxEngine } from './lib/sandbox-engine';
 import { findChromium } from '../e2e/support/chromium';
 
-type Suite = 'unit' | 'integration' | 'e2e';
+const SUITES = ['unit', 'integration', 'e2e'] as const;
+type Suite = (typeof SUITES)[number];
+
+const USAGE = `
+usage: tsx scripts/run-tests.ts [all|unit|integration|e2e]    (npm test runs "all" after lint and typecheck)
+
+  unit         *.test.ts next to the code (no Docker, no browser)
+  integration  *.integration.test.ts (real Docker Engine)
+  e2e          e2e/*.e2e.test.ts (real Docker Engine + Chromium + production build)
+  all          all three (the default)
+  -h, --help   this text
+`;
 const root = process.cwd();
 const SKIP_DIRS = new Set(['node_modules', '.next', '.git', 'data', 'public', 'test-results']);
 
@@ -33,14 +45,22 @@ function suiteOf(file: string): Suite {
   return 'unit';
 }
 
+function usageError(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
 function fail(message: string): never {
   console.error(`\n[test] ${message}\n`);
   process.exit(1);
 }
 
 async function main(): Promise<void> {
-  const wanted = process.argv[2] ?? 'all';
-  const suites: Suite[] = wanted === 'all' ? ['unit', 'integration', 'e2e'] : [wanted as Suite];
+  const { positionals } = parseCommandLine(USAGE, { options: {}, allowPositionals: true });
+  if (positionals.length > 1) usageError(`one suite at a time, not "${positionals.join(' ')}"`);
+  const wanted = positionals[0] ?? 'all';
+  const suites: Suite[] = wanted === 'all' ? [...SUITES] : SUITES.filter((s) => s === wanted);
+  if (suites.length === 0) usageError(`unknown suite "${wanted}"`);
   const files = findFiles(root).filter((f) => suites.includes(suiteOf(f)));
   if (files.length === 0) fail(`no test files for "${wanted}"`);
 
@@ -67,4 +87,4 @@ async function main(): Promise<void> {
   process.exit(result.status ?? 1);
 }
 
-void main().catch((error: Error) => fail(error.message));
+if (isEntryPoint(import.meta.url)) main().catch((error: Error) => fail(error.message));

@@ -7,13 +7,25 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPlatform } from '../platform/platform';
 import { ensureNextBuild } from './lib/build-next';
+import { isEntryPoint, parseCommandLine } from './lib/cli';
 import { EngineSetupError, prepareSandboxEngine } from './lib/sandbox-engine';
 
+const USAGE = `
+usage: npm start            serve the production build (built first when the sources changed)
+       npm run dev          the same with --dev
+
+  --dev        Next.js in development mode (hot reload, no production build)
+  -h, --help   this text
+
+environment: PORT (3000)  HOST (0.0.0.0)  DRYDOCK_DATA_DIR (./data)
+`;
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dev = process.argv.includes('--dev');
 const log = (m: string) => console.log(`[drydock] ${m}`);
 
 async function main(): Promise<void> {
+  const { values } = parseCommandLine(USAGE, { options: { dev: { type: 'boolean', default: false } } });
+  const dev = values.dev;
   let engine;
   try {
     engine = await prepareSandboxEngine(root, log);
@@ -41,12 +53,20 @@ async function main(): Promise<void> {
       if (stopping) process.exit(1);
       stopping = true;
       log('stopping; sandboxes keep running and are reattached at the next start');
-      void platform.close().then(() => process.exit(0));
+      platform.close().then(
+        () => process.exit(0),
+        (error: Error) => {
+          console.error(`[drydock] stopping: ${error.message}`);
+          process.exit(1);
+        },
+      );
     });
   }
 }
 
-main().catch((error: Error) => {
-  console.error(`[drydock] ${error.message}`);
-  process.exit(1);
-});
+if (isEntryPoint(import.meta.url)) {
+  main().catch((error: Error) => {
+    console.error(`[drydock] ${error.message}`);
+    process.exit(1);
+  });
+}
