@@ -11,6 +11,9 @@ import { JOIN_CODE_ALPHABET } from '../../lib/store/classes';
  * once and never stored). Signing in sets a signed, httpOnly, expiring cookie.
  */
 export const INSTRUCTOR_COOKIE = 'drydock_instructor';
+/** The sign-in page (GET) and form (POST), and signing out (POST only). */
+export const INSTRUCTOR_SIGN_IN_PATH = '/instructor/login';
+export const INSTRUCTOR_SIGN_OUT_PATH = '/instructor/logout';
 export const INSTRUCTOR_SECRET_FILE = 'instructor-secret.hash';
 const SESSION_MS = 12 * 60 * 60_000;
 const COOKIE_VERSION = 'i1';
@@ -154,4 +157,11 @@ export function instructorCookieHeader(value: string, secure: boolean): string {
 
 export function clearInstructorCookieHeader(secure: boolean): string {
   return `${INSTRUCTOR_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`;
+}
+
+/** Prints a newly generated instructor secret, once: it is stored only as a hash. */
+export function announceGeneratedSecret(access: InstructorAccess, url: string, dataPath: string, print: (line: string) => void = (line) => console.log(line)): void {
+  if (!access.generatedSecret) return;
+  print(`[drydock] instructor secret (shown only this once; keep it): ${access.generatedSecret}`);
+  print(`[drydock] instructors sign in at ${url}${INSTRUCTOR_SIGN_IN_PATH}  (lost it? delete ${dataPath}/${INSTRUCTOR_SECRET_FILE} and restart)`);
 }
