@@ -1,11 +1,13 @@
 import type { LoadedLesson } from '../../lib/lesson-format/loader';
 import { isClassOpen, type ClassMember, type ClassRecord, type MemberExerciseProgress } from '../../lib/store/classes';
+import type { ClassGrid, ClassroomSettings, GridCell, GridColumn, GridRow, LearnerStatus } from '../../protocol/http';
 
 /**
  * The instructor's live grid: learners × the class's exercises. One function
  * (classGridSnapshot) builds the whole snapshot, so the dashboard's first
  * render and every Server-Sent update come from the same code and agree.
- * Everything here is plain data (JSON-safe) because it crosses to the browser.
+ * Everything here is plain data (JSON-safe) because it crosses to the browser
+ * (its shapes are protocol/http's ClassGridSchema, which the dashboard parses).
  */
 
 /** What the sandbox side knows about a learner's terminals (SessionManager.connectionState). */
@@ -14,13 +16,6 @@ export interface ConnectionState {
   sockets: number;
   /** Last keystroke into any of their terminals since this server started, or null. */
   lastInputAt: number | null;
-}
-
-export interface ClassroomSettings {
-  /** A learner is stuck after failing one exercise this many times without a pass. */
-  stuckAfterFailures: number;
-  /** A connected learner with no input, check or join for this long is idle. */
-  idleAfterMinutes: number;
 }
 
 export const DEFAULT_CLASSROOM_SETTINGS: ClassroomSettings = { stuckAfterFailures: 3, idleAfterMinutes: 5 };
@@ -39,49 +34,6 @@ export function outlineOf(entry: LoadedLesson | null): LessonOutline | null {
     title: entry.lesson.manifest.title,
     exercises: entry.lesson.slides.flatMap((s) => (s.exercise ? [{ id: s.exercise.id, title: s.exercise.title }] : [])),
   };
-}
-
-export interface GridColumn {
-  lessonId: string;
-  exerciseId: string;
-  title: string;
-}
-
-/** One learner on one exercise. attempts 0: not tried; passedAt set: passed; otherwise failed `attempts` times. */
-export interface GridCell {
-  attempts: number;
-  passedAt: number | null;
-  lastAttemptAt: number | null;
-}
-
-export type LearnerStatus = 'offline' | 'idle' | 'active';
-
-export interface GridRow {
-  learnerId: string;
-  displayName: string;
-  joinedAt: number;
-  sockets: number;
-  lastInputAt: number | null;
-  /** Latest of: joining, terminal input, a check on one of the class's exercises. */
-  lastActivityAt: number;
-  status: LearnerStatus;
-  /** Exercises failed at least `stuckAfterFailures` times and never passed. */
-  stuck: { lessonId: string; exerciseId: string; failures: number }[];
-  solved: number;
-  /** Aligned with ClassGrid.columns. */
-  cells: GridCell[];
-}
-
-export interface ClassGrid {
-  class: ClassRecord & { open: boolean };
-  /** The class's lessons that load, in teaching order, with how many columns each spans. */
-  lessons: { id: string; title: string; exerciseCount: number }[];
-  /** Lessons of the class that no longer load (deleted or broken since the class was made). */
-  missingLessons: string[];
-  columns: GridColumn[];
-  rows: GridRow[];
-  settings: ClassroomSettings;
-  generatedAt: number;
 }
 
 export interface GridInput {

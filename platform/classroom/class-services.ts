@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { readEnvSettings } from '../../lib/config/env-settings';
 import type { Store } from '../../lib/store';
-import { isClassOpen, type ClassRecord } from '../../lib/store/classes';
+import { isClassOpen } from '../../lib/store/classes';
+import type { ClassGrid, ClassroomSettings, ClassSummary } from '../../protocol/http';
 import type { ClassEvents } from './class-events';
-import { classGridSnapshot, DEFAULT_CLASSROOM_SETTINGS, outlineOf, type ClassGrid, type ClassroomSettings, type ConnectionState, type LessonOutline } from './class-grid';
+import { classGridSnapshot, DEFAULT_CLASSROOM_SETTINGS, outlineOf, type ConnectionState, type LessonOutline } from './class-grid';
 import { lessons } from '../../lib/lesson-format/lesson-library';
 
 /**
@@ -23,12 +24,6 @@ export interface Classroom {
   grid(classId: string, now?: number): ClassGrid | null;
   /** Every class, newest first, with whether it is open and how many joined. */
   summaries(now?: number): ClassSummary[];
-}
-
-/** A class in the instructor's list. */
-export interface ClassSummary extends ClassRecord {
-  open: boolean;
-  members: number;
 }
 
 /** Headers through which the custom server tells pages who is asking. Never trusted from the client (platform.ts drops them). */
