@@ -8,6 +8,7 @@ import {
   type ServerControl,
   type TerminalSize,
 } from '../../protocol';
+import { Disposable, disposableTimeout, MutableDisposable, toDisposable } from '../../lib/lifecycle/disposable';
 
 /** Acks are sent once this many rendered bytes have gathered, or after ACK_DELAY_MS. */
 const ACK_BYTES = 16 * 1024;
@@ -33,32 +34,48 @@ export interface ConnectionEvents {
   size?(size: TerminalSize): void;
 }
 
+/** Opens the terminal's WebSocket (the browser's own by default; another implementation of the same interface may stand in). */
+export type OpenSocket = (url: string) => WebSocket;
+
+const openBrowserSocket: OpenSocket = (url) => new WebSocket(url);
+
+/** Only an open socket is written to (the instance's own OPEN constant: no global WebSocket needed). */
+const isOpen = (ws: WebSocket | undefined): ws is WebSocket => ws !== undefined && ws.readyState === ws.OPEN;
+
 /**
  * The browser side of the terminal protocol, independent of React and xterm:
  * frames in and out, acknowledgements for flow control, and reconnection with
  * backoff (except after a protocol error, expiry or a refusal by a limit,
- * which need the learner).
+ * which need the learner). Disposing closes the socket and stops every timer.
  */
-export class TerminalConnection {
+export class TerminalConnection extends Disposable {
   private ws: WebSocket | undefined;
   private unackedRendered = 0;
-  private ackTimer: ReturnType<typeof setTimeout> | undefined;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly ackTimer = this.register(new MutableDisposable());
+  private readonly reconnectTimer = this.register(new MutableDisposable());
   private backoff = RECONNECT_MIN_MS;
   private size: TerminalSize | undefined;
-  private disposed = false;
   /** The server's last error message on this socket: a close reason is cut at 123 bytes, this is not. */
   private lastError: string | undefined;
 
   constructor(
     private readonly url: string,
     private readonly events: ConnectionEvents,
-  ) {}
+    private readonly openSocket: OpenSocket = openBrowserSocket,
+  ) {
+    super();
+    this.register(
+      toDisposable(() => {
+        this.ws?.close(1000, 'page closed');
+        this.ws = undefined;
+      }),
+    );
+  }
 
   connect(): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     this.events.state(this.ws ? 'reconnecting' : 'connecting', 'Connecting…');
-    const ws = new WebSocket(this.url);
+    const ws = this.openSocket(this.url);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     this.lastError = undefined;
@@ -74,25 +91,17 @@ export class TerminalConnection {
   }
 
   send(data: string | Uint8Array): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeInput(data));
+    if (isOpen(this.ws)) this.ws.send(encodeInput(data));
   }
 
   resize(size: TerminalSize): void {
     if (this.size?.cols === size.cols && this.size.rows === size.rows) return;
     this.size = size;
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeResize(size));
+    if (isOpen(this.ws)) this.ws.send(encodeResize(size));
   }
 
   reset(): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeClientControl({ type: 'reset' }));
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    clearTimeout(this.ackTimer);
-    clearTimeout(this.reconnectTimer);
-    this.ws?.close(1000, 'page closed');
-    this.ws = undefined;
+    if (isOpen(this.ws)) this.ws.send(encodeClientControl({ type: 'reset' }));
   }
 
   private onFrame(bytes: Uint8Array): void {
@@ -139,19 +148,18 @@ export class TerminalConnection {
   private rendered(bytes: number): void {
     this.unackedRendered += bytes;
     if (this.unackedRendered >= ACK_BYTES) this.flushAck();
-    else this.ackTimer ??= setTimeout(() => this.flushAck(), ACK_DELAY_MS);
+    else if (!this.ackTimer.value) this.ackTimer.value = disposableTimeout(() => this.flushAck(), ACK_DELAY_MS);
   }
 
   private flushAck(): void {
-    clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
-    if (this.unackedRendered === 0 || this.ws?.readyState !== WebSocket.OPEN) return;
+    this.ackTimer.clear();
+    if (this.unackedRendered === 0 || !isOpen(this.ws)) return;
     this.ws.send(encodeAck(this.unackedRendered));
     this.unackedRendered = 0;
   }
 
   private onClose(ws: WebSocket, event: CloseEvent): void {
-    if (ws !== this.ws || this.disposed) return;
+    if (ws !== this.ws || this.isDisposed) return;
     this.unackedRendered = 0;
     if (event.code === CloseCode.PROTOCOL) {
       this.events.state('error', `Connection closed: ${event.reason || 'protocol error'}. Reload the page.`);
@@ -171,7 +179,7 @@ export class TerminalConnection {
       return;
     }
     this.events.state('reconnecting', 'Connection lost; reconnecting…');
-    this.reconnectTimer = setTimeout(() => this.connect(), this.backoff);
+    this.reconnectTimer.value = disposableTimeout(() => this.connect(), this.backoff);
     this.backoff = Math.min(this.backoff * 2, RECONNECT_MAX_MS);
   }
 }

@@ -1,0 +1,318 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, mock, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WebSocket as WsClient, WebSocketServer, type WebSocket as WsSocket } from 'ws';
+import { CloseCode, decodeClientFrame, encodeOutput, encodeServerControl, type ClientFrame, type ServerControl } from '../../protocol';
+import { TerminalConnection, type ConnectionEvents, type ConnectionState, type OpenSocket } from './terminal-connection';
+
+/** What the connection told the page, and the `done` callbacks of output not yet rendered. */
+function pageRecorder() {
+  const seen = {
+    states: [] as [ConnectionState, string][],
+    output: [] as string[],
+    pendingRender: [] as (() => void)[],
+    replays: 0,
+    hellos: [] as Extract<ServerControl, { type: 'hello' }>[],
+  };
+  const events: ConnectionEvents = {
+    output(data, done) {
+      seen.output.push(new TextDecoder().decode(data));
+      seen.pendingRender.push(done);
+    },
+    replayStarting: () => void seen.replays++,
+    state: (state, message) => void seen.states.push([state, message]),
+    hello: (message) => void seen.hellos.push(message),
+  };
+  /** The terminal renders everything it was given. */
+  const renderAll = (): void => {
+    for (const done of seen.pendingRender.splice(0)) done();
+  };
+  return { seen, events, renderAll };
+}
+
+const hello = (replayBytes = 0): ServerControl => ({ type: 'hello', sandboxId: 'abc123def456', reattached: replayBytes > 0, replayBytes, expiresAt: 1, idleTimeoutMinutes: 30 });
+const lastState = (states: [ConnectionState, string][]): [ConnectionState, string] | undefined => states.at(-1);
+
+async function until(condition: () => boolean, what: string, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+/**
+ * Against a real `ws` server on 127.0.0.1: what goes over the wire, and what
+ * each close code does. The browser's WebSocket is stood in for by ws's client
+ * (the same interface), through the constructor's socket factory.
+ */
+describe('TerminalConnection over a real WebSocket', () => {
+  let server: WebSocketServer;
+  let url: string;
+  /** Each connection the server accepted, with the frames it received. */
+  let peers: { socket: WsSocket; frames: ClientFrame[] }[];
+  let connection: TerminalConnection | undefined;
+  const openWs: OpenSocket = (target) => {
+    const client = new WsClient(target);
+    // A browser's WebSocket reports errors as an event followed by close; ws's client throws one nobody listens for.
+    client.on('error', () => undefined);
+    return client as unknown as WebSocket;
+  };
+
+  beforeEach(async () => {
+    peers = [];
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    server.on('connection', (socket) => {
+      const peer = { socket, frames: [] as ClientFrame[] };
+      peers.push(peer);
+      socket.on('message', (data: Buffer) => peer.frames.push(decodeClientFrame(new Uint8Array(data))));
+    });
+    await once(server, 'listening');
+    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws/terminal`;
+  });
+
+  afterEach(async () => {
+    connection?.dispose();
+    connection = undefined;
+    for (const client of server.clients) client.terminate();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  test('sends its size as soon as the socket opens; hello makes it ready, after clearing the screen for a replay', async () => {
+    const page = pageRecorder();
+    connection = new TerminalConnection(url, page.events, openWs);
+    connection.resize({ cols: 100, rows: 30 });
+    connection.connect();
+    assert.deepEqual(page.seen.states, [['connecting', 'Connecting…']]);
+    await until(() => peers[0]?.frames.length === 1, 'the resize frame');
+    assert.deepEqual(peers[0]!.frames, [{ type: 'resize', size: { cols: 100, rows: 30 } }]);
+
+    peers[0]!.socket.send(encodeServerControl(hello(42)));
+    await until(() => page.seen.hellos.length === 1, 'hello');
+    assert.equal(page.seen.replays, 1);
+    assert.deepEqual(lastState(page.seen.states), ['ready', 'Reattached to your sandbox']);
+
+    connection.send('ls\r');
+    connection.reset();
+    await until(() => peers[0]!.frames.length === 3, 'input and reset');
+    assert.deepEqual(peers[0]!.frames.slice(1), [
+      { type: 'input', data: new TextEncoder().encode('ls\r') },
+      { type: 'control', message: { type: 'reset' } },
+    ]);
+  });
+
+  test('acknowledges output once the terminal has rendered it, in one batch', async () => {
+    const page = pageRecorder();
+    connection = new TerminalConnection(url, page.events, openWs);
+    connection.connect();
+    await until(() => peers.length === 1 && peers[0]!.socket.readyState === WsClient.OPEN, 'the connection');
+    peers[0]!.socket.send(encodeOutput(new TextEncoder().encode('hello ')));
+    peers[0]!.socket.send(encodeOutput(new TextEncoder().encode('world')));
+    await until(() => page.seen.output.length === 2, 'the output');
+    assert.deepEqual(page.seen.output, ['hello ', 'world']);
+    await sleep(100);
+    assert.deepEqual(peers[0]!.frames, [], 'nothing is acknowledged before it is rendered');
+
+    page.renderAll();
+    await until(() => peers[0]!.frames.length > 0, 'the ack');
+    await sleep(100);
+    assert.deepEqual(peers[0]!.frames, [{ type: 'ack', bytes: 11 }]);
+  });
+
+  test('a dropped connection reconnects and sends its size again', async () => {
+    const page = pageRecorder();
+    connection = new TerminalConnection(url, page.events, openWs);
+    connection.resize({ cols: 80, rows: 24 });
+    connection.connect();
+    await until(() => peers[0]?.frames.length === 1, 'the first connection');
+    peers[0]!.socket.terminate();
+    await until(() => lastState(page.seen.states)?.[0] === 'reconnecting', 'reconnecting');
+    assert.deepEqual(lastState(page.seen.states), ['reconnecting', 'Connection lost; reconnecting…']);
+    await until(() => peers[1]?.frames.length === 1, 'the second connection');
+    assert.deepEqual(peers[1]!.frames, [{ type: 'resize', size: { cols: 80, rows: 24 } }]);
+    assert.deepEqual(lastState(page.seen.states), ['reconnecting', 'Connecting…']);
+  });
+
+  const finalCloses: { name: string; code: number; reason: string; before?: ServerControl; expected: [ConnectionState, string] }[] = [
+    { name: 'a protocol error', code: CloseCode.PROTOCOL, reason: 'bad frame', expected: ['error', 'Connection closed: bad frame. Reload the page.'] },
+    { name: 'a protocol error without a reason', code: CloseCode.PROTOCOL, reason: '', expected: ['error', 'Connection closed: protocol error. Reload the page.'] },
+    { name: 'expiry', code: CloseCode.EXPIRED, reason: 'Your sandbox reached its 2-hour limit.', expected: ['expired', 'Your sandbox reached its 2-hour limit.'] },
+    { name: 'expiry without a reason', code: CloseCode.EXPIRED, reason: '', expected: ['expired', 'Your sandbox expired. Reload the page for a fresh one.'] },
+    { name: 'a sandbox that failed', code: CloseCode.SANDBOX_FAILED, reason: '', expected: ['error', 'The sandbox could not be started.'] },
+    {
+      name: 'a limit (the error message before it is said in full)',
+      code: CloseCode.LIMIT,
+      reason: 'too many terminals',
+      before: { type: 'error', code: 'limit', message: 'You have 4 terminals open, the most one learner may have; close one (another tab?) and reload.' },
+      expected: ['refused', 'You have 4 terminals open, the most one learner may have; close one (another tab?) and reload.'],
+    },
+    { name: 'a limit without an error message', code: CloseCode.LIMIT, reason: '', expected: ['refused', 'Refused by a limit of this site.'] },
+  ];
+  for (const close of finalCloses) {
+    test(`after ${close.name} it says why and does not reconnect`, async () => {
+      const page = pageRecorder();
+      connection = new TerminalConnection(url, page.events, openWs);
+      connection.connect();
+      await until(() => peers.length === 1 && peers[0]!.socket.readyState === WsClient.OPEN, 'the connection');
+      if (close.before) peers[0]!.socket.send(encodeServerControl(close.before));
+      peers[0]!.socket.close(close.code, close.reason);
+      await until(() => lastState(page.seen.states)?.[0] === close.expected[0], close.expected[0]);
+      assert.deepEqual(lastState(page.seen.states), close.expected);
+      await sleep(400); // longer than the first reconnect delay (250 ms)
+      assert.equal(peers.length, 1, 'no second connection');
+    });
+  }
+
+  test('dispose closes the socket as a page leaving (1000) and reconnects no more', async () => {
+    const page = pageRecorder();
+    connection = new TerminalConnection(url, page.events, openWs);
+    connection.connect();
+    await until(() => peers.length === 1, 'the connection');
+    peers[0]!.socket.send(encodeServerControl(hello()));
+    await until(() => lastState(page.seen.states)?.[0] === 'ready', 'ready (the socket is open on both ends)');
+    const closed = once(peers[0]!.socket, 'close');
+    const statesBefore = page.seen.states.length;
+    connection.dispose();
+    const [code, reason] = (await closed) as [number, Buffer];
+    assert.equal(code, 1000);
+    assert.equal(reason.toString(), 'page closed');
+    await sleep(400);
+    assert.equal(peers.length, 1);
+    assert.equal(page.seen.states.length, statesBefore, 'a disposed connection tells the page nothing');
+    connection.connect();
+    assert.equal(page.seen.states.length, statesBefore, 'nor connects again');
+  });
+});
+
+/** A WebSocket stand-in whose opening, frames and closing the test drives (with mocked timers). */
+class StandInSocket {
+  readonly OPEN = 1;
+  readyState = 0;
+  binaryType = 'blob';
+  readonly sent: ClientFrame[] = [];
+  closedWith: [number, string] | undefined;
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: ArrayBuffer | string }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+
+  send(bytes: Uint8Array): void {
+    this.sent.push(decodeClientFrame(bytes));
+  }
+  close(code: number, reason: string): void {
+    this.closedWith = [code, reason];
+    this.readyState = 3;
+  }
+  /** The server accepted the connection. */
+  open(): void {
+    this.readyState = this.OPEN;
+    this.onopen?.();
+  }
+  receive(frame: Uint8Array): void {
+    this.onmessage?.({ data: frame.slice().buffer });
+  }
+  /** The connection ended (1006: it dropped). */
+  drop(code = 1006, reason = ''): void {
+    this.readyState = 3;
+    this.onclose?.({ code, reason });
+  }
+}
+
+describe('TerminalConnection timing (stand-in socket, mocked timers)', () => {
+  let sockets: StandInSocket[];
+  const openStandIn: OpenSocket = () => {
+    const socket = new StandInSocket();
+    sockets.push(socket);
+    return socket as unknown as WebSocket;
+  };
+
+  beforeEach(() => {
+    sockets = [];
+    mock.timers.enable({ apis: ['setTimeout'] });
+  });
+  afterEach(() => mock.timers.reset());
+
+  test('reconnects after 250 ms, doubling each failed try up to 5 s; an opened socket starts the backoff over', () => {
+    const connection = new TerminalConnection('ws://x/ws/terminal', pageRecorder().events, openStandIn);
+    connection.connect();
+    sockets[0]!.open();
+    sockets[0]!.drop();
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 7; attempt++) {
+      let waited = 0;
+      while (sockets.length === attempt) {
+        mock.timers.tick(1);
+        waited++;
+        assert.ok(waited <= 10_000, 'no reconnect within 10 s');
+      }
+      delays.push(waited);
+      sockets[attempt]!.drop(); // the server is still unreachable
+    }
+    assert.deepEqual(delays, [250, 500, 1000, 2000, 4000, 5000, 5000]);
+
+    mock.timers.tick(5000);
+    sockets.at(-1)!.open();
+    sockets.at(-1)!.drop();
+    const count = sockets.length;
+    mock.timers.tick(249);
+    assert.equal(sockets.length, count);
+    mock.timers.tick(1);
+    assert.equal(sockets.length, count + 1, 'back to 250 ms after a socket that opened');
+    connection.dispose();
+  });
+
+  test('dispose stops a pending reconnect', () => {
+    const connection = new TerminalConnection('ws://x/ws/terminal', pageRecorder().events, openStandIn);
+    connection.connect();
+    sockets[0]!.drop();
+    connection.dispose();
+    mock.timers.tick(10_000);
+    assert.equal(sockets.length, 1);
+  });
+
+  test('acks: small renders are gathered for 50 ms, 16 KiB goes at once, and nothing is acked across a reconnect', () => {
+    const page = pageRecorder();
+    const connection = new TerminalConnection('ws://x/ws/terminal', page.events, openStandIn);
+    connection.connect();
+    const socket = sockets[0]!;
+    socket.open();
+    socket.receive(encodeOutput(new Uint8Array(100)));
+    socket.receive(encodeOutput(new Uint8Array(200)));
+    page.renderAll();
+    mock.timers.tick(49);
+    assert.deepEqual(socket.sent, []);
+    mock.timers.tick(1);
+    assert.deepEqual(socket.sent, [{ type: 'ack', bytes: 300 }]);
+
+    socket.receive(encodeOutput(new Uint8Array(16 * 1024)));
+    page.renderAll();
+    assert.deepEqual(socket.sent.at(-1), { type: 'ack', bytes: 16 * 1024 }, 'at once');
+
+    socket.receive(encodeOutput(new Uint8Array(10)));
+    page.renderAll();
+    socket.drop();
+    mock.timers.tick(250);
+    const next = sockets[1]!;
+    next.open();
+    mock.timers.tick(100);
+    assert.deepEqual(next.sent, [], 'output rendered before the drop is not acked to the new socket');
+    connection.dispose();
+  });
+
+  test('a malformed frame is dropped with a warning; an unknown control message is ignored', () => {
+    const warnings: unknown[] = [];
+    const warn = mock.method(console, 'warn', (...args: unknown[]) => void warnings.push(args[0]));
+    const page = pageRecorder();
+    const connection = new TerminalConnection('ws://x/ws/terminal', page.events, openStandIn);
+    connection.connect();
+    sockets[0]!.open();
+    sockets[0]!.receive(Uint8Array.from([0x09, 1, 2]));
+    sockets[0]!.receive(Uint8Array.from([0x04, ...new TextEncoder().encode('{"type":"party"}')]));
+    sockets[0]!.receive(encodeServerControl({ type: 'queue', position: 3 }));
+    warn.mock.restore();
+    assert.deepEqual(warnings, ['drydock: dropped a malformed frame from the server', 'drydock: ignoring unknown control message "party"']);
+    assert.deepEqual(lastState(page.seen.states), ['queued', 'The site is full — you are number 3 in line; your terminal opens by itself when a place frees up.']);
+    connection.dispose();
+  });
+});
