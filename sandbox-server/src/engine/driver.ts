@@ -1,6 +1,6 @@
-import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../protocol';
+import type { InnerEngine } from './inner-engine';
 
 /**
  * The seam between session logic and the container backend. SessionManager
@@ -107,7 +107,7 @@ export interface SandboxDriver {
    * A client for the sandbox's inner Docker engine that does not go through
    * any program inside the sandbox (the grader's Docker-state checks).
    */
-  innerEngine(id: string): Promise<Docker>;
+  innerEngine(id: string): Promise<InnerEngine>;
   /**
    * Records durable facts that change after creation: which learner claimed a
    * warm sandbox, a lifetime the instructor extended.

@@ -1,8 +1,8 @@
-import type Docker from 'dockerode';
 import type { DockerfileCheck, Exercise } from '../../../lib/lesson-format/schema';
 import { judgeDockerState } from './docker-state';
 import { checkDockerfile } from './dockerfile/rules';
 import type { SandboxDriver } from '../engine/driver';
+import type { InnerEngine } from '../engine/inner-engine';
 
 /**
  * Runs an exercise's checks in a sandbox from outside the learner's shell:
@@ -70,7 +70,7 @@ async function judgeDockerfile(driver: SandboxDriver, sandboxId: string, check: 
 export async function gradeExercise(driver: SandboxDriver, sandboxId: string, exercise: Exercise): Promise<Verdict> {
   const started = performance.now();
   const checks: CheckResult[] = [];
-  let engine: Docker | undefined;
+  let engine: InnerEngine | undefined;
   for (const [index, check] of exercise.checks.entries()) {
     if ('docker' in check || 'dockerfile' in check) {
       // Judged by the server on what it read itself; no program in the sandbox runs.

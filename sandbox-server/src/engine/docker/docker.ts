@@ -7,6 +7,8 @@ import { EngineUnavailableError, ignoreNotFound, isNotModified, mapDockerError, 
 import { execInContainer } from './container-exec';
 import { Label, SANDBOX_PREFIX, sandboxName } from './labels';
 import { verifiedInnerEngine } from './engine-identity';
+import { DockerInnerEngine } from './inner-engine';
+import type { InnerEngine } from '../inner-engine';
 import { removeNetwork, SandboxNetworks } from './networks';
 import { removeOrphans } from './orphans';
 import { readSandboxFile } from './sandbox-files';
@@ -243,12 +245,12 @@ export class DockerDriver implements SandboxDriver {
    * image's own dockerd serves that socket (engine-identity.ts). Needs this
    * server on the engine's host.
    */
-  async innerEngine(id: string): Promise<Docker> {
+  async innerEngine(id: string): Promise<InnerEngine> {
     const info = await this.docker.getContainer(id).inspect().catch((error: unknown) => {
       throw mapDockerError(error, `inspect sandbox ${id.slice(0, 12)}`);
     });
     if (!info.State.Running || !info.State.Pid) throw new SandboxNotFoundError(`sandbox ${id.slice(0, 12)} is not running`);
-    return verifiedInnerEngine(this.docker, { pid: info.State.Pid, imageId: info.Image });
+    return new DockerInnerEngine(verifiedInnerEngine(this.docker, { pid: info.State.Pid, imageId: info.Image }));
   }
 
   async readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile> {

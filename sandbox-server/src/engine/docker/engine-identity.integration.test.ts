@@ -6,6 +6,8 @@ import { cleanupServer, requireDocker, startReadySandbox, testConfig, testDriver
 import { judgeDockerState } from '../../grading/docker-state';
 import { gradeExercise } from '../../grading/grader';
 import type { Exercise } from '../../../../lib/lesson-format/schema';
+import type { InnerEngine } from '../inner-engine';
+import { DockerInnerEngine } from './inner-engine';
 
 /**
  * A learner is root in their sandbox and may stop its dockerd and serve
@@ -76,7 +78,7 @@ describe("Docker-state checks talk only to the sandbox image's own dockerd (real
   // A check the real engine passes: a refusal here is the engine's identity, not its answer.
   const bridge: Exercise = { ...ghost, id: 'bridge', checks: [{ docker: { network: 'bridge', exists: true }, fail: 'bridge must exist' }] };
   /** A client that trusts whatever answers on the socket: the grader before this check, one connection per request as it made them. */
-  const trustingEngine = () => new Docker({ socketPath: `/proc/${sandboxPid}/root/run/docker.sock`, agent: new Agent({ keepAlive: false }) } as Docker.DockerOptions);
+  const trustingEngine = () => new DockerInnerEngine(new Docker({ socketPath: `/proc/${sandboxPid}/root/run/docker.sock`, agent: new Agent({ keepAlive: false }) } as Docker.DockerOptions));
   /** What that client concludes about "ghost is running". */
   const trustingJudge = () => judgeDockerState({ engine: trustingEngine(), readFile: (path, max) => driver.readFile(sandboxId, path, max) }, { container: 'ghost', running: true });
   const refusal = async (exercise: Exercise): Promise<string> => {
@@ -104,7 +106,7 @@ describe("Docker-state checks talk only to the sandbox image's own dockerd (real
     assert.equal((await gradeExercise(driver, sandboxId, ghost)).checks[0]!.message, 'ghost must run — there is no container named ghost');
     // The same check through both clients, interleaved so that machine load hits both alike.
     const engine = await driver.innerEngine(sandboxId);
-    const bridgeCheck = (client: Docker) => judgeDockerState({ engine: client, readFile: () => assert.fail('no file read') }, { network: 'bridge', exists: true });
+    const bridgeCheck = (client: InnerEngine) => judgeDockerState({ engine: client, readFile: () => assert.fail('no file read') }, { network: 'bridge', exists: true });
     const times = { verified: [] as number[], trusting: [] as number[] };
     for (let i = 0; i < 21; i++) {
       for (const [kind, client] of [['verified', engine], ['trusting', trustingEngine()]] as const) {
