@@ -71,7 +71,7 @@ export interface SandboxInfo {
 export interface ExecOptions {
   /** Written to the process's stdin, then stdin is closed. */
   stdin?: string;
-  /** The exec is abandoned and reported as timed out after this. */
+  /** After this the exec is reported as timed out, and its processes in the sandbox are ended (its children too). */
   timeoutMs: number;
   env?: string[];
 }
