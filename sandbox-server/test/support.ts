@@ -6,13 +6,19 @@ import { loadSandboxServerConfig, type SandboxServerConfig } from '../src/config
 import { DockerClassRegistryBackend } from '../src/engine/docker/registry-services';
 import { DockerDriver } from '../src/engine/docker/docker';
 import type { SandboxSpec } from '../src/engine/driver';
+import { HARDENED_ENGINE_SOCKET, isolationTierFromEnv } from '../src/engine/docker/isolation/tier';
 import { Label } from '../src/engine/docker/labels';
 import type { ServerControl } from '../../protocol';
 import type { TerminalClient } from '../src/terminal/terminal-client';
 
-/** Fails the test run loudly when no engine answers: these tests never skip. */
+/**
+ * The engine the test driver uses (DockerDriver's default: Drydock's own
+ * engine in the hardened tier unless DOCKER_HOST says otherwise), so a test
+ * checks and cleans up where its sandboxes are. Fails the test run loudly
+ * when no engine answers: these tests never skip.
+ */
 export async function requireDocker(): Promise<Docker> {
-  const docker = new Docker();
+  const docker = new Docker(isolationTierFromEnv() === 'userns' && !process.env.DOCKER_HOST ? { socketPath: HARDENED_ENGINE_SOCKET } : undefined);
   try {
     await docker.ping();
   } catch (error) {
