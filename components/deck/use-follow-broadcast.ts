@@ -53,7 +53,7 @@ export function useFollowBroadcast(lessonId: string, slide: number, enabled: boo
 
   useEffect(() => {
     if (!classId) return;
-    const stop = () => void fetch(followUrl(classId), { method: 'DELETE', keepalive: true }).catch(() => undefined);
+    const stop = () => void fetchNoContent(followUrl(classId), { method: 'DELETE', keepalive: true });
     // Back from the back/forward cache: the DELETE of pagehide went out; present again.
     const resume = (event: PageTransitionEvent) => {
       if (event.persisted) setGeneration((g) => g + 1);
