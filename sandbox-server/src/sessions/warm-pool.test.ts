@@ -1,0 +1,61 @@
+import { afterEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CloseCode } from '../../../protocol';
+import { RecordingClient, setup, shutdownManagers, waitFor } from './test/session-fixtures';
+
+afterEach(shutdownManagers);
+
+describe('SessionManager: classes and warm pools', () => {
+  test('a learner placed in a class takes a warm sandbox: no create on connect, the boot output is replayed, the claim recorded', async () => {
+    const { driver, manager } = setup();
+    const filled = await manager.warm({ pool: 'class-1', count: 2, profile: 'dind', classId: 'class-1' });
+    assert.deepEqual({ started: filled.started, failed: filled.failed }, { started: 2, failed: 0 });
+    assert.equal(manager.warmCount('class-1'), 2);
+    assert.deepEqual(driver.created.map((s) => [s.learnerId, s.pool, s.classId]), [['', 'class-1', 'class-1'], ['', 'class-1', 'class-1']]);
+    const warmId = [...driver.streams.keys()][0]!;
+    driver.stream(warmId).output('Docker ready\r\n$ ');
+
+    manager.setPlacement((learnerId) => (learnerId === 'in-class' ? { classId: 'class-1', pool: 'class-1' } : undefined));
+    const client = new RecordingClient();
+    const session = await manager.connect('in-class', 'dind', client);
+    assert.equal(session.info.id, warmId, 'the oldest warm sandbox');
+    assert.equal(driver.created.length, 2, 'nothing new created');
+    assert.ok(driver.calls.includes(`update:${warmId}`), 'the claim is recorded by the driver');
+    assert.equal((await driver.inspect(warmId)).learnerId, 'in-class');
+    await waitFor(() => client.output.includes('$ '), 'the replayed prompt');
+    assert.equal(manager.warmCount('class-1'), 1);
+
+    // Someone outside the class gets a sandbox of their own, made on demand and without a class.
+    await manager.connect('walk-in', 'dind', new RecordingClient());
+    assert.equal(driver.created.at(-1)?.classId, undefined);
+  });
+
+  test('with the pool empty, a class learner gets a new sandbox labelled with the class and its registry', async () => {
+    const { driver, manager } = setup();
+    const registry = { mirrorUrl: 'http://drydock-mirror:5000', insecureRegistries: [], connect: async () => undefined };
+    manager.setPlacement(() => ({ classId: 'class-2', pool: 'class-2', registry }));
+    await manager.connect('late', 'dind', new RecordingClient());
+    assert.equal(driver.created[0]?.classId, 'class-2');
+    assert.equal(driver.created[0]?.registry, registry);
+  });
+
+  test('extend moves the expiry and records it; removeClass removes only that class, pool included', async () => {
+    const { driver, manager } = setup();
+    manager.setPlacement((learnerId) => (learnerId.startsWith('c1') ? { classId: 'c1' } : undefined));
+    const a = await manager.connect('c1-a', 'dind', new RecordingClient());
+    const other = await manager.connect('solo', 'dind', new RecordingClient());
+    await manager.warm({ pool: 'c1', count: 1, profile: 'dind', classId: 'c1' });
+    const before = a.info.expiresAt;
+    const after = await manager.extend('c1-a', 'dind', 30 * 60_000);
+    assert.equal(after, before + 30 * 60_000);
+    assert.equal((await driver.inspect(a.info.id)).expiresAt, after);
+    assert.equal(await manager.extend('nobody', 'dind', 1000), undefined);
+
+    const client = new RecordingClient();
+    a.addClient(client, true);
+    assert.equal(await manager.removeClass('c1'), 2, 'the learner sandbox and the warm one');
+    assert.equal(client.closeCode, CloseCode.EXPIRED);
+    assert.deepEqual((await driver.list()).map((i) => i.id), [other.info.id]);
+    assert.equal(manager.warmCount('c1'), 0);
+  });
+});
