@@ -54,11 +54,13 @@ export function serveEventStream<E extends StreamEvent>(c: AppContext, options: 
   let finish = (): void => {
     ended = true;
   };
+  /** Writes in order, one after the other; the stream closes only after the last (an `ended` event must arrive). */
+  let written: Promise<void> = Promise.resolve();
   const write = (stream: SSEStreamingApi, { event, data }: E): void => {
     const retry = retrySent ? undefined : options.retryMs;
     retrySent = true;
-    // writeSSE never rejects (a write to a stream that closed is dropped).
-    void stream.writeSSE({ event, data: JSON.stringify(data), retry });
+    // writeSSE rejects only for a line break in the event name (ours are fixed names); a write to a stream that closed is dropped.
+    written = written.then(() => stream.writeSSE({ event, data: JSON.stringify(data), retry }));
   };
   const sink: EventSink<E> = {
     send: (event) => {
@@ -90,6 +92,7 @@ export function serveEventStream<E extends StreamEvent>(c: AppContext, options: 
     });
     live = undefined;
     resources.dispose();
+    await written;
   });
   for (const [name, value] of Object.entries(STREAM_HEADERS)) response.headers.set(name, value);
   return response;
