@@ -6,4 +6,5 @@ export * from './check';
 export * from './classroom';
 export * from './instructor';
 export * from './deck';
+export * from './grades';
 export * from './body';

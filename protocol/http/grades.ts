@@ -1,0 +1,29 @@
+import { z } from '../zod';
+import { CountSchema } from './common';
+
+/**
+ * GET /api/instructor/classes/:id/export?format=json → a class's grades as a
+ * downloaded file (the same file the end of a class writes to the data
+ * folder). The browser only downloads it; the schema is its contract for
+ * whoever reads it, and the server's tests check the file against it.
+ */
+
+/** One member's standing on one exercise of the class (every exercise of its lessons, tried or not); times in ISO 8601 (UTC). */
+export const ClassGradeSchema = z.object({
+  learnerId: z.string(),
+  displayName: z.string(),
+  lessonId: z.string(),
+  exerciseId: z.string(),
+  passed: z.boolean(),
+  attempts: CountSchema,
+  firstPassedAt: z.iso.datetime().nullable(),
+  lastAttemptAt: z.iso.datetime().nullable(),
+});
+export type ClassGrade = z.infer<typeof ClassGradeSchema>;
+
+export const ClassGradesFileSchema = z.object({
+  class: z.object({ id: z.string(), name: z.string() }),
+  exportedAt: z.iso.datetime(),
+  grades: z.array(ClassGradeSchema),
+});
+export type ClassGradesFile = z.infer<typeof ClassGradesFileSchema>;
