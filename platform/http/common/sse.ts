@@ -59,8 +59,9 @@ export function serveEventStream<E extends StreamEvent>(c: AppContext, options: 
   const write = (stream: SSEStreamingApi, { event, data }: E): void => {
     const retry = retrySent ? undefined : options.retryMs;
     retrySent = true;
-    // writeSSE rejects only for a line break in the event name (ours are fixed names); a write to a stream that closed is dropped.
-    written = written.then(() => stream.writeSSE({ event, data: JSON.stringify(data), retry }));
+    // A write to a stream that closed is dropped (hono's write); writeSSE rejects only for a line break in
+    // the event name, which ours (fixed names) never have: dropped too, so one bad event cannot stop the rest.
+    written = written.then(() => stream.writeSSE({ event, data: JSON.stringify(data), retry })).catch(() => undefined);
   };
   const sink: EventSink<E> = {
     send: (event) => {
