@@ -2,6 +2,7 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CloseCode } from '../../../protocol';
 import { FakeDriver } from '../../test/fake-driver';
+import { execInSandbox } from '../../test/sandboxes';
 import { RecordingClient, setup, shutdownManagers } from './test/session-fixtures';
 
 afterEach(shutdownManagers);
@@ -148,5 +149,18 @@ describe('SessionManager: reconcile, sweep, reset', () => {
     const result = await manager.exec('learner-a', 'dind', ['docker', 'ps'], { timeoutMs: 500, stdin: 'x' });
     assert.deepEqual(result, { exitCode: 3, stdout: 'docker ps', stderr: 'warn', timedOut: false, durationMs: 1 });
     assert.deepEqual(driver.execs, [{ id: session.info.id, cmd: ['docker', 'ps'], options: { timeoutMs: 500, stdin: 'x' } }]);
+  });
+
+  test('execInSandbox (the tests’ way in) runs in the learner’s sandbox, opening one first if they have none', async () => {
+    const driver = new FakeDriver({ execResult: (_id, cmd) => ({ exitCode: 0, stdout: cmd.join(' '), stderr: '' }) });
+    const { manager } = setup({}, driver);
+    const result = await execInSandbox({ manager, driver }, 'learner-a', 'dind', ['docker', 'ps'], { timeoutMs: 500 });
+    assert.equal(result.stdout, 'docker ps');
+    assert.equal(driver.created.length, 1, 'a sandbox was opened for the learner');
+    const id = manager.sandboxIdOf('learner-a', 'dind');
+    assert.deepEqual(driver.execs, [{ id, cmd: ['docker', 'ps'], options: { timeoutMs: 500 } }]);
+    assert.deepEqual(manager.connectionState('learner-a'), { sockets: 0, lastInputAt: null }, 'no client stays attached');
+    await execInSandbox({ manager, driver }, 'learner-a', 'dind', ['true'], { timeoutMs: 500 });
+    assert.equal(driver.created.length, 1, 'the second runs in the same sandbox');
   });
 });
