@@ -78,4 +78,17 @@ describe('FairGate', () => {
     );
     assert.deepEqual(await gate.run('a', async () => 'next'), { ok: true, value: 'next' });
   });
+
+  test('disposing lets the running task finish, tells whoever waits to try again, and lets nothing new in', async () => {
+    const gate = new FairGate(OPTIONS);
+    let release!: () => void;
+    const running = gate.run('a', () => new Promise<string>((resolve) => (release = () => resolve('done'))));
+    const waiting = gate.run('b', async () => 'never');
+    gate.dispose();
+    assert.deepEqual(await waiting, { ok: false, reason: 'timeout' });
+    assert.deepEqual(await gate.run('c', async () => 'late'), { ok: false, reason: 'crowded' });
+    release();
+    assert.deepEqual(await running, { ok: true, value: 'done' });
+    assert.equal(gate.waiting, 0);
+  });
 });

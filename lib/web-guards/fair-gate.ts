@@ -39,6 +39,7 @@ export class FairGate {
   private readonly pace: RateLimiter;
   private running = 0;
   private wakeTimer: NodeJS.Timeout | null = null;
+  private disposed = false;
 
   constructor(private readonly options: FairGateOptions) {
     this.pace = new RateLimiter(options.burst, options.perSecond);
@@ -46,6 +47,7 @@ export class FairGate {
 
   run<T>(key: string, task: () => Promise<T>): Promise<GateResult<T>> {
     const queue = this.queues.get(key);
+    if (this.disposed) return Promise.resolve({ ok: false, reason: 'crowded' });
     if (queue ? queue.length >= this.options.maxWaitingPerKey : this.queues.size >= this.options.maxKeys) {
       return Promise.resolve({ ok: false, reason: 'crowded' });
     }
@@ -67,6 +69,24 @@ export class FairGate {
     let n = 0;
     for (const queue of this.queues.values()) n += queue.length;
     return n;
+  }
+
+  /**
+   * Stops the gate (the server is stopping): its timers are cleared, whoever
+   * waits is told to try again (timeout), and nothing new is let in. Tasks
+   * already running finish.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    const waiting = [...this.queues.values()].flat();
+    this.queues.clear();
+    for (const waiter of waiting) {
+      clearTimeout(waiter.timer);
+      waiter.settle({ ok: false, reason: 'timeout' });
+    }
   }
 
   private giveUp(key: string, waiter: Waiter): void {

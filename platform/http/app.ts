@@ -33,7 +33,7 @@ import type { Logger } from '../../lib/logging/logger';
 import type { Store } from '../../lib/store';
 import type { ClientAddresses } from '../../lib/web-guards/client-address';
 import type { createSiteGuard } from '../../lib/web-guards/site-guard';
-import type { IDisposable } from '../../lib/lifecycle/disposable';
+import { DisposableStore, type IDisposable } from '../../lib/lifecycle/disposable';
 import type { ClassRuntime } from '../classroom/class-runtime';
 import type { Classroom } from '../classroom/class-services';
 import type { InstructorAccess } from '../classroom/instructor-auth';
@@ -73,6 +73,7 @@ export interface HttpAppDeps {
   pages: PageHandler;
 }
 
+/** The router and what it holds: the dashboards' streams and the sign-in gate, released by dispose(). */
 export interface HttpApp extends IDisposable {
   router: AppRouter;
   /** Open instructor dashboard streams. */
@@ -82,14 +83,15 @@ export interface HttpApp extends IDisposable {
 export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const { classroom, access, clients, log, runtime } = deps;
   const router = newRouter();
-  const dashboards = new DashboardStreams(classroom);
+  const owned = new DisposableStore();
+  const dashboards = owned.add(new DashboardStreams(classroom));
 
   addHealthRoute(router, { access, sandboxCount: deps.sandboxCount ?? (() => 0) });
   router.use(learnerIdentity({ cookieSecret: deps.cookieSecret, store: deps.store, clients }));
   router.use(instructorAuth(access));
   router.use('/api/*', sameOrigin);
 
-  addSignInRoutes(router, { access, clients, log });
+  owned.add(addSignInRoutes(router, { access, clients, log }));
   addInstructorRoutes(router, { classroom, dashboards, runtime, log });
   addClassActionRoutes(router, { classroom, runtime });
   addClassRoutes(router, { classroom, clients, runtime });
@@ -97,7 +99,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
 
   router.notFound(fallThrough(router, deps.pages, log));
   router.onError(handleErrors(log));
-  return { router, dashboards, dispose: () => dashboards.dispose() };
+  return { router, dashboards, dispose: () => owned.dispose() };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IDisposable } from '../../../lib/lifecycle/disposable';
 import type { Logger } from '../../../lib/logging/logger';
 import type { ClientAddresses } from '../../../lib/web-guards/client-address';
 import { FairGate, type FairGateOptions } from '../../../lib/web-guards/fair-gate';
@@ -31,8 +32,11 @@ export function safeNext(next: string | undefined): string {
  */
 export const SIGN_IN_GATE: FairGateOptions = { concurrency: 1, burst: 5, perSecond: 0.5, maxWaitingPerKey: 4, maxWaitMs: 20_000, maxKeys: 5_000 };
 
-/** Signing in (the form posts the secret; the cookie is set on the redirect) and out. Both same-origin only. */
-export function addSignInRoutes(app: AppRouter, deps: { access: InstructorAccess; clients: ClientAddresses; log: Logger }): void {
+/**
+ * Signing in (the form posts the secret; the cookie is set on the redirect) and out. Both same-origin only.
+ * Returns the sign-in gate, which holds timers while attempts wait: the app disposes it.
+ */
+export function addSignInRoutes(app: AppRouter, deps: { access: InstructorAccess; clients: ClientAddresses; log: Logger }): IDisposable {
   const { access, clients } = deps;
   const signInGate = new FairGate(SIGN_IN_GATE);
 
@@ -55,4 +59,5 @@ export function addSignInRoutes(app: AppRouter, deps: { access: InstructorAccess
   app.post(INSTRUCTOR_SIGN_OUT_PATH, sameOrigin, (c) =>
     redirect(c, INSTRUCTOR_SIGN_IN_PATH, 303, { 'set-cookie': clearInstructorCookieHeader(clients.isHttps(c.env.incoming)) }),
   );
+  return signInGate;
 }
