@@ -180,6 +180,16 @@ describe('every response satisfies the schema the browser parses', () => {
     await refusal(await call('PUT', `/api/lessons/${LESSON}/position`, { cookie: adaCookie, body: '{oops' }), 400);
     await refusal(await call('PUT', `/api/lessons/${LESSON}/position`, { cookie: adaCookie, body: { slide: 1, pad: 'x'.repeat(2000) } }), 413);
     await refusal(await call('PUT', '/api/lessons/no-such-lesson/position', { cookie: adaCookie, body: { slide: 1 } }), 404);
+    // A body sent in chunks (no Content-Length) is counted as it arrives.
+    const chunked = (text: string) =>
+      fetch(`${base}/api/lessons/${LESSON}/position`, {
+        method: 'PUT',
+        headers: { cookie: adaCookie, origin: base, 'content-type': 'application/json' },
+        body: new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(text.slice(0, 5))), c.enqueue(new TextEncoder().encode(text.slice(5))), c.close()) }),
+        duplex: 'half',
+      } as RequestInit);
+    await empty(await chunked('{"slide":3}'));
+    await refusal(await chunked(JSON.stringify({ slide: 3, pad: 'x'.repeat(2000) })), 413);
     await refusal(await call('GET', '/api/no-such-route', { cookie: adaCookie }), 404);
     const wrongMethod = await call('GET', '/api/classes/join', { cookie: adaCookie });
     assert.equal(wrongMethod.headers.get('allow'), 'POST');

@@ -1,7 +1,8 @@
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { parseBody } from '../../../protocol/http';
-import type { AppContext } from '../common/context';
+import type { AppContext, AppEnv } from '../common/context';
 import { HttpError } from '../common/errors';
 
 /**
@@ -24,14 +25,22 @@ export const BODY_LIMITS = {
  * hono's bodyLimit (Content-Length checked before anything is read; a chunked
  * body counted as it arrives) with the platform's refusal: 413 and an ErrorBody.
  */
-export function limitBody(route: keyof typeof BODY_LIMITS) {
+export function limitBody(route: keyof typeof BODY_LIMITS): MiddlewareHandler<AppEnv> {
   const maxBytes = BODY_LIMITS[route];
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize: maxBytes,
     onError: () => {
       throw new HttpError(413, `request body over ${maxBytes} bytes`);
     },
   });
+  return async (c, next) => {
+    // hono's bodyLimit hands a chunked body on as `new Request(c.req.raw, …)`. node-server's request is a
+    // lightweight stand-in that the global Request cannot copy (the globals stay Node's own: Next.js runs in
+    // this process), so the route gets a real Request first.
+    const raw = c.req.raw;
+    c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, body: raw.body, signal: raw.signal, duplex: 'half' } as RequestInit);
+    return limit(c, next);
+  };
 }
 
 /** The JSON body as its schema's output; a bad body is a 400 whose message names the field and what is wrong. */
