@@ -25,7 +25,11 @@
  *   5. same origin  for every state-changing /api request (middleware/same-origin.ts; sign-in and out apply it per route)
  *   6. routes       each with its body limit (middleware/body-limit.ts)
  *   7. otherwise    405/404 under /api, else Next.js (fallthrough.ts)
- * Errors from any of them: handleErrors (errors.ts). SSE: sse.ts.
+ * Routes match the one normalized path (common/context.ts), the path the guards judge.
+ * Errors from any of them: handleErrors (common/errors.ts). SSE: common/sse.ts.
+ * Kept hand-written, with why: the site guard (it must patch Node's response so
+ * Next's pages carry its headers too, which no hono middleware reaches) and the
+ * same-origin check (hono's csrf checks form content types only).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
