@@ -14,6 +14,7 @@ import { ClientAddresses } from '../../lib/web-guards/client-address';
 import { createSiteGuard } from '../../lib/web-guards/site-guard';
 import {
   CheckResponseSchema,
+  ClassGradesFileSchema,
   ClassGridSchema,
   ClassListResponseSchema,
   ClassRuntimeStatusSchema,
@@ -280,8 +281,9 @@ describe('every response satisfies the schema the browser parses', () => {
     controller.abort();
     await refusal(await call('POST', '/api/classes/join', { cookie: stranger, body: { code: joinCode, displayName: 'Bo' } }), 410);
     const exported = await call('GET', `${path}/export?format=json`, { cookie: instructor });
-    assert.equal(exported.status, 200);
     assert.match(exported.headers.get('content-disposition') ?? '', /^attachment; filename="class-contract-.*\.json"$/);
+    const grades = await body(exported, ClassGradesFileSchema, 200);
+    assert.deepEqual([...new Set(grades.grades.map((g) => g.displayName))], ['Ada L.']);
   });
 
 });
