@@ -46,11 +46,11 @@ export class SessionManager extends Disposable {
     this.opener = new SessionOpener({ driver, config, log, index, pool: this.pool, placement, placesChanged: () => this.gate.schedule() });
     this.gate = new Admission({ config, log, index, pool: this.pool, placement, open: (learnerId, profile) => this.opener.open(learnerId, profile) });
     this.reaper = new Reaper({ driver, config, log, index, pool: this.pool, admission: this.gate });
-    // Disposed in reverse: the sweep timer stops, the live sessions detach, the warm ones detach, the line empties.
-    this.register(this.gate);
-    this.register(this.pool);
+    // Disposed in reverse, as shutdown always went: the line empties, the warm sandboxes detach, the sweep stops, the live sessions detach.
     this.register({ dispose: () => this.detachLive() });
     this.register(this.reaper);
+    this.register(this.pool);
+    this.register(this.gate);
   }
 
   /** Lets the platform say which class (pool, registry) a learner's new sandbox belongs to. */
