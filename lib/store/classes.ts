@@ -1,17 +1,15 @@
 import { randomInt } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { isJoinCode, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalizeJoinCode } from '../../protocol/http/classroom';
 
-/**
- * Join codes are read aloud and copied from a projector: six characters from
- * an alphabet without 0/O and 1/I (32 symbols, about a billion codes).
- */
-export const JOIN_CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-export const JOIN_CODE_LENGTH = 6;
-const JOIN_CODE = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`);
-/** Class ids appear in URLs (/class/<id>); random, so a class cannot be found by counting. */
+// Join codes are read aloud and copied from a projector: six characters from
+// an alphabet without 0/O and 1/I (32 symbols, about a billion codes). Their
+// rules and the class-id rule are the browser's too: one definition, in protocol/.
+export { CLASS_ID, isJoinCode, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalizeJoinCode } from '../../protocol/http/classroom';
+
+/** Class ids appear in URLs (/class/<id>); random, so a class cannot be found by counting. Matches CLASS_ID. */
 const CLASS_ID_ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz';
-export const CLASS_ID = /^[2-9a-hjkmnp-z]{12}$/;
 
 export function randomJoinCode(): string {
   return Array.from({ length: JOIN_CODE_LENGTH }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join('');
@@ -19,15 +17,6 @@ export function randomJoinCode(): string {
 
 function randomClassId(): string {
   return Array.from({ length: 12 }, () => CLASS_ID_ALPHABET[randomInt(CLASS_ID_ALPHABET.length)]).join('');
-}
-
-/** What a learner typed, as a code: upper case, without spaces or dashes ("k7p-m2q" → "K7PM2Q"). */
-export function normalizeJoinCode(input: string): string {
-  return input.toUpperCase().replace(/[\s-]/g, '');
-}
-
-export function isJoinCode(code: string): boolean {
-  return JOIN_CODE.test(code);
 }
 
 export interface ClassRecord {

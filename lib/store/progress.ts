@@ -1,17 +1,8 @@
+import type { LessonProgress } from '../../protocol/http/progress';
 import type Database from 'better-sqlite3';
 
-export interface ExerciseProgress {
-  attempts: number;
-  passed: boolean;
-  firstPassedAt: number | null;
-  lastAttemptAt: number;
-}
-
-export interface LessonProgress {
-  exercises: Record<string, ExerciseProgress>;
-  /** 0-based slide the learner was last on, if known. */
-  lastSlide: number | null;
-}
+// What the store returns is what GET /api/progress sends: the protocol's types.
+export type { ExerciseProgress, LessonProgress } from '../../protocol/http/progress';
 
 export interface RecordedAttempt {
   attempt: number;

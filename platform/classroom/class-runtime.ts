@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ClassRuntimeStatus, EndedClass } from '../../protocol/http/classroom';
 import type { DataDir } from '../../lib/config/data-dir';
 import { Disposable, toDisposable } from '../../lib/lifecycle/disposable';
 import type { Logger } from '../../lib/logging/logger';
@@ -10,19 +11,12 @@ import type { Placement } from '../../sandbox-server/src/sessions/session-manage
 import { LearnerChannel, type FollowPosition } from './learner-channel';
 import { classExportFiles, classGrades, writeClassExports, type ExportFile, type ExportFormat } from './class-grades';
 import type { ClassRuntimeSettings } from './class-runtime-settings';
-import { CLASS_PROFILE, ClassSetup, type ClassSetupStatus } from './class-setup';
+import { CLASS_PROFILE, ClassSetup } from './class-setup';
 
 export { classRuntimeSettingsFromEnv, type ClassRuntimeSettings } from './class-runtime-settings';
 
-/** What the dashboard shows about a class's machinery. */
-export interface ClassRuntimeStatus extends ClassSetupStatus {
-  follow: FollowPosition | null;
-}
-
-export interface EndedClass {
-  removedSandboxes: number;
-  exports: { csv: string; json: string };
-}
+// What the dashboard shows about a class's machinery, and what ending a class answers: the browser's types.
+export type { ClassRuntimeStatus, EndedClass } from '../../protocol/http/classroom';
 
 /** Classes past their end time are ended (grades exported, sandboxes removed) this often. */
 const END_SWEEP_MS = 30_000;
