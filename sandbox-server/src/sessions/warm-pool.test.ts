@@ -1,9 +1,20 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CloseCode } from '../../../protocol';
+import type { FakeDriver } from '../../test/fake-driver';
 import { RecordingClient, setup, shutdownManagers, waitFor } from './test/session-fixtures';
 
 afterEach(shutdownManagers);
+
+/** The sandbox's main process exits six times in a row: its session gives up (a crash loop) and ends. */
+async function crashLoop(driver: FakeDriver, id: string): Promise<void> {
+  const starts = (): number => driver.calls.filter((c) => c === `start:${id}`).length;
+  for (let i = 0; i < 6; i++) {
+    const before = starts();
+    driver.stream(id).exit();
+    if (i < 5) await waitFor(() => starts() === before + 1, `respawn ${i + 1}`);
+  }
+}
 
 describe('SessionManager: classes and warm pools', () => {
   test('a learner placed in a class takes a warm sandbox: no create on connect, the boot output is replayed, the claim recorded', async () => {
@@ -57,5 +68,31 @@ describe('SessionManager: classes and warm pools', () => {
     assert.equal(client.closeCode, CloseCode.EXPIRED);
     assert.deepEqual((await driver.list()).map((i) => i.id), [other.info.id]);
     assert.equal(manager.warmCount('c1'), 0);
+  });
+
+  test('a warm sandbox whose session ends while it waits leaves the pool and its place', async () => {
+    const { driver, manager } = setup();
+    await manager.warm({ pool: 'class-1', count: 1, profile: 'dind', classId: 'class-1' });
+    const [warmId] = [...driver.streams.keys()];
+    assert.equal(manager.admission.used, 1);
+    await crashLoop(driver, warmId!);
+    await waitFor(() => manager.warmCount('class-1') === 0, 'the pool to drop it');
+    assert.equal(manager.admission.used, 0);
+  });
+
+  test('once claimed, a warm sandbox belongs to the learner: when its session ends the manager forgets it, and the pool is untouched', async () => {
+    const { driver, manager } = setup();
+    await manager.warm({ pool: 'class-1', count: 2, profile: 'dind', classId: 'class-1' });
+    manager.setPlacement(() => ({ classId: 'class-1', pool: 'class-1' }));
+    const client = new RecordingClient();
+    const session = await manager.connect('in-class', 'dind', client);
+    assert.equal(manager.warmCount('class-1'), 1);
+    await crashLoop(driver, session.info.id);
+    await waitFor(() => client.closeCode !== undefined, 'the close');
+    assert.equal(client.closeCode, CloseCode.SANDBOX_FAILED);
+    assert.equal(manager.sandboxIdOf('in-class', 'dind'), undefined, 'the learner no longer holds the dead session');
+    assert.equal(manager.warmCount('class-1'), 1, 'the waiting one is still there');
+    const next = await manager.connect('in-class', 'dind', new RecordingClient());
+    assert.notEqual(next.info.id, session.info.id);
   });
 });
