@@ -5,10 +5,18 @@ import type { Hardening } from './isolation/hardened-engine';
 import { WRITABLE_PATHS } from './isolation/sandbox-disk';
 
 /**
+ * A disk is made before its sandbox's container exists, so a disk without a
+ * sandbox may be one another server is creating right now: only disks
+ * unwritten for this long count as orphans (a crash's leftovers go at the
+ * next start after that).
+ */
+export const DISK_ORPHAN_GRACE_MS = 10 * 60_000;
+
+/**
  * Networks and disks whose sandbox is gone (left by a crash between create
  * and remove): removed. Returns how many networks went.
  */
-export async function removeOrphans(docker: Docker, serverId: string, hardening: Hardening | undefined): Promise<number> {
+export async function removeOrphans(docker: Docker, serverId: string, hardening: Hardening | undefined, now = Date.now()): Promise<number> {
   const networks = await docker.listNetworks({ filters: { label: [`${Label.server}=${serverId}`] } });
   let removed = 0;
   // Every sandbox on the engine, this server's and others' (a disk is an orphan only if no server has its sandbox).
@@ -27,6 +35,7 @@ export async function removeOrphans(docker: Docker, serverId: string, hardening:
     const alive = new Set(sandboxes.map((c) => sandboxName(c.Labels[Label.session] ?? '')));
     for (const disk of await hardening.disks.list()) {
       if (!disk.startsWith(SANDBOX_PREFIX) || alive.has(disk)) continue;
+      if (now - (await hardening.disks.lastWrittenMs(disk).catch(() => 0)) < DISK_ORPHAN_GRACE_MS) continue;
       for (const { key } of WRITABLE_PATHS) await docker.getVolume(`${disk}-${key}`).remove().catch(() => undefined);
       await hardening.disks.remove(disk);
     }

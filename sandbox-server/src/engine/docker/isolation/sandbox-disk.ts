@@ -105,6 +105,12 @@ export class SandboxDisks {
   }
 
   /** Disks present on the host (for removing those whose sandbox is gone). */
+  /** When the disk was last written (its image file's mtime): a disk another server is still setting up is recent. */
+  async lastWrittenMs(name: string): Promise<number> {
+    const { stat } = await import('node:fs/promises');
+    return (await stat(this.imagePath(name))).mtimeMs;
+  }
+
   async list(): Promise<string[]> {
     if (!existsSync(this.dir)) return [];
     const { readdir } = await import('node:fs/promises');

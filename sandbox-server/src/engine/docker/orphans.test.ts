@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type Docker from 'dockerode';
+import { SandboxDisks } from './isolation/sandbox-disk';
+import { DISK_ORPHAN_GRACE_MS, removeOrphans } from './orphans';
+
+// An engine with no sandboxes and no networks: every disk is without a sandbox.
+const emptyEngine = {
+  listNetworks: async () => [],
+  listContainers: async () => [],
+  getVolume: () => ({ remove: async () => undefined }),
+} as unknown as Docker;
+
+describe('removeOrphans: disks', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'drydock-orphans-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const disks = new SandboxDisks(dir, 16, { uid: 0, gid: 0 });
+  const image = (name: string) => join(dir, `${name}.img`);
+
+  it('keeps a disk another server may be setting up (recently written), removes one left long ago', async () => {
+    const now = Date.now();
+    writeFileSync(image('drydock-sb-fresh'), '');
+    writeFileSync(image('drydock-sb-stale'), '');
+    const longAgo = (now - DISK_ORPHAN_GRACE_MS - 60_000) / 1000;
+    utimesSync(image('drydock-sb-stale'), longAgo, longAgo);
+    await removeOrphans(emptyEngine, 'server-a', { owner: { uid: 0, gid: 0 }, disks }, now);
+    assert.equal(existsSync(image('drydock-sb-fresh')), true, 'a disk written a moment ago stays');
+    assert.equal(existsSync(image('drydock-sb-stale')), false, 'a disk unwritten past the grace period goes');
+  });
+});
