@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
 import { cleanupServer, countLabelled, PROMPT, registryImage, requireDocker, startTestSandboxServer, TerminalSocket, testConfig, waitFor, type TestSandboxServer } from '../../sandbox-server/test/support';
+import { execInSandbox } from '../../sandbox-server/test/sandboxes';
 import { Label } from '../../sandbox-server/src/engine/docker/labels';
 import { silentLogger } from '../../lib/logging/logger';
 import { Store } from '../../lib/store';
@@ -24,7 +25,7 @@ describe('class runtime (real engine)', () => {
   const learners: { id: string; cookie: string; name: string }[] = [];
   /** Runs a script in the learner's sandbox (opening one if they have none); its stdout. */
   const execOk = async (learnerId: string, script: string): Promise<string> => {
-    const r = await server.service.manager.exec(learnerId, 'dind', ['bash', '-c', script], { timeoutMs: 60_000 });
+    const r = await execInSandbox(server.service, learnerId, 'dind', ['bash', '-c', script], { timeoutMs: 60_000 });
     assert.equal(r.exitCode, 0, `\`${script}\` failed: ${r.stderr}`);
     return r.stdout.trim();
   };
@@ -66,7 +67,7 @@ describe('class runtime (real engine)', () => {
     await socket.waitForHello(10_000);
     await socket.waitForText('the replayed prompt', PROMPT, 0, 10_000);
     assert.equal(runtime.status(classId).warm.waiting, 1, 'one warm sandbox was claimed');
-    const r = await server.service.manager.exec(ada.id, 'dind', ['bash', '-c', [
+    const r = await execInSandbox(server.service, ada.id, 'dind', ['bash', '-c', [
       "docker info --format '{{.RegistryConfig.Mirrors}}'",
       'docker rmi -f busybox >/dev/null',
       'docker pull -q busybox',
@@ -80,7 +81,7 @@ describe('class runtime (real engine)', () => {
     // The claim gave the sandbox Ada's login (namespace from her display name), and nobody else's.
     assert.equal(await execOk(ada.id, 'cat /root/.docker/drydock-registry'), 'drydock-registry:5000/ada');
     assert.deepEqual(Object.keys((JSON.parse(await execOk(ada.id, 'cat /root/.docker/config.json')) as { auths: object }).auths), ['drydock-registry:5000']);
-    const intruding = await server.service.manager.exec(ada.id, 'dind', ['bash', '-c', 'docker tag busybox drydock-registry:5000/grace/bb:1 && docker push drydock-registry:5000/grace/bb:1'], { timeoutMs: 60_000 });
+    const intruding = await execInSandbox(server.service, ada.id, 'dind', ['bash', '-c', 'docker tag busybox drydock-registry:5000/grace/bb:1 && docker push drydock-registry:5000/grace/bb:1'], { timeoutMs: 60_000 });
     assert.notEqual(intruding.exitCode, 0, 'Ada may not push into Grace’s namespace');
     assert.match(intruding.stderr, /denied/);
     await socket.close();

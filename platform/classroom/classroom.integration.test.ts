@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
 import { cleanupServer, countLabelled, RecordingClient, registryImage, requireDocker, startTestSandboxServer, stripAnsi, testConfig, waitFor, type TestSandboxServer } from '../../sandbox-server/test/support';
+import { execInSandbox } from '../../sandbox-server/test/sandboxes';
 import { Label } from '../../sandbox-server/src/engine/docker/labels';
 import { silentLogger } from '../../lib/logging/logger';
 import type { SessionManager } from '../../sandbox-server/src/sessions/session-manager';
@@ -83,7 +84,7 @@ describe(`a class of ${CLASS_SIZE} learners (real engine)`, () => {
   test('every sandbox runs its own inner engine; idle memory per sandbox measured', async () => {
     const results = await Promise.all(
       // Each engine drops its offline busybox and pulls it again, from the class mirror.
-      learners.map((learner) => manager.exec(learner, 'dind', ['sh', '-c', `docker rmi -f busybox >/dev/null && docker pull -q busybox >/dev/null && docker run --rm busybox echo hello-${learner}`], { timeoutMs: 120_000 })),
+      learners.map((learner) => execInSandbox(server.service, learner, 'dind', ['sh', '-c', `docker rmi -f busybox >/dev/null && docker pull -q busybox >/dev/null && docker run --rm busybox echo hello-${learner}`], { timeoutMs: 120_000 })),
     );
     results.forEach((r, i) => assert.equal(r.stdout.trim(), `hello-${learners[i]}`, r.stderr));
     const memory = await Promise.all(

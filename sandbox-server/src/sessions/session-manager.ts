@@ -2,7 +2,7 @@ import { CloseCode } from '../../../protocol';
 import { Disposable } from '../../../lib/lifecycle/disposable';
 import type { Logger } from '../../../lib/logging/logger';
 import type { SandboxServerConfig } from '../config/config';
-import type { ExecOptions, ExecResult, SandboxDriver, SandboxRegistryAccess } from '../engine/driver';
+import type { SandboxDriver, SandboxRegistryAccess } from '../engine/driver';
 import type { SandboxSession } from '../terminal/sandbox-session';
 import type { TerminalClient } from '../terminal/terminal-client';
 import { Admission, type AdmissionReport, type ConnectOptions } from './admission';
@@ -162,17 +162,6 @@ export class SessionManager extends Disposable {
     const { session } = await this.opener.open(learnerId, profile);
     session.addViewer(viewer);
     return session;
-  }
-
-  /**
-   * Runs a command in the learner's sandbox from outside their shell,
-   * opening it first. Only tests call this (grading uses sandboxIdOf and the
-   * driver): kept until the platform's integration tests use
-   * execInSandbox (sandbox-server/test/support.ts) instead.
-   */
-  async exec(learnerId: string, profile: string, cmd: string[], options: ExecOptions): Promise<ExecResult> {
-    const { session } = await this.opener.open(learnerId, profile);
-    return this.driver.exec(session.info.id, cmd, options);
   }
 
   disconnect(session: SandboxSession, client: TerminalClient): void {

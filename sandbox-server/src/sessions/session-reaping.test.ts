@@ -142,15 +142,6 @@ describe('SessionManager: reconcile, sweep, reset', () => {
     assert.equal(manager.size, 0);
   });
 
-  test('exec runs in the learner’s sandbox and returns the driver’s result', async () => {
-    const driver = new FakeDriver({ execResult: (_id, cmd) => ({ exitCode: 3, stdout: cmd.join(' '), stderr: 'warn' }) });
-    const { manager } = setup({}, driver);
-    const session = await manager.connect('learner-a', 'dind', new RecordingClient());
-    const result = await manager.exec('learner-a', 'dind', ['docker', 'ps'], { timeoutMs: 500, stdin: 'x' });
-    assert.deepEqual(result, { exitCode: 3, stdout: 'docker ps', stderr: 'warn', timedOut: false, durationMs: 1 });
-    assert.deepEqual(driver.execs, [{ id: session.info.id, cmd: ['docker', 'ps'], options: { timeoutMs: 500, stdin: 'x' } }]);
-  });
-
   test('execInSandbox (the tests’ way in) runs in the learner’s sandbox, opening one first if they have none', async () => {
     const driver = new FakeDriver({ execResult: (_id, cmd) => ({ exitCode: 0, stdout: cmd.join(' '), stderr: '' }) });
     const { manager } = setup({}, driver);
