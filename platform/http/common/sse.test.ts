@@ -54,7 +54,9 @@ describe('serveEventStream (hono streamSSE)', () => {
     const { app, opened } = streamApp({ keepaliveMs: 20 });
     const response = await app.request('/events');
     const reader = response.body!.getReader();
-    const text = await readUntil(reader, (t) => t.includes(': keepalive\n\n'));
+    // The keepalive timer is unref'd (an open page must not keep a stopping server alive): hold the loop open while waiting for it.
+    const holdOpen = setTimeout(() => undefined, 5_000);
+    const text = await readUntil(reader, (t) => t.includes(': keepalive\n\n')).finally(() => clearTimeout(holdOpen));
     assert.match(text, /^event: hello\n/);
     await reader.cancel();
     await new Promise((resolve) => setTimeout(resolve, 10));

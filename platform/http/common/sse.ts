@@ -82,7 +82,7 @@ export function serveEventStream<E extends StreamEvent>(c: AppContext, options: 
     for (const event of pending.splice(0)) write(stream, event);
     if (options.keepaliveMs) {
       // A comment line (writeSSE has none): EventSource ignores it, proxies see traffic.
-      const keepalive = setInterval(() => void stream.write(': keepalive\n\n'), options.keepaliveMs);
+      const keepalive = setInterval(() => void stream.write(': keepalive\n\n').catch(() => undefined), options.keepaliveMs); // a write after the page left: the close listener disposes this
       keepalive.unref(); // an open page must not keep a stopping server alive
       resources.add(toDisposable(() => clearInterval(keepalive)));
     }
