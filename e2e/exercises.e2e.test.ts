@@ -68,8 +68,10 @@ describe('graded exercises in the browser', () => {
   test('the API decides: no way to report a pass, foreign origins and unknown exercises refused', async () => {
     const cookie = (await page.context().cookies()).find((c) => c.name === 'drydock_learner')!;
     const headers = { cookie: `drydock_learner=${cookie.value}` };
+    // /api/progress is read-only: a POST is refused as a method the route does not have.
     const forged = await fetch(`${platform.url}/api/progress`, { method: 'POST', headers: { ...headers, origin: platform.url }, body: '{"passed":true}' });
-    assert.equal(forged.status, 404);
+    assert.equal(forged.status, 405);
+    assert.equal(forged.headers.get('allow'), 'GET');
     const foreign = await fetch(`${platform.url}/api/lessons/containers-101/exercises/exit-three/check`, { method: 'POST', headers: { ...headers, origin: 'http://evil.example' } });
     assert.equal(foreign.status, 403);
     const unknown = await fetch(`${platform.url}/api/lessons/containers-101/exercises/nope/check`, { method: 'POST', headers: { ...headers, origin: platform.url } });
