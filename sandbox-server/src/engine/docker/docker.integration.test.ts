@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
 import { cleanupServer, collect, PROMPT, requireDocker, testConfig, testDriver, waitFor } from '../../../test/support';
 import type { SandboxInfo } from '../driver';
+import { DISK_ORPHAN_GRACE_MS } from './orphans';
 import type { DockerDriver } from './docker';
 import { cgroupFolders } from './isolation/cgroup-delegation';
 
@@ -181,6 +182,10 @@ describe('DockerDriver (real engine)', () => {
     await docker.getNetwork(network).inspect();
     // The container goes behind the driver's back (a crash between its removal and the network's).
     await docker.getContainer(stopped.id).remove({ force: true, v: true });
+    // A disk counts as an orphan only once unwritten for a while (another server may be setting it up): this one was left long ago.
+    const disk = `/var/lib/drydock-disks/${network}.img`;
+    const longAgo = (Date.now() - DISK_ORPHAN_GRACE_MS - 60_000) / 1000;
+    if (existsSync(disk)) utimesSync(disk, longAgo, longAgo);
     assert.equal(await driver.removeOrphanNetworks(), 1);
     await assert.rejects(docker.getNetwork(network).inspect(), /not found|no such network/i);
     // Its disk and the volumes on it went too (hardened tier).
