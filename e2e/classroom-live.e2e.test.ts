@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
-import { launchChromium, screenshotPath } from './support/browser';
+import { launchChromium, newPage, screenshotPath } from './support/browser';
+import { createClass, instructorSecret, openDashboard, signIn, signInInstructor, waitUntilClassReady, type CreatedClass } from './support/instructor';
+import { joinClass } from './support/learner';
 
 /**
  * Live help in a class, end to end, with three browsers at once: the
@@ -12,25 +14,28 @@ import { launchChromium, screenshotPath } from './support/browser';
  * the other learner's stay; the instructor shadows a real terminal, resets
  * and extends a sandbox; ending the class tells the learners and gives the
  * grades as files.
+ *
+ * One platform for the file, and every test has its own instructor session
+ * and learners, so each runs alone and in any order. A test that changes the
+ * class itself (presenting, ending it) has a class of its own (ownClass); the
+ * others share the class made in `before` (sharedClass), each with learners
+ * of names no other test uses, and read only their own learners' rows and
+ * pages (every test's pages close when it ends).
  */
 describe('classroom live help and follow mode', () => {
   let platform: RunningPlatform;
   let browser: Browser;
-  let instructor: Page;
-  let presenter: Page;
-  let ada: Page;
-  let grace: Page;
-  let classId = '';
+  let sharedClass: CreatedClass;
   const LESSON = 'containers-101';
+  const CLASS_NAME = 'Docker basics — live';
 
-  const newPage = async (context: BrowserContext): Promise<Page> => {
-    const page = await context.newPage();
-    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
-    return page;
-  };
-  const row = (name: string): Locator => instructor.locator(`[data-testid=learner-row][data-learner="${name}"]`);
-  const menuAction = async (name: string, action: string): Promise<void> => {
-    await row(name).getByTestId('learner-actions').click();
+  const instructorView: BrowserContextOptions = { viewport: { width: 1400, height: 900 } };
+  const adaView: BrowserContextOptions = { viewport: { width: 1400, height: 900 } };
+  const graceView: BrowserContextOptions = { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' };
+
+  const row = (instructor: Page, name: string): Locator => instructor.locator(`[data-testid=learner-row][data-learner="${name}"]`);
+  const menuAction = async (instructor: Page, name: string, action: string): Promise<void> => {
+    await row(instructor, name).getByTestId('learner-actions').click();
     await instructor.locator(`[role=menuitem][data-action=${action}]`).click();
   };
   const notices = (page: Page): Locator => page.getByTestId('class-notice');
@@ -54,12 +59,77 @@ describe('classroom live help and follow mode', () => {
   };
   const sandboxOf = async (page: Page): Promise<string> => (await page.locator('[title="Your sandbox"]').innerText()).trim();
 
+  /** A learner of the class on its class page, once the header shows the class (their class event stream is open). */
+  const openClassPage = async (page: Page, classId: string): Promise<void> => {
+    await page.goto(`${platform.url}/class/${classId}`);
+    await page.getByTestId('class-link').getByText(CLASS_NAME).waitFor();
+  };
+  /** A learner on the lesson with their terminal at a prompt. */
+  const openLesson = async (page: Page, slide = 1): Promise<void> => {
+    await page.goto(`${platform.url}/lessons/${LESSON}#${slide}`);
+    await waitForXterm(page.getByTestId('terminal'), /root@sandbox:~#/, 90_000);
+  };
+
+  /** An instructor of the test's own, on the class's dashboard. */
+  const dashboard = async (t: TestContext, classId: string): Promise<Page> => {
+    const instructor = await signInInstructor(t, browser, platform, instructorView);
+    await openDashboard(instructor, platform, classId);
+    return instructor;
+  };
+  /** A new learner, joined as `name` with their class page open, once the dashboard shows them. */
+  const member = async (t: TestContext, instructor: Page, created: CreatedClass, name: string, view: BrowserContextOptions): Promise<Page> => {
+    const page = await newPage(t, browser, view);
+    await joinClass(page, platform, created.joinCode, name);
+    await openClassPage(page, created.id);
+    await row(instructor, name).waitFor();
+    return page;
+  };
+
+  /** Ada and Grace, new learners, joined with their class pages open. */
+  const adaAndGrace = async (t: TestContext, instructor: Page, created: CreatedClass) => ({
+    ada: await member(t, instructor, created, 'Ada', adaView),
+    grace: await member(t, instructor, created, 'Grace', graceView),
+  });
+
+  /** A class of this test's own, ready, with the instructor on its dashboard, and Ada and Grace joined with their class pages open. */
+  const ownClass = async (t: TestContext) => {
+    const instructor = await signInInstructor(t, browser, platform, instructorView);
+    const created = await createClass(instructor, platform, { name: CLASS_NAME, expectedLearners: 2 });
+    await openDashboard(instructor, platform, created.id);
+    const { ada, grace } = await adaAndGrace(t, instructor, created);
+    await waitUntilClassReady(instructor, platform, created.id);
+    return { instructor, classId: created.id, ada, grace };
+  };
+
+  /** The shared class, ready: the instructor on its dashboard, and a new learner `name` (unique to the test) with their class page open. */
+  const learnerInSharedClass = async (t: TestContext, name: string) => {
+    const instructor = await dashboard(t, sharedClass.id);
+    const learner = await member(t, instructor, sharedClass, name, adaView);
+    await waitUntilClassReady(instructor, platform, sharedClass.id);
+    return { instructor, learner };
+  };
+
+  /** The instructor's presenter window for the class, in a window of its own, broadcasting. */
+  const openPresenter = async (t: TestContext, instructor: Page, classId: string): Promise<Page> => {
+    // A window of its own (a second tab would put the dashboard in the background,
+    // where Chromium throttles its frames and every click on it waits for one).
+    const presenter = await newPage(t, browser, { ...instructorView, storageState: await instructor.context().storageState() });
+    await presenter.goto(`${platform.url}/lessons/${LESSON}/present?class=${classId}`);
+    await presenter.locator('[data-testid=presenter][data-ready=true]').waitFor();
+    await presenter.locator('[data-testid=follow-broadcast][data-state=live]').waitFor({ timeout: 5000 });
+    return presenter;
+  };
+
   before(async () => {
-    platform = await startPlatformProcess();
+    // No warm sandboxes: most tests make a class of their own, and each would start (and mostly not use) one per
+    // expected learner; a learner's terminal starts their sandbox when they open it. (Warm pools: class-runtime and
+    // classroom integration tests.) Each class still gets its registry mirror, as npm start gives it.
+    platform = await startPlatformProcess({ env: { DRYDOCK_WARM_POOL_MAX: '0' } });
     browser = await launchChromium();
-    instructor = await newPage(await browser.newContext({ viewport: { width: 1400, height: 900 } }));
-    ada = await newPage(await browser.newContext({ viewport: { width: 1400, height: 900 } }));
-    grace = await newPage(await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' }));
+    const signedIn = await browser.newContext();
+    await signIn(signedIn, platform);
+    sharedClass = await createClass(await signedIn.newPage(), platform, { name: CLASS_NAME, expectedLearners: 5 });
+    await signedIn.close();
   });
   after(async () => {
     await browser?.close();
@@ -67,20 +137,20 @@ describe('classroom live help and follow mode', () => {
     assert.ok(left && Object.values(left).every((n) => n === 0), `left behind: ${JSON.stringify(left)}`);
   });
 
-  test('the instructor creates a class; Ada and Grace join; Grace opens the lesson', async () => {
-    const secret = /instructor secret \(shown only this once; keep it\): (\S+)/.exec(platform.log())?.[1];
-    assert.ok(secret, 'the secret is in the log');
+  test('the instructor creates a class; Ada and Grace join; Grace opens the lesson', async (t) => {
+    const instructor = await newPage(t, browser, instructorView);
+    const ada = await newPage(t, browser, adaView);
+    const grace = await newPage(t, browser, graceView);
     await instructor.goto(`${platform.url}/instructor/login`);
-    await instructor.getByTestId('secret-input').fill(secret);
+    await instructor.getByTestId('secret-input').fill(instructorSecret(platform));
     await instructor.getByRole('button', { name: 'Sign in' }).click();
     const form = instructor.getByTestId('create-class-form');
-    await form.getByLabel('Class name').fill('Docker basics — live');
+    await form.getByLabel('Class name').fill(CLASS_NAME);
     await form.getByLabel('Duration (minutes)').fill('60');
     await form.getByLabel('Expected learners').fill('2');
     await form.locator(`input[data-lesson="${LESSON}"]`).check();
     await form.getByRole('button', { name: 'Create class' }).click();
     await instructor.waitForURL(/\/instructor\/classes\/[a-z2-9]{12}$/);
-    classId = instructor.url().split('/').at(-1)!;
     const joinCode = (await instructor.getByTestId('join-code').innerText()).trim();
 
     for (const [page, name] of [
@@ -92,15 +162,17 @@ describe('classroom live help and follow mode', () => {
       await page.getByRole('button', { name: 'Join class' }).click();
       await page.waitForURL(/\/class\//);
       // The header links back to the class, from the learner's event stream (reopened after the join's client-side navigation).
-      await page.getByTestId('class-link').getByText('Docker basics — live').waitFor({ timeout: 5000 });
-      await row(name).waitFor({ timeout: 5000 });
+      await page.getByTestId('class-link').getByText(CLASS_NAME).waitFor({ timeout: 5000 });
+      await row(instructor, name).waitFor({ timeout: 5000 });
     }
     await grace.goto(`${platform.url}/lessons/${LESSON}#1`);
     await waitForXterm(grace.getByTestId('terminal'), /root@sandbox:~#/, 90_000);
     assert.equal(await grace.getByTestId('follow-toggle').count(), 0, 'no follow toggle while nobody presents');
   });
 
-  test('the dashboard shows the class controls and the runtime line', async () => {
+  test('the dashboard shows the class controls and the runtime line', async (t) => {
+    const instructor = await dashboard(t, sharedClass.id);
+    const classId = sharedClass.id;
     const status = instructor.getByTestId('runtime-status');
     await status.waitFor({ timeout: 8000 });
     assert.equal(await status.getAttribute('data-state'), 'ok');
@@ -110,13 +182,11 @@ describe('classroom live help and follow mode', () => {
     assert.equal(await instructor.getByTestId('export-csv').getAttribute('href'), `/api/instructor/classes/${classId}/export?format=csv`);
   });
 
-  test('following: Ada turns follow on and lands on the presented slide; the presenter moves to slide 3, Ada follows, Grace stays', async () => {
-    // The instructor's browser, in a window of its own (a second tab would put the dashboard in the
-    // background, where Chromium throttles its frames and every click on it waits for one).
-    presenter = await newPage(await browser.newContext({ viewport: { width: 1400, height: 900 }, storageState: await instructor.context().storageState() }));
-    await presenter.goto(`${platform.url}/lessons/${LESSON}/present?class=${classId}`);
-    await presenter.locator('[data-testid=presenter][data-ready=true]').waitFor();
-    await presenter.locator('[data-testid=follow-broadcast][data-state=live]').waitFor({ timeout: 5000 });
+  test('following: Ada turns follow on and lands on the presented slide; the presenter moves to slide 3, Ada follows, Grace stays', async (t) => {
+    // Ada on her class page; Grace on the lesson's first slide, her terminal open.
+    const { instructor, classId, ada, grace } = await ownClass(t);
+    await openLesson(grace, 1);
+    const presenter = await openPresenter(t, instructor, classId);
 
     // Ada is on the class page: the toggle appears with the presenting, and following takes her to the lesson.
     await ada.getByTestId('follow-toggle').waitFor({ timeout: 5000 });
@@ -150,8 +220,11 @@ describe('classroom live help and follow mode', () => {
     await presenter.screenshot({ path: screenshotPath('classroom-live-presenter') });
   });
 
-  test('a message to Ada reaches only Ada; a message to everyone reaches both', async () => {
-    await row('Ada').getByTestId('learner-actions').click();
+  test('a message to Ada reaches only Ada; a message to everyone reaches both', async (t) => {
+    // The shared class: only this test's Ada and Grace have a page open in it.
+    const instructor = await dashboard(t, sharedClass.id);
+    const { ada, grace } = await adaAndGrace(t, instructor, sharedClass);
+    await row(instructor, 'Ada').getByTestId('learner-actions').click();
     await instructor.screenshot({ path: screenshotPath('classroom-live-menu') });
     await instructor.locator('[role=menuitem][data-action=message]').click();
     const dialog = instructor.getByTestId('message-dialog');
@@ -168,7 +241,7 @@ describe('classroom live help and follow mode', () => {
 
     // Message everyone, from a dashboard in the dark theme this time.
     await instructor.getByTestId('theme-toggle').click();
-    await row('Grace').getByTestId('learner-actions').click();
+    await row(instructor, 'Grace').getByTestId('learner-actions').click();
     await instructor.screenshot({ path: screenshotPath('classroom-live-menu-dark') });
     await instructor.keyboard.press('Escape');
     await instructor.getByTestId('message-all').click();
@@ -194,8 +267,11 @@ describe('classroom live help and follow mode', () => {
     assert.equal(await notices(ada).count(), 1);
   });
 
-  test('shadowing: what Ada types in her terminal shows in the instructor’s read-only view', async () => {
-    await menuAction('Ada', 'shadow');
+  test('shadowing: what Ada types in her terminal shows in the instructor’s read-only view', async (t) => {
+    const name = 'Ada (shadowed)';
+    const { instructor, learner: ada } = await learnerInSharedClass(t, name);
+    await openLesson(ada);
+    await menuAction(instructor, name, 'shadow');
     const shadow = instructor.getByTestId('shadow-terminal');
     await shadow.getByTestId('shadow-status').getByText(/^Live/).waitFor({ timeout: 10_000 });
     await typeInto(ada, 'echo shadow-$((6*7))');
@@ -206,8 +282,12 @@ describe('classroom live help and follow mode', () => {
     assert.equal(await shadow.count(), 0, 'Escape closes the view');
   });
 
-  test('extending Ada’s time: the dashboard says until when, Ada gets a note', async () => {
-    await menuAction('Ada', 'extend');
+  test('extending Ada’s time: the dashboard says until when, Ada gets a note', async (t) => {
+    // Extending needs a sandbox: Ada has opened the lesson.
+    const name = 'Ada (extended)';
+    const { instructor, learner: ada } = await learnerInSharedClass(t, name);
+    await openLesson(ada);
+    await menuAction(instructor, name, 'extend');
     const dialog = instructor.getByTestId('extend-dialog');
     assert.equal(await dialog.getByLabel('More minutes').inputValue(), '30', 'default 30');
     await dialog.getByLabel('More minutes').fill('500');
@@ -221,7 +301,10 @@ describe('classroom live help and follow mode', () => {
     await notices(ada).and(ada.locator('[data-kind=sandbox]')).getByText('Your sandbox has more time').waitFor({ timeout: 3000 });
   });
 
-  test('resetting Ada’s sandbox from the dashboard: her terminal comes back on a fresh one', async () => {
+  test('resetting Ada’s sandbox from the dashboard: her terminal comes back on a fresh one', async (t) => {
+    const name = 'Ada (reset)';
+    const { instructor, learner: ada } = await learnerInSharedClass(t, name);
+    await openLesson(ada);
     const terminal = ada.getByTestId('terminal');
     await typeInto(ada, 'echo before-reset > /root/marker && cat /root/marker');
     await waitForXterm(terminal, /^before-reset$/m);
@@ -232,7 +315,7 @@ describe('classroom live help and follow mode', () => {
       asked = d.message();
       void d.accept();
     });
-    await menuAction('Ada', 'reset');
+    await menuAction(instructor, name, 'reset');
     assert.match(asked, /Reset this learner’s sandbox/);
     await instructor.getByTestId('toast').getByText('Sandbox reset').waitFor({ timeout: 30_000 });
     await notices(ada).getByText('Your sandbox was reset').waitFor({ timeout: 5000 });
@@ -245,14 +328,22 @@ describe('classroom live help and follow mode', () => {
     await waitForXterm(terminal, /^marker-2-gone$/m);
   });
 
-  test('closing the presenter stops following: the toggle goes away', async () => {
+  test('closing the presenter stops following: the toggle goes away', async (t) => {
+    const { instructor, classId, ada, grace } = await ownClass(t);
+    const presenter = await openPresenter(t, instructor, classId);
+    await ada.getByTestId('follow-toggle').waitFor({ timeout: 5000 });
+    await grace.getByTestId('follow-toggle').waitFor({ timeout: 5000 });
+
     await presenter.close({ runBeforeUnload: true });
     await presenter.context().close();
     await ada.getByTestId('follow-toggle').waitFor({ state: 'detached', timeout: 5000 });
     await grace.getByTestId('follow-toggle').waitFor({ state: 'detached', timeout: 5000 });
   });
 
-  test('ending the class: it asks, learners see "Class ended", and the grades download as CSV with the learners’ names', async () => {
+  test('ending the class: it asks, learners see "Class ended", and the grades download as CSV with the learners’ names', async (t) => {
+    const { instructor, ada, grace } = await ownClass(t);
+    // A sandbox for the end to remove: Grace has the lesson open.
+    await openLesson(grace);
     await instructor.getByTestId('end-class').click();
     const dialog = instructor.getByTestId('end-class-dialog');
     assert.match(await dialog.innerText(), /every sandbox of this class/);
@@ -280,7 +371,7 @@ describe('classroom live help and follow mode', () => {
     // The dashboard shows the class as ended; the row actions are no longer offered.
     await instructor.getByText('Ended', { exact: true }).waitFor();
     assert.equal(await instructor.getByTestId('end-class').count(), 0);
-    await row('Ada').getByTestId('learner-actions').click();
+    await row(instructor, 'Ada').getByTestId('learner-actions').click();
     assert.equal(await instructor.locator('[role=menuitem]:disabled').count(), 4);
     await instructor.keyboard.press('Escape');
   });

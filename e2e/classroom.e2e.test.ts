@@ -1,45 +1,47 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { loadLesson } from '../lib/lesson-format/loader';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
-import { launchChromium, screenshotPath, typeInTerminal, waitForTerminal } from './support/browser';
+import { launchChromium, newPage, screenshotPath, typeInTerminal, waitForTerminal } from './support/browser';
+import { createClass, instructorSecret, openDashboard, signInInstructor, type CreatedClass } from './support/instructor';
+import { EXIT_THREE, joinClass, openLessonTerminal, solveExitThree } from './support/learner';
 
 /**
  * An instructor-led class end to end: the instructor signs in with the secret
  * the first start printed and creates a class; two learners join with its
  * code; one fails and then solves an exercise in a real sandbox, and the
  * instructor's grid follows live (Server-Sent Events), without a reload.
+ *
+ * One platform for the file, and every test has its own instructor session,
+ * class and learners (fixtures in support/), so each runs alone and in any
+ * order.
  */
 describe('instructor-led classroom', () => {
   let platform: RunningPlatform;
   let browser: Browser;
-  let instructor: Page;
-  let ada: Page;
-  let grace: Page;
-  let secret = '';
-  let classUrl = '';
-  let joinCode = '';
-  const lesson = loadLesson('containers-101');
-  if (!lesson?.ok) throw new Error('containers-101 must parse');
-  const slide = lesson.lesson.slides.findIndex((s) => s.exercise?.id === 'exit-three') + 1;
-  const exerciseCount = lesson.lesson.slides.filter((s) => s.exercise).length;
+  const { slide, exercisesInLesson: exerciseCount } = EXIT_THREE;
 
-  const newPage = async (context: BrowserContext): Promise<Page> => {
-    const page = await context.newPage();
-    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
-    return page;
+  const instructorView: BrowserContextOptions = { viewport: { width: 1400, height: 900 } };
+  const adaView: BrowserContextOptions = { viewport: { width: 1400, height: 900 } };
+  // Grace's browser prefers dark: her screenshots show the dark theme.
+  const graceView: BrowserContextOptions = { viewport: { width: 1100, height: 800 }, colorScheme: 'dark' };
+
+  const row = (instructor: Page, name: string): Locator => instructor.locator(`[data-testid=learner-row][data-learner="${name}"]`);
+  const cell = (instructor: Page, name: string): Locator => row(instructor, name).locator('[data-testid=cell][data-exercise="containers-101/exit-three"]');
+
+  /** A signed-in instructor on the dashboard of a new class of their own (containers-101, 60 minutes). */
+  const classOnDashboard = async (t: TestContext, expectedLearners: number): Promise<{ instructor: Page; created: CreatedClass }> => {
+    const instructor = await signInInstructor(t, browser, platform, instructorView);
+    const created = await createClass(instructor, platform, { name: 'Docker basics — Tuesday', expectedLearners });
+    await openDashboard(instructor, platform, created.id);
+    return { instructor, created };
   };
-  const row = (name: string): Locator => instructor.locator(`[data-testid=learner-row][data-learner="${name}"]`);
-  const cell = (name: string): Locator => row(name).locator('[data-testid=cell][data-exercise="containers-101/exit-three"]');
 
   before(async () => {
-    platform = await startPlatformProcess();
+    // No class registry and no warm sandboxes: this file is about signing in, classes, joining and the grid, and each
+    // test makes a class of its own (classroom-live.e2e.test.ts runs its classes with both, as npm start does).
+    platform = await startPlatformProcess({ env: { DRYDOCK_WARM_POOL_MAX: '0', DRYDOCK_CLASS_REGISTRY: 'off' } });
     browser = await launchChromium();
-    instructor = await newPage(await browser.newContext({ viewport: { width: 1400, height: 900 } }));
-    ada = await newPage(await browser.newContext({ viewport: { width: 1400, height: 900 } }));
-    // Grace's browser prefers dark: her screenshots show the dark theme.
-    grace = await newPage(await browser.newContext({ viewport: { width: 1100, height: 800 }, colorScheme: 'dark' }));
   });
   after(async () => {
     await browser?.close();
@@ -50,11 +52,11 @@ describe('instructor-led classroom', () => {
   test('the first start prints the instructor secret once, with where to sign in', () => {
     const match = /instructor secret \(shown only this once; keep it\): (\S+)/.exec(platform.log());
     assert.ok(match, `no secret in the log:\n${platform.log()}`);
-    secret = match[1]!;
     assert.ok(platform.log().includes(`instructors sign in at ${platform.url}/instructor/login`));
   });
 
-  test('without signing in, instructor pages redirect to the sign-in form and the API answers 401', async () => {
+  test('without signing in, instructor pages redirect to the sign-in form and the API answers 401', async (t) => {
+    const ada = await newPage(t, browser, adaView);
     await ada.goto(`${platform.url}/instructor/classes/abcdefghjkmn`);
     assert.match(ada.url(), /\/instructor\/login\?next=%2Finstructor%2Fclasses%2Fabcdefghjkmn$/);
     const api = await ada.evaluate(async () => {
@@ -64,12 +66,13 @@ describe('instructor-led classroom', () => {
     assert.deepEqual(api, { status: 401, body: { error: 'instructor sign-in required' } });
   });
 
-  test('the instructor signs in with the secret (a wrong one is refused) and creates a class', async () => {
+  test('the instructor signs in with the secret (a wrong one is refused) and creates a class', async (t) => {
+    const instructor = await newPage(t, browser, instructorView);
     await instructor.goto(`${platform.url}/instructor`);
     await instructor.getByTestId('secret-input').fill('not-the-secret');
     await instructor.getByRole('button', { name: 'Sign in' }).click();
     await instructor.getByTestId('login-error').waitFor();
-    await instructor.getByTestId('secret-input').fill(secret);
+    await instructor.getByTestId('secret-input').fill(instructorSecret(platform));
     await instructor.getByRole('button', { name: 'Sign in' }).click();
     await instructor.getByRole('heading', { name: 'Classes', level: 1 }).waitFor();
     const cookie = (await instructor.context().cookies()).find((c) => c.name === 'drydock_instructor');
@@ -84,14 +87,19 @@ describe('instructor-led classroom', () => {
     await form.locator('input[data-lesson="containers-101"]').check();
     await form.getByRole('button', { name: 'Create class' }).click();
     await instructor.waitForURL(/\/instructor\/classes\/[a-z2-9]{12}$/);
-    classUrl = instructor.url();
     await instructor.getByTestId('grid-empty').waitFor();
-    joinCode = (await instructor.getByTestId('join-code').innerText()).trim();
+    const joinCode = (await instructor.getByTestId('join-code').innerText()).trim();
     assert.match(joinCode, /^[2-9A-HJ-NP-Z]{6}$/);
     await instructor.locator('[data-testid=live-indicator][data-live=live]').waitFor();
   });
 
-  test('two learners join with the code (typed, and from the link); the dashboard shows them as they join', async () => {
+  test('two learners join with the code (typed, and from the link); the dashboard shows them as they join', async (t) => {
+    const { instructor, created } = await classOnDashboard(t, 2);
+    const { joinCode } = created;
+    await instructor.getByTestId('grid-empty').waitFor();
+    const ada = await newPage(t, browser, adaView);
+    const grace = await newPage(t, browser, graceView);
+
     await ada.goto(`${platform.url}/join`);
     await ada.getByLabel('Class code').fill('ZZZZZZ');
     await ada.getByLabel('Your name').fill('Ada');
@@ -104,7 +112,7 @@ describe('instructor-led classroom', () => {
     assert.equal(await ada.getByTestId('member-name').innerText(), 'Ada');
     assert.equal(await ada.getByTestId('class-lesson').count(), 1);
     await ada.getByTestId('up-next').waitFor();
-    await row('Ada').waitFor({ timeout: 2000 });
+    await row(instructor, 'Ada').waitFor({ timeout: 2000 });
 
     await grace.goto(`${platform.url}/join/${joinCode}`);
     assert.equal(await grace.getByLabel('Class code').inputValue(), joinCode, 'the link fills in the code');
@@ -114,11 +122,20 @@ describe('instructor-led classroom', () => {
     await grace.waitForURL(/\/class\//);
     await grace.getByTestId('up-next').waitFor();
     await grace.screenshot({ path: screenshotPath('classroom-class-page-dark'), fullPage: true });
-    await row('Grace').waitFor({ timeout: 2000 });
+    await row(instructor, 'Grace').waitFor({ timeout: 2000 });
     assert.equal(await instructor.getByTestId('total-joined').innerText(), '2 / 2');
   });
 
-  test('joining again from the same browser resumes: same class, new name, no second row', async () => {
+  test('joining again from the same browser resumes: same class, new name, no second row', async (t) => {
+    const { instructor, created } = await classOnDashboard(t, 1);
+    const { joinCode } = created;
+    const ada = await newPage(t, browser, adaView);
+    const grace = await newPage(t, browser, graceView);
+    await joinClass(ada, platform, joinCode, 'Ada');
+    await joinClass(grace, platform, joinCode, 'Grace');
+    await row(instructor, 'Ada').waitFor();
+    await row(instructor, 'Grace').waitFor();
+
     await ada.goto(`${platform.url}/join/${joinCode}`);
     await ada.getByTestId('my-classes').waitFor();
     assert.equal(await ada.getByLabel('Your name').inputValue(), 'Ada', 'the name is remembered');
@@ -126,17 +143,23 @@ describe('instructor-led classroom', () => {
     await ada.getByRole('button', { name: 'Join class' }).click();
     await ada.waitForURL(/\/class\//);
     assert.equal(await ada.getByTestId('member-name').innerText(), 'Ada Lovelace');
-    await row('Ada Lovelace').waitFor({ timeout: 2000 });
+    await row(instructor, 'Ada Lovelace').waitFor({ timeout: 2000 });
     assert.equal(await instructor.getByTestId('learner-row').count(), 2);
   });
 
-  test('a learner fails, then solves an exercise in the terminal; the grid follows within a second or two, without a reload', async () => {
+  test('a learner fails, then solves an exercise in the terminal; the grid follows within a second or two, without a reload', async (t) => {
     const name = 'Ada Lovelace';
+    const { instructor, created } = await classOnDashboard(t, 1);
+    const classUrl = instructor.url();
+    const ada = await newPage(t, browser, adaView);
+    await joinClass(ada, platform, created.joinCode, name);
+    await row(instructor, name).waitFor();
+
     await ada.goto(`${platform.url}/lessons/containers-101#${slide}`);
     await waitForTerminal(ada, /root@sandbox:~#/, 60_000);
     // Connection state comes with the periodic refresh (every 5 s).
     await instructor.locator(`[data-testid=learner-row][data-learner="${name}"][data-status=active]`).waitFor({ timeout: 8000 });
-    assert.equal(await cell(name).getAttribute('data-state'), 'untried');
+    assert.equal(await cell(instructor, name).getAttribute('data-state'), 'untried');
 
     await ada.getByTestId('check-button').click();
     await ada.getByTestId('check-result').getByText('Not yet (attempt 1)').waitFor();
@@ -154,13 +177,23 @@ describe('instructor-led classroom', () => {
     const passedAfter = Date.now() - verdictAt;
     console.log(`# dashboard updated ${failedAfter} ms after the failing verdict, ${passedAfter} ms after the pass`);
 
-    assert.equal(await row(name).getByTestId('learner-progress').innerText(), `1/${exerciseCount}`);
-    assert.match((await cell(name).innerText()).replace(/\s+/g, ' '), /^✓ \d\d:\d\d/, 'passed, with the time');
+    assert.equal(await row(instructor, name).getByTestId('learner-progress').innerText(), `1/${exerciseCount}`);
+    assert.match((await cell(instructor, name).innerText()).replace(/\s+/g, ' '), /^✓ \d\d:\d\d/, 'passed, with the time');
     assert.equal(instructor.url(), classUrl, 'no reload or navigation');
     await instructor.screenshot({ path: screenshotPath('classroom-dashboard'), fullPage: true });
   });
 
-  test('filtering, searching and sorting the grid', async () => {
+  test('filtering, searching and sorting the grid', async (t) => {
+    // Grace joins and never opens a terminal; Ada joins after her and has her terminal open (so she is connected, and active last).
+    const { instructor, created } = await classOnDashboard(t, 1);
+    const grace = await newPage(t, browser, graceView);
+    const ada = await newPage(t, browser, adaView);
+    await joinClass(grace, platform, created.joinCode, 'Grace');
+    await joinClass(ada, platform, created.joinCode, 'Ada Lovelace');
+    await openLessonTerminal(ada, platform);
+    // Connection state comes with the periodic refresh (every 5 s).
+    await instructor.locator('[data-testid=learner-row][data-learner="Ada Lovelace"][data-status=active]').waitFor({ timeout: 8000 });
+
     const names = async () => instructor.getByTestId('learner-name').allInnerTexts();
     assert.deepEqual(await names(), ['Ada Lovelace', 'Grace']);
     await instructor.getByTestId('filter-offline').click();
@@ -174,7 +207,7 @@ describe('instructor-led classroom', () => {
     await instructor.getByTestId('sort').selectOption('activity');
     assert.deepEqual(await names(), ['Ada Lovelace', 'Grace']);
     // The per-learner actions (driven in classroom-live.e2e.test.ts), all available while the class is open.
-    await row('Grace').getByTestId('learner-actions').click();
+    await row(instructor, 'Grace').getByTestId('learner-actions').click();
     assert.deepEqual(await instructor.getByRole('menuitem').allInnerTexts().then((t) => t.map((x) => x.split('\n')[0])), ['Shadow terminal', 'Reset sandbox', 'Extend time', 'Message']);
     assert.equal(await instructor.locator('[role=menuitem]:disabled').count(), 0);
     await instructor.keyboard.press('Escape');
@@ -183,15 +216,26 @@ describe('instructor-led classroom', () => {
     await instructor.getByTestId('theme-toggle').click();
   });
 
-  test('the class page shows the learner’s progress on the class’s lessons', async () => {
-    await ada.goto(classUrl.replace(/\/instructor\/classes\//, '/class/'));
+  test('the class page shows the learner’s progress on the class’s lessons', async (t) => {
+    const instructor = await signInInstructor(t, browser, platform, instructorView);
+    const created = await createClass(instructor, platform, { name: 'Docker basics — Tuesday', expectedLearners: 1 });
+    const ada = await newPage(t, browser, adaView);
+    await joinClass(ada, platform, created.joinCode, 'Ada Lovelace');
+    await openLessonTerminal(ada, platform, slide);
+    await solveExitThree(ada);
+
+    await ada.goto(`${platform.url}/class/${created.id}`);
     await ada.getByTestId('progress-containers-101').getByText(`1 / ${exerciseCount} solved`).waitFor();
     assert.equal(await ada.locator('[data-testid=exercise-chip][data-state=passed]').count(), 1);
     await ada.screenshot({ path: screenshotPath('classroom-class-page'), fullPage: true });
   });
 
-  test('a learner’s browser cannot use instructor URLs, even after joining a class', async () => {
-    const classId = classUrl.split('/').at(-1)!;
+  test('a learner’s browser cannot use instructor URLs, even after joining a class', async (t) => {
+    const instructor = await signInInstructor(t, browser, platform, instructorView);
+    const { id: classId, joinCode } = await createClass(instructor, platform, { name: 'Docker basics — Tuesday', expectedLearners: 1 });
+    const grace = await newPage(t, browser, graceView);
+    await joinClass(grace, platform, joinCode, 'Grace');
+
     for (const path of ['/instructor', `/instructor/classes/${classId}`]) {
       await grace.goto(`${platform.url}${path}`);
       assert.match(grace.url(), /\/instructor\/login\?next=/, path);

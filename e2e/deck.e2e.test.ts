@@ -1,26 +1,29 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
-import { launchChromium, screenshotPath } from './support/browser';
+import { launchChromium, newContext, screenshotPath } from './support/browser';
 
-/** One deck, two modes: presenter slides with a speaker-notes window, and the learner's view on any screen. */
+/**
+ * One deck, two modes: presenter slides with a speaker-notes window, and the learner's view on any screen.
+ * One platform for the file; every test has a browser context of its own (its own storage), so each runs alone and in any order.
+ */
 describe('deck modes, themes and narrow screens', () => {
   let platform: RunningPlatform;
   let browser: Browser;
-  let context: BrowserContext;
+  const desktop = (t: TestContext): Promise<BrowserContext> => newContext(t, browser, { viewport: { width: 1280, height: 800 } });
 
   before(async () => {
     platform = await startPlatformProcess();
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   });
   after(async () => {
     await browser?.close();
     assert.deepEqual(await platform?.destroy(), { containers: 0, networks: 0, volumes: 0 });
   });
 
-  test('presenter slides step with the keyboard and keep the slide number in the URL', async () => {
+  test('presenter slides step with the keyboard and keep the slide number in the URL', async (t) => {
+    const context = await desktop(t);
     const page = await context.newPage();
     await page.goto(`${platform.url}/lessons/containers-101/present`);
     await page.locator('[data-testid=presenter][data-ready=true]').waitFor();
@@ -38,7 +41,8 @@ describe('deck modes, themes and narrow screens', () => {
     await page.close();
   });
 
-  test('the speaker-notes window shows notes and stays on the presenter’s slide', async () => {
+  test('the speaker-notes window shows notes and stays on the presenter’s slide', async (t) => {
+    const context = await desktop(t);
     const slides = await context.newPage();
     await slides.goto(`${platform.url}/lessons/containers-101/present#2`);
     const notes = await context.newPage();
@@ -60,7 +64,8 @@ describe('deck modes, themes and narrow screens', () => {
     await notes.close();
   });
 
-  test('the theme switch applies at once and survives a reload', async () => {
+  test('the theme switch applies at once and survives a reload', async (t) => {
+    const context = await desktop(t);
     const page = await context.newPage();
     await page.goto(platform.url);
     const before = await page.evaluate(() => document.documentElement.dataset.theme);
@@ -74,8 +79,8 @@ describe('deck modes, themes and narrow screens', () => {
     await page.close();
   });
 
-  test('on a phone-sized screen the lesson stacks: slides, then terminal, nothing cut off sideways', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  test('on a phone-sized screen the lesson stacks: slides, then terminal, nothing cut off sideways', async (t) => {
+    const phone = await newContext(t, browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     const page = await phone.newPage();
     await page.goto(`${platform.url}/lessons/containers-101#2`);
     await page.locator('[data-testid=slide][data-slide="2"]').waitFor();

@@ -1,35 +1,43 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { loadLesson } from '../lib/lesson-format/loader';
-import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
-import { launchChromium, screenshotPath, typeInTerminal, waitForTerminal } from './support/browser';
+import { ROOM_FOR_A_LEARNER_PER_TEST, startPlatformProcess, type RunningPlatform } from './support/platform-process';
+import { launchChromium, newPage, screenshotPath, typeInTerminal, waitForTerminal } from './support/browser';
+import { EXIT_THREE, LearnersAtPrompt, solveExitThree } from './support/learner';
 
-/** Solving an exercise as a learner: fail, solve in the terminal, pass, reload, progress in the catalogue. */
+/**
+ * Solving an exercise as a learner: fail, solve in the terminal, pass, reload, progress in the catalogue.
+ * One platform for the file; every test is a new learner (a browser context of its own; the ones that start on the
+ * exercise get it ready-made, at the prompt: onExercise), so each runs alone and in any order.
+ */
 describe('graded exercises in the browser', () => {
   let platform: RunningPlatform;
   let browser: Browser;
-  let page: Page;
-  const lesson = loadLesson('containers-101');
-  if (!lesson?.ok) throw new Error('containers-101 must parse');
-  const slide = lesson.lesson.slides.findIndex((s) => s.exercise?.id === 'exit-three') + 1;
-  const exercises = lesson.lesson.slides.filter((s) => s.exercise).length;
+  const { slide, exercisesInLesson: exercises } = EXIT_THREE;
+
+  const view = { viewport: { width: 1400, height: 900 } };
+  /** New learners on the exercise's slide, their terminal at the prompt: one for each test. */
+  let onExercise: LearnersAtPrompt;
+  const newLearnerOnExercise = (t: TestContext): Promise<Page> => onExercise.take(t);
+  /** Check on the exercise's slide, with nothing done yet: the first, failing attempt. */
+  const failFirstCheck = async (page: Page): Promise<void> => {
+    await page.getByTestId('check-button').click();
+    await page.getByTestId('check-result').getByText('Not yet (attempt 1)').waitFor();
+  };
 
   before(async () => {
-    platform = await startPlatformProcess();
+    platform = await startPlatformProcess({ env: ROOM_FOR_A_LEARNER_PER_TEST });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+    assert.ok(slide > 0, 'exit-three exercise found');
+    onExercise = new LearnersAtPrompt(browser, platform, { view, slide, count: 4 });
   });
   after(async () => {
     await browser?.close();
     assert.deepEqual(await platform?.destroy(), { containers: 0, networks: 0, volumes: 0 });
   });
 
-  test('Check fails with the check’s message before the learner solved it', async () => {
-    assert.ok(slide > 0, 'exit-three exercise found');
-    await page.goto(`${platform.url}/lessons/containers-101#${slide}`);
-    await waitForTerminal(page, /root@sandbox:~#/, 60_000);
+  test('Check fails with the check’s message before the learner solved it', async (t) => {
+    const page = await newLearnerOnExercise(t);
     await page.getByTestId('check-button').click();
     const result = page.getByTestId('check-result');
     await result.getByText('Not yet (attempt 1)').waitFor();
@@ -38,7 +46,8 @@ describe('graded exercises in the browser', () => {
     assert.match(await result.getByTestId('check-hint').innerText(), /^Hint: docker ps -a shows three's status/);
   });
 
-  test('hints are revealed one at a time', async () => {
+  test('hints are revealed one at a time', async (t) => {
+    const page = await newLearnerOnExercise(t);
     assert.equal(await page.getByTestId('hint').count(), 0);
     await page.getByRole('button', { name: /Show a hint \(1 of/ }).click();
     assert.equal(await page.getByTestId('hint').count(), 1);
@@ -46,7 +55,10 @@ describe('graded exercises in the browser', () => {
     assert.equal(await page.getByTestId('hint').count(), 2);
   });
 
-  test('solved in the terminal, Check passes; after a reload it is still solved', async () => {
+  test('solved in the terminal, Check passes; after a reload it is still solved', async (t) => {
+    const page = await newLearnerOnExercise(t);
+    await failFirstCheck(page);
+
     await typeInTerminal(page, "docker run --name three busybox sh -c 'exit 3'; echo status=$?");
     await waitForTerminal(page, /^status=3$/m);
     await page.getByTestId('check-button').click();
@@ -56,7 +68,10 @@ describe('graded exercises in the browser', () => {
     await page.getByTestId('exercise-solved').waitFor();
   });
 
-  test('the catalogue shows the progress, and a reopened lesson resumes on the last slide', async () => {
+  test('the catalogue shows the progress, and a reopened lesson resumes on the last slide', async (t) => {
+    const page = await newLearnerOnExercise(t);
+    await solveExitThree(page); // on the exercise's slide, the last one this learner saw
+
     await page.goto(platform.url);
     const badge = page.getByTestId('progress-containers-101');
     await badge.getByText(`1 / ${exercises} solved`).waitFor();
@@ -65,7 +80,9 @@ describe('graded exercises in the browser', () => {
     await page.locator(`[data-testid=slide][data-slide="${slide}"]`).waitFor();
   });
 
-  test('the API decides: no way to report a pass, foreign origins and unknown exercises refused', async () => {
+  test('the API decides: no way to report a pass, foreign origins and unknown exercises refused', async (t) => {
+    const page = await newPage(t, browser, view);
+    await page.goto(platform.url); // the first visit gives the browser its learner cookie
     const cookie = (await page.context().cookies()).find((c) => c.name === 'drydock_learner')!;
     const headers = { cookie: `drydock_learner=${cookie.value}` };
     // /api/progress is read-only: a POST is refused as a method the route does not have.

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
-import { launchChromium, screenshotPath } from './support/browser';
+import { launchChromium, newContext, screenshotPath } from './support/browser';
 
 /**
  * The capability tier is never given silently: an operator who opts in with
@@ -33,8 +33,8 @@ describe('isolation tier announced', () => {
     assert.match(platform.log(), /unset DRYDOCK_ISOLATION and start as root for the hardened tier/);
   });
 
-  test('every instructor page carries the warning', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+  test('every instructor page carries the warning', async (t) => {
+    const page = await (await newContext(t, browser, { viewport: { width: 1280, height: 720 } })).newPage();
     await page.goto(`${platform.url}/instructor/login`);
     assert.equal(await page.getByTestId('capability-tier').count(), 0, 'not before signing in (it says how the host is exposed)');
     await page.getByTestId('secret-input').fill(secret);

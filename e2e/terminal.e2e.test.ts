@@ -1,25 +1,31 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
-import { PROMPT_AT_END, lastLine, launchChromium, screenshotPath, typeInTerminal, waitForTerminal } from './support/browser';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ROOM_FOR_A_LEARNER_PER_TEST, startPlatformProcess, type RunningPlatform } from './support/platform-process';
+import { PROMPT_AT_END, lastLine, launchChromium, newPage, screenshotPath, typeInTerminal, waitForTerminal } from './support/browser';
+import { LearnersAtPrompt } from './support/learner';
 
 /**
  * A learner in real Chromium against the real platform (npm start) and the
  * real engine: pages, slides, typing into xterm, reload, flood.
+ * One platform for the file; every test is a new learner with a sandbox of
+ * their own (the ones that start at the prompt get it ready-made: atPrompt),
+ * so each runs alone and in any order.
  */
 describe('learner in the browser', () => {
   let platform: RunningPlatform;
   let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
+
+  const view = { viewport: { width: 1400, height: 860 } };
+  const newLearner = (t: TestContext): Promise<Page> => newPage(t, browser, view);
+  /** New learners on the lesson's first slide, their terminal at the sandbox's prompt: one for each test that starts there. */
+  let atPrompt: LearnersAtPrompt;
+  const learnerAtPrompt = (t: TestContext): Promise<Page> => atPrompt.take(t);
 
   before(async () => {
-    platform = await startPlatformProcess();
+    platform = await startPlatformProcess({ env: ROOM_FOR_A_LEARNER_PER_TEST });
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-    page = await context.newPage();
-    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+    atPrompt = new LearnersAtPrompt(browser, platform, { view, slide: 1, count: 7 });
   });
 
   after(async () => {
@@ -28,7 +34,8 @@ describe('learner in the browser', () => {
     assert.deepEqual(left, { containers: 0, networks: 0, volumes: 0 }, 'sandboxes left behind');
   });
 
-  test('the catalogue lists the lessons', async () => {
+  test('the catalogue lists the lessons', async (t) => {
+    const page = await newLearner(t);
     await page.goto(platform.url);
     await page.getByRole('link', { name: /Containers 101/ }).waitFor();
     const titles = await page.locator('main li h2').allInnerTexts();
@@ -36,7 +43,8 @@ describe('learner in the browser', () => {
     await page.screenshot({ path: screenshotPath('catalogue'), fullPage: true });
   });
 
-  test('a lesson opens beside a terminal that reaches a ready sandbox', async () => {
+  test('a lesson opens beside a terminal that reaches a ready sandbox', async (t) => {
+    const page = await newLearner(t);
     await page.goto(`${platform.url}/lessons/containers-101`);
     await page.locator('[data-testid=slide][data-slide="1"]').waitFor();
     await waitForTerminal(page, /root@sandbox:~#/, 60_000);
@@ -44,17 +52,20 @@ describe('learner in the browser', () => {
     await page.screenshot({ path: screenshotPath('lesson') });
   });
 
-  test('docker run --rm busybox echo prints its output', async () => {
+  test('docker run --rm busybox echo prints its output', async (t) => {
+    const page = await learnerAtPrompt(t);
     await typeInTerminal(page, 'docker run --rm busybox echo "hello from $((40+2))"');
     await waitForTerminal(page, /^hello from 42$/m);
   });
 
-  test('unshare gives a new PID namespace where ps is PID 1', async () => {
+  test('unshare gives a new PID namespace where ps is PID 1', async (t) => {
+    const page = await learnerAtPrompt(t);
     await typeInTerminal(page, 'unshare --pid --fork --mount-proc ps -o pid,comm');
     await waitForTerminal(page, /^\s*1 ps$/m);
   });
 
-  test('the keyboard steps through slides, and the slide number is in the URL', async () => {
+  test('the keyboard steps through slides, and the slide number is in the URL', async (t) => {
+    const page = await learnerAtPrompt(t);
     await page.locator('h1').first().click(); // focus leaves the terminal
     await page.keyboard.press('ArrowRight');
     await page.locator('[data-testid=slide][data-slide="2"]').waitFor();
@@ -68,7 +79,8 @@ describe('learner in the browser', () => {
     assert.equal(await page.locator('[data-testid=slide]').getAttribute('data-slide'), '1');
   });
 
-  test('a code block’s Run button types the command into the terminal', async () => {
+  test('a code block’s Run button types the command into the terminal', async (t) => {
+    const page = await learnerAtPrompt(t);
     const slides = Number((await page.locator('[data-testid=slide-counter]').innerText()).split('/')[1]);
     for (let i = 0; i < slides && (await page.locator('[data-testid=slide] button[data-action=run]').count()) === 0; i++) {
       await page.getByRole('button', { name: 'Next slide' }).click();
@@ -80,7 +92,8 @@ describe('learner in the browser', () => {
     await page.screenshot({ path: screenshotPath('run-button') });
   });
 
-  test('reload reattaches to the same sandbox and replays recent output', async () => {
+  test('reload reattaches to the same sandbox and replays recent output', async (t) => {
+    const page = await learnerAtPrompt(t);
     const sandbox = await page.locator('[title="Your sandbox"]').innerText();
     const marker = `still-here-${Date.now()}`;
     await typeInTerminal(page, `echo ${marker}`);
@@ -93,7 +106,8 @@ describe('learner in the browser', () => {
     await waitForTerminal(page, /^after-reload-2$/m);
   });
 
-  test('an output flood leaves the page responsive and Ctrl-C answers within a second', async () => {
+  test('an output flood leaves the page responsive and Ctrl-C answers within a second', async (t) => {
+    const page = await learnerAtPrompt(t);
     await typeInTerminal(page, 'cat /dev/urandom | base64');
     await page.waitForTimeout(3_000);
     // The page still answers while the flood runs: script, clicks, slide changes.
@@ -119,7 +133,8 @@ describe('learner in the browser', () => {
     await waitForTerminal(page, /^calm-6$/m);
   });
 
-  test('resizing the window resizes the shell’s terminal', async () => {
+  test('resizing the window resizes the shell’s terminal', async (t) => {
+    const page = await learnerAtPrompt(t);
     await page.setViewportSize({ width: 1100, height: 700 });
     await page.waitForTimeout(300);
     await typeInTerminal(page, 'clear; stty size');

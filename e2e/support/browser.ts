@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { TestContext } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from './chromium';
 
 export async function launchChromium(): Promise<Browser> {
@@ -9,6 +10,20 @@ export async function launchChromium(): Promise<Browser> {
   if (!executablePath) throw new Error('e2e tests need Chromium: sudo apt-get install -y chromium (or set CHROMIUM_PATH)');
   // Playwright gives each launch a fresh, empty profile of its own.
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
+
+/** A browser context of the test's own (its own cookies and storage, so a new learner), closed when the test ends. */
+export async function newContext(t: TestContext, browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  t.after(() => context.close());
+  return context;
+}
+
+/** A page in a browser context of the test's own (newContext); a script error on the page fails the test. */
+export async function newPage(t: TestContext, browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  const page = await (await newContext(t, browser, options)).newPage();
+  page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+  return page;
 }
 
 /** The terminal's visible text, read from xterm's DOM renderer (rows joined by newlines). */

@@ -18,6 +18,14 @@ export interface RunningPlatform {
   destroy(): Promise<{ containers: number; networks: number }>;
 }
 
+/**
+ * Env for a file whose every test is a new learner outside any class: all of
+ * them come from 127.0.0.1, and a sandbox stays theirs after the test, so the
+ * per-address cap (default 2; waiting-room.e2e.test.ts tests it) is raised to
+ * leave room for each test's own.
+ */
+export const ROOM_FOR_A_LEARNER_PER_TEST: Record<string, string> = { DRYDOCK_SANDBOXES_PER_ADDRESS: '16' };
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -60,7 +68,7 @@ export async function startPlatformProcess(options: { dataDir?: string; port?: n
   });
   const serverId = readFileSync(join(dataDir, 'server-id'), 'utf8').trim();
   const stop = async () => {
-    if (child.exitCode !== null) return;
+    if (child.exitCode !== null || child.signalCode !== null) return; // exited, or killed (a test may SIGKILL it)
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
