@@ -32,6 +32,12 @@ export const ServerControlSchema = z.discriminatedUnion('type', [
     idleTimeoutMinutes: z.number(),
     /** The terminal's current size, when known (a read-only viewer draws at the learner's size). */
     size: TerminalSizeSchema.optional(),
+    /**
+     * False while the sandbox's own Docker engine is still starting: a status
+     * `ready` follows once it answers, and until then the client holds what
+     * the learner types (and shows it held). Absent from older servers: ready.
+     */
+    engineReady: z.boolean().optional(),
   }),
   z.object({
     /** The learner's terminal changed size (sent to read-only viewers). */

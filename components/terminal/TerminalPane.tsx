@@ -48,6 +48,8 @@ export function TerminalPane({ profile }: { profile: string }) {
   const connectionRef = useRef<TerminalConnection | null>(null);
   const [status, setStatus] = useState<{ state: ConnectionState; message: string }>({ state: 'connecting', message: 'Loading terminal…' });
   const [sandboxId, setSandboxId] = useState<string | null>(null);
+  /** What the learner typed while the engine starts, held until it is ready ('' when nothing is held). */
+  const [held, setHeld] = useState('');
   const termRef = useRef<{ options: { screenReaderMode?: boolean } } | null>(null);
   const [screenReader, setScreenReader] = useState(false);
 
@@ -94,6 +96,7 @@ export function TerminalPane({ profile }: { profile: string }) {
           }
         },
         hello: (hello) => setSandboxId(hello.sandboxId),
+        held: setHeld,
       });
       connectionRef.current = connection;
 
@@ -152,6 +155,11 @@ export function TerminalPane({ profile }: { profile: string }) {
         <span data-testid="terminal-status" data-state={status.state} className="truncate">
           {status.state === 'queued' ? 'Waiting for a place' : status.state === 'refused' ? 'Not opened: a limit of this site' : status.message}
         </span>
+        {held && (
+          <span data-testid="held-input" role="status" className="truncate rounded bg-amber-950 px-1.5 font-mono text-amber-200" title="Sent to your shell as soon as the engine is ready">
+            queued: {held}
+          </span>
+        )}
         {sandboxId && <span className="ml-auto font-mono text-slate-500" title="Your sandbox">sandbox {sandboxId}</span>}
         <button
           type="button"

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket as WsClient, WebSocketServer, type WebSocket as WsSocket } from 'ws';
 import { CloseCode, decodeClientFrame, encodeOutput, encodeServerControl, type ClientFrame, type ServerControl } from '../../protocol';
-import { TerminalConnection, type ConnectionState, type OpenSocket } from './terminal-connection';
+import { TerminalConnection, describeHeld, type ConnectionState, type OpenSocket } from './terminal-connection';
 import { hello, lastState, pageRecorder } from './test/page-recorder';
 
 async function until(condition: () => boolean, what: string, ms = 3000): Promise<void> {
@@ -156,5 +156,40 @@ describe('TerminalConnection over a real WebSocket', () => {
     assert.equal(page.seen.states.length, statesBefore, 'a disposed connection tells the page nothing');
     connection.connect();
     assert.equal(page.seen.states.length, statesBefore, 'nor connects again');
+  });
+
+  test('while the engine starts, typing is held and shown; a status ready sends it, in order', async () => {
+    const page = pageRecorder();
+    connection = new TerminalConnection(url, page.events, openWs);
+    connection.connect();
+    await until(() => peers.length === 1, 'the socket');
+    peers[0]!.socket.send(encodeServerControl({ ...hello(0), engineReady: false }));
+    await until(() => page.seen.hellos.length === 1, 'hello');
+    assert.deepEqual(lastState(page.seen.states), ['starting', 'Starting the Docker engine in your sandbox…']);
+
+    connection.send('docker ps\r');
+    connection.send(new Uint8Array([0x1b, 0x5b, 0x41])); // an arrow key: held, not shown
+    connection.send('ls');
+    assert.deepEqual(page.seen.held, ['docker ps⏎ ', 'docker ps⏎ ', 'docker ps⏎ ls']);
+    await sleep(50);
+    assert.equal(peers[0]!.frames.filter((f) => f.type === 'input').length, 0, 'nothing sent while the engine starts');
+
+    peers[0]!.socket.send(encodeServerControl({ type: 'status', state: 'ready', message: 'Sandbox ready' }));
+    await until(() => peers[0]!.frames.filter((f) => f.type === 'input').length === 3, 'the held input');
+    const sent = peers[0]!.frames.flatMap((f) => (f.type === 'input' ? [new TextDecoder().decode(f.data)] : []));
+    assert.deepEqual(sent, ['docker ps\r', '\x1b[A', 'ls']);
+    assert.deepEqual([page.seen.held.at(-1), lastState(page.seen.states)], ['', ['ready', 'Sandbox ready']]);
+    connection.send('x');
+    await until(() => peers[0]!.frames.filter((f) => f.type === 'input').length === 4, 'typing goes straight through');
+  });
+});
+
+describe('describeHeld', () => {
+  test('Enter as ⏎, control keys as ^X, escape sequences dropped, a long line cut from the front', () => {
+    const bytes = (text: string): Uint8Array[] => [new TextEncoder().encode(text)];
+    assert.equal(describeHeld(bytes('echo hi\r\x03\x7f\x1bOA\x1b[1;5D')), 'echo hi⏎ ^C^?');
+    const long = describeHeld(bytes('x'.repeat(200)));
+    assert.equal(long.length, 80);
+    assert.ok(long.startsWith('…x'));
   });
 });

@@ -32,7 +32,15 @@ export interface ConnectionEvents {
   hello(message: Extract<ServerControl, { type: 'hello' }>): void;
   /** The watched terminal changed size (read-only views only). */
   size?(size: TerminalSize): void;
+  /**
+   * What the learner typed while the sandbox's engine was still starting,
+   * held until it is ready (as text to show; '' once it went in).
+   */
+  held?(text: string): void;
 }
+
+/** Keystrokes held while the engine starts, at most: beyond it a paste is cut (and the learner sees what was kept). */
+const HELD_MAX_BYTES = 16 * 1024;
 
 /** Opens the terminal's WebSocket (the browser's own by default; another implementation of the same interface may stand in). */
 export type OpenSocket = (url: string) => WebSocket;
@@ -57,6 +65,13 @@ export class TerminalConnection extends Disposable {
   private size: TerminalSize | undefined;
   /** The server's last error message on this socket: a close reason is cut at 123 bytes, this is not. */
   private lastError: string | undefined;
+  /**
+   * Input typed since a hello that said the engine is still starting, sent
+   * when the server says it is ready; null when input goes straight through.
+   * (Sent earlier, it would land in the boot output and reach no shell yet.)
+   */
+  private held: Uint8Array[] | null = null;
+  private heldBytes = 0;
 
   constructor(
     private readonly url: string,
@@ -91,7 +106,32 @@ export class TerminalConnection extends Disposable {
   }
 
   send(data: string | Uint8Array): void {
-    if (isOpen(this.ws)) this.ws.send(encodeInput(data));
+    if (!isOpen(this.ws)) return;
+    if (this.held) {
+      this.hold(typeof data === 'string' ? new TextEncoder().encode(data) : data);
+      return;
+    }
+    this.ws.send(encodeInput(data));
+  }
+
+  private hold(bytes: Uint8Array): void {
+    if (!this.held) return;
+    const room = HELD_MAX_BYTES - this.heldBytes;
+    if (room <= 0) return;
+    const kept = bytes.length > room ? bytes.slice(0, room) : bytes;
+    this.held.push(kept);
+    this.heldBytes += kept.length;
+    this.events.held?.(describeHeld(this.held));
+  }
+
+  /** The engine is ready: what was held goes in, in order. */
+  private releaseHeld(): void {
+    const held = this.held;
+    this.held = null;
+    this.heldBytes = 0;
+    if (!held || held.length === 0) return;
+    for (const bytes of held) if (isOpen(this.ws)) this.ws.send(encodeInput(bytes));
+    this.events.held?.('');
   }
 
   resize(size: TerminalSize): void {
@@ -126,9 +166,16 @@ export class TerminalConnection extends Disposable {
       case 'hello':
         if (message.replayBytes > 0) this.events.replayStarting();
         this.events.hello(message);
-        this.events.state('ready', message.reattached ? 'Reattached to your sandbox' : 'Sandbox ready');
+        if (message.engineReady === false) {
+          this.held ??= [];
+          this.events.state('starting', 'Starting the Docker engine in your sandbox…');
+        } else {
+          this.releaseHeld();
+          this.events.state('ready', message.reattached ? 'Reattached to your sandbox' : 'Sandbox ready');
+        }
         break;
       case 'status':
+        if (message.state === 'ready') this.releaseHeld();
         this.events.state(message.state === 'removed' ? 'reconnecting' : message.state, message.message);
         break;
       case 'error':
@@ -161,6 +208,10 @@ export class TerminalConnection extends Disposable {
   private onClose(ws: WebSocket, event: CloseEvent): void {
     if (ws !== this.ws || this.isDisposed) return;
     this.unackedRendered = 0;
+    // Held keystrokes were for that sandbox's shell; a new socket's hello says whether to hold again.
+    if (this.held) this.events.held?.('');
+    this.held = null;
+    this.heldBytes = 0;
     if (event.code === CloseCode.PROTOCOL) {
       this.events.state('error', `Connection closed: ${event.reason || 'protocol error'}. Reload the page.`);
       return;
@@ -182,4 +233,17 @@ export class TerminalConnection extends Disposable {
     this.reconnectTimer.value = disposableTimeout(() => this.connect(), this.backoff);
     this.backoff = Math.min(this.backoff * 2, RECONNECT_MAX_MS);
   }
+}
+
+/** Held keystrokes as the learner would read them: Enter as ⏎, other control keys as ^X, the end of a long line. */
+export function describeHeld(chunks: readonly Uint8Array[]): string {
+  const decoder = new TextDecoder();
+  let text = '';
+  for (const chunk of chunks) text += decoder.decode(chunk, { stream: true });
+  text += decoder.decode();
+  const shown = text
+    .replace(/\x1b(\[[0-9;?]*[ -/]*[@-~]|O.|.)?/g, '') // arrows and other escape sequences: not text the learner typed
+    .replace(/\r\n?|\n/g, '⏎ ')
+    .replace(/[\x00-\x1f\x7f]/g, (c) => `^${String.fromCharCode((c.charCodeAt(0) + 64) & 0x7f)}`); // Ctrl-C as ^C, Delete as ^?
+  return shown.length > 80 ? `…${shown.slice(-79)}` : shown;
 }

@@ -62,6 +62,7 @@ export async function startSandboxService(
   await manager.reconcile();
   await backend.removeOrphans();
   manager.startSweeping();
+  manager.startSelfPacedWarming(PROFILES);
 
   const allowedOrigins = new Set((env.DRYDOCK_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean));
   const terminal = createTerminalUpgrade({

@@ -9,6 +9,8 @@ export function pageRecorder() {
     pendingRender: [] as (() => void)[],
     replays: 0,
     hellos: [] as Extract<ServerControl, { type: 'hello' }>[],
+    /** What the page showed as held input, each time it changed. */
+    held: [] as string[],
   };
   const events: ConnectionEvents = {
     output(data, done) {
@@ -18,6 +20,7 @@ export function pageRecorder() {
     replayStarting: () => void seen.replays++,
     state: (state, message) => void seen.states.push([state, message]),
     hello: (message) => void seen.hellos.push(message),
+    held: (text) => void seen.held.push(text),
   };
   /** The terminal renders everything it was given. */
   const renderAll = (): void => {
@@ -26,5 +29,5 @@ export function pageRecorder() {
   return { seen, events, renderAll };
 }
 
-export const hello = (replayBytes = 0): ServerControl => ({ type: 'hello', sandboxId: 'abc123def456', reattached: replayBytes > 0, replayBytes, expiresAt: 1, idleTimeoutMinutes: 30 });
+export const hello = (replayBytes = 0): Extract<ServerControl, { type: 'hello' }> => ({ type: 'hello', sandboxId: 'abc123def456', reattached: replayBytes > 0, replayBytes, expiresAt: 1, idleTimeoutMinutes: 30 });
 export const lastState = (states: [ConnectionState, string][]): [ConnectionState, string] | undefined => states.at(-1);

@@ -65,6 +65,21 @@ export interface SandboxServerConfig {
   /** The range sandbox networks take /28 subnets from (about 30 fit in an engine's default pools). [DRYDOCK_SANDBOX_SUBNETS] default 10.213.0.0/16 */
   sandboxSubnets: string;
   admission: AdmissionLimits;
+  selfPacedWarm: SelfPacedWarmLimits;
+}
+
+/**
+ * The self-paced warm pool: sandboxes started ahead for learners outside any
+ * class, so their first prompt needs no container start. Sized from recent
+ * arrivals (the busiest of the last ten minutes), between min and max, and
+ * only from places nobody waits for; off where only class members get
+ * sandboxes (DRYDOCK_SANDBOXES_PER_ADDRESS=0).
+ */
+export interface SelfPacedWarmLimits {
+  /** Kept warm even when nobody arrived lately (the next newcomer is instant). [DRYDOCK_SELF_PACED_WARM_MIN] default 1 */
+  min: number;
+  /** Never more than this many waiting; 0 turns the pool off. [DRYDOCK_SELF_PACED_WARM_MAX] default 8 */
+  max: number;
 }
 
 /** The variables this server reads, with their defaults (lib/config/env-settings.ts reads them). */
@@ -82,6 +97,8 @@ const Settings = z.object({
   DRYDOCK_SANDBOXES_PER_ADDRESS: wholeNumber(0).default(2),
   DRYDOCK_SOCKETS_PER_LEARNER: wholeNumber(1).default(4),
   DRYDOCK_SOCKET_JOINS_PER_MINUTE: positiveNumber().default(120),
+  DRYDOCK_SELF_PACED_WARM_MIN: wholeNumber(0, 100).default(1),
+  DRYDOCK_SELF_PACED_WARM_MAX: wholeNumber(0, 100).default(8),
 });
 
 /** DRYDOCK_MAX_SANDBOXES when set, else what this host's memory and CPUs hold. */
@@ -125,6 +142,10 @@ export function loadSandboxServerConfig(serverId: string, env: NodeJS.ProcessEnv
       perAddress: settings.DRYDOCK_SANDBOXES_PER_ADDRESS,
       socketsPerLearner: settings.DRYDOCK_SOCKETS_PER_LEARNER,
       joinsPerMinute: settings.DRYDOCK_SOCKET_JOINS_PER_MINUTE,
+    },
+    selfPacedWarm: {
+      max: settings.DRYDOCK_SELF_PACED_WARM_MAX,
+      min: Math.min(settings.DRYDOCK_SELF_PACED_WARM_MIN, settings.DRYDOCK_SELF_PACED_WARM_MAX),
     },
   };
 }

@@ -5,6 +5,7 @@ import type { TerminalClient } from '../terminal/terminal-client';
 import type { PlacementLookup } from './placement';
 import { keyOf, type Opened, type SessionIndex } from './session-index';
 import { WaitingLine, type Place } from './waiting-line';
+import { selfPacedPool } from './self-paced-warming';
 import type { WarmPool } from './warm-pool';
 
 /** Where a terminal socket comes from, for admission. */
@@ -44,6 +45,8 @@ export interface AdmissionDeps {
   placement: PlacementLookup;
   /** Opens an admitted learner's sandbox (SessionOpener.open). */
   open(learnerId: string, profile: string): Promise<Opened>;
+  /** Gives up a self-paced warm sandbox for its place, if one waits (its removal then frees the place). */
+  yieldWarmPlace(): void;
 }
 
 /**
@@ -54,6 +57,9 @@ export interface AdmissionDeps {
  * already holds perAddress sandboxes or places in line (a class may sit
  * behind one NAT address, so class members are not counted per address).
  * When no place is free, or others already wait, the learner waits in line.
+ * A learner outside any class takes a self-paced warm sandbox when one waits
+ * (after the per-address check: it counts like any sandbox of theirs), and
+ * a learner who must wait makes a self-paced warm sandbox give up its place.
  */
 export class Admission implements IDisposable {
   /** Sandboxes being removed: they still hold their memory until the engine is done. */
@@ -75,9 +81,14 @@ export class Admission implements IDisposable {
     const address = placement ? undefined : options.address;
     if (address !== undefined) this.refuseOverCap(address, key);
     const place = { key, learnerId, profile, address };
+    // A self-paced warm sandbox already holds a place: taking it needs none (the per-address cap still counts it).
+    if (!placement && pool.size(selfPacedPool(profile)) > 0) return this.openPlace(place);
     if (this.line.length > 0 || this.freePlaces() <= 0) {
       log.info(`site full (${this.usedPlaces()}/${config.admission.maxSandboxes}): learner ${learnerId.slice(0, 8)} waits in line`);
-      return this.line.join(place, client, options.signal);
+      const joined = this.line.join(place, client, options.signal);
+      // Sandboxes warmed for whoever comes next make way for someone who came.
+      this.deps.yieldWarmPlace();
+      return joined;
     }
     return this.openPlace(place);
   }

@@ -31,6 +31,8 @@ describe('SessionManager: connecting', () => {
           replayBytes: 0,
           expiresAt: spec.expiresAt,
           idleTimeoutMinutes: config.limits.idleTimeoutMs / 60_000,
+          // The fake engine answers the readiness probe at once (before the hello): see self-paced-warming.test.ts for one that boots.
+          engineReady: true,
         },
       },
     ]);

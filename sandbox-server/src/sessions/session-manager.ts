@@ -10,6 +10,7 @@ import type { PlacementLookup } from './placement';
 import { Reaper } from './reaper';
 import { SessionIndex, keyOf } from './session-index';
 import { SessionOpener, newSessionId } from './session-opener';
+import { SelfPacedWarming, selfPacedPool } from './self-paced-warming';
 import { WarmPool, type FillResult } from './warm-pool';
 
 export { AdmissionRefusedError, type AdmissionReport, type ConnectOptions } from './admission';
@@ -21,7 +22,8 @@ export type { Placement, PlacementLookup } from './placement';
  * idle. The one entry point the WebSocket edge and the platform use; the work
  * is done by its parts: who holds what (SessionIndex), who may have a new
  * sandbox (Admission), getting one (SessionOpener), taking them away (Reaper)
- * and the sandboxes started ahead (WarmPool).
+ * and the sandboxes started ahead (WarmPool, kept for self-paced learners
+ * by SelfPacedWarming).
  *
  * Disposing (shutdown) detaches from every sandbox but leaves them running,
  * so a restarted server reattaches.
@@ -33,6 +35,8 @@ export class SessionManager extends Disposable {
   private readonly opener: SessionOpener;
   private readonly reaper: Reaper;
   private placement: PlacementLookup = () => undefined;
+  /** The self-paced warm pool's keeper, per profile (startSelfPacedWarming). */
+  private readonly selfPaced = new Map<string, SelfPacedWarming>();
 
   constructor(
     private readonly driver: SandboxDriver,
@@ -43,8 +47,25 @@ export class SessionManager extends Disposable {
     const index = this.index;
     const placement: PlacementLookup = (learnerId, profile) => this.placement(learnerId, profile);
     this.pool = new WarmPool(driver, config, log, newSessionId);
-    this.opener = new SessionOpener({ driver, config, log, index, pool: this.pool, placement, placesChanged: () => this.gate.schedule() });
-    this.gate = new Admission({ config, log, index, pool: this.pool, placement, open: (learnerId, profile) => this.opener.open(learnerId, profile) });
+    this.opener = new SessionOpener({
+      driver,
+      config,
+      log,
+      index,
+      pool: this.pool,
+      placement,
+      placesChanged: () => this.gate.schedule(),
+      selfPacedArrival: (profile) => this.selfPaced.get(profile)?.noteArrival(),
+    });
+    this.gate = new Admission({
+      config,
+      log,
+      index,
+      pool: this.pool,
+      placement,
+      open: (learnerId, profile) => this.opener.open(learnerId, profile),
+      yieldWarmPlace: () => [...this.selfPaced.values()].some((warming) => warming.yieldPlace()),
+    });
     this.reaper = new Reaper({ driver, config, log, index, pool: this.pool, admission: this.gate });
     // Disposed in reverse, as shutdown always went: the line empties, the warm sandboxes detach, the sweep stops, the live sessions detach.
     this.register({ dispose: () => this.detachLive() });
@@ -72,6 +93,36 @@ export class SessionManager extends Disposable {
     } finally {
       this.gate.schedule(); // failed starts gave their places back
     }
+  }
+
+  /**
+   * Keeps a warm pool for learners outside any class, per profile, sized
+   * from recent arrivals (SelfPacedWarming; config.selfPacedWarm, off when
+   * its max is 0 or only class members get sandboxes). Call after reconcile:
+   * what an earlier run left must be counted before places are taken.
+   */
+  startSelfPacedWarming(profiles: Iterable<string>): void {
+    if (this.isDisposed) return;
+    for (const profile of profiles) {
+      if (this.selfPaced.has(profile)) continue;
+      const warming = this.register(
+        new SelfPacedWarming(profile, {
+          config: this.config,
+          log: this.log,
+          pool: this.pool,
+          hasRoom: () => this.gate.hasRoomForWarm,
+          placesChanged: () => this.gate.schedule(),
+        }),
+      );
+      this.selfPaced.set(profile, warming);
+      warming.start();
+    }
+  }
+
+  /** The self-paced warm pool of a profile: what it aims for and what waits. */
+  selfPacedWarm(profile: string): { target: number; waiting: number } {
+    const warming = this.selfPaced.get(profile);
+    return { target: warming?.target ?? 0, waiting: this.pool.size(selfPacedPool(profile)) };
   }
 
   /** Sandboxes waiting in a warm pool. */

@@ -7,6 +7,8 @@ import { installRegistryLogin } from '../registry/registry-auth';
 import { SandboxSession } from '../terminal/sandbox-session';
 import type { Placement, PlacementLookup } from './placement';
 import { keyOf, type Opened, type SessionIndex } from './session-index';
+import { waitForEngineReady } from './engine-readiness';
+import { selfPacedPool } from './self-paced-warming';
 import type { WarmPool } from './warm-pool';
 
 export const newSessionId = (): string => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
@@ -20,12 +22,14 @@ export interface OpenerDeps {
   placement: PlacementLookup;
   /** A place may have freed (an open settled, a session ended): let admission look at the line. */
   placesChanged(): void;
+  /** A learner outside any class needs a new sandbox of this profile (the self-paced warming counts it). */
+  selfPacedArrival(profile: string): void;
 }
 
 /**
  * Gives a learner their sandbox: the live session, else the one adopted
- * after a restart (reattached), else a warm one of their class (claimed),
- * else a new one. Two opens for one learner at once share the first.
+ * after a restart (reattached), else a warm one (claimed: their class's, or
+ * the self-paced pool's for a learner outside any class), else a new one. Two opens for one learner at once share the first.
  */
 export class SessionOpener {
   constructor(private readonly deps: OpenerDeps) {}
@@ -37,7 +41,11 @@ export class SessionOpener {
     if (live) return Promise.resolve({ session: live, reattached: true });
     let pending = index.opening.get(key);
     if (!pending) {
-      pending = this.openUncached(key, learnerId, profile).finally(() => {
+      const placement = this.deps.placement(learnerId, profile);
+      // A warm sandbox is taken now, before anything awaits: admission let this learner past the
+      // line because one waited, and a second learner admitted in the same tick must not count it too.
+      const warm = index.dormant.has(key) ? undefined : this.takeWarm(profile, placement);
+      pending = this.openUncached(key, learnerId, profile, placement, warm).finally(() => {
         index.opening.delete(key);
         this.deps.placesChanged(); // a failed open gives its place back
       });
@@ -46,13 +54,26 @@ export class SessionOpener {
     return pending;
   }
 
-  private async openUncached(key: string, learnerId: string, profile: string): Promise<Opened> {
+  private async openUncached(key: string, learnerId: string, profile: string, placement: Placement | undefined, warm: SandboxSession | undefined): Promise<Opened> {
+    const wasDormant = this.deps.index.dormant.has(key);
     const reattached = await this.reattach(key, learnerId);
     if (reattached) return { session: reattached, reattached: true };
-    const placement = this.deps.placement(learnerId, profile);
-    const claimed = await this.claimWarm(key, learnerId, placement);
+    // Taken only now when the learner had a sandbox to reattach to (it failed): open() took none for them.
+    const claimed = await this.claimWarm(key, learnerId, placement, warm ?? (wasDormant ? this.takeWarm(profile, placement) : undefined));
     if (claimed) return { session: claimed, reattached: false };
     return { session: await this.create(key, learnerId, profile, placement), reattached: false };
+  }
+
+  /**
+   * The warm sandbox this learner may have, taken out of its pool: their
+   * class's pool, or for a learner outside any class the self-paced one (whose
+   * warming counts the arrival and refills behind them).
+   */
+  private takeWarm(profile: string, placement: Placement | undefined): SandboxSession | undefined {
+    if (placement) return placement.pool ? this.deps.pool.take(placement.pool) : undefined;
+    const warm = this.deps.pool.take(selfPacedPool(profile));
+    this.deps.selfPacedArrival(profile);
+    return warm;
   }
 
   /** The learner's sandbox from before a restart, attached again; undefined (and it removed) when that fails. */
@@ -67,6 +88,7 @@ export class SessionOpener {
       session = new SandboxSession(info, driver, this.deps.config, log);
       await session.open();
       this.own(key, session);
+      this.watchEngine(session);
       log.info(`reattached ${session.shortId} for learner ${learnerId.slice(0, 8)}`);
       return session;
     } catch (error) {
@@ -77,15 +99,17 @@ export class SessionOpener {
     }
   }
 
-  /** A warm sandbox of the learner's class, made theirs; undefined when none waits or the claim failed. */
-  private async claimWarm(key: string, learnerId: string, placement: Placement | undefined): Promise<SandboxSession | undefined> {
-    const { driver, log } = this.deps;
-    const warm = placement?.pool ? this.deps.pool.take(placement.pool) : undefined;
+  /** A warm sandbox (taken from its pool) made the learner's; undefined when there was none or the claim failed. */
+  private async claimWarm(key: string, learnerId: string, placement: Placement | undefined, warm: SandboxSession | undefined): Promise<SandboxSession | undefined> {
+    const { driver, log, config } = this.deps;
     if (!warm) return undefined;
     try {
+      // A class sandbox lives as long as its class allows; a self-paced one's lifetime starts at the claim, not when it was warmed.
+      const expiresAt = placement ? warm.info.expiresAt : Date.now() + config.limits.maxLifetimeMs;
       // The claim is recorded with the container, so a restart maps it back to this learner.
-      await driver.update(warm.info.id, { learnerId, expiresAt: warm.info.expiresAt });
+      await driver.update(warm.info.id, { learnerId, expiresAt });
       warm.claimFor(learnerId);
+      warm.extendTo(expiresAt);
       await this.giveRegistryLogin(warm.info.id, placement);
       this.own(key, warm);
       log.info(`claimed warm ${warm.shortId} for learner ${learnerId.slice(0, 8)}`);
@@ -119,8 +143,27 @@ export class SessionOpener {
     }
     await this.giveRegistryLogin(info.id, placement);
     this.own(key, session);
+    this.watchEngine(session);
     log.info(`created ${session.shortId} for learner ${learnerId.slice(0, 8)}`);
     return session;
+  }
+
+  /**
+   * Tells the session's clients when its inner engine answers (a new sandbox
+   * boots it for a few seconds; an adopted one usually answers at the first
+   * probe). Should it never answer, the shell still comes and the learner is
+   * told the engine did not start.
+   */
+  private watchEngine(session: SandboxSession): void {
+    if (session.engineReady) return;
+    waitForEngineReady(this.deps.driver, session.info.id, { stillWanted: () => !session.isDisposed }).then(
+      () => session.markEngineReady(),
+      (error: Error) => {
+        if (session.isDisposed) return;
+        this.deps.log.warn(error.message);
+        session.markEngineReady('Sandbox ready, but its Docker engine did not start: try Reset');
+      },
+    );
   }
 
   /** The session is the key's live one until it ends; an ended session must not be handed to the next connect. */

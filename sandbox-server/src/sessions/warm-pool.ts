@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CloseCode } from '../../../protocol';
 import type { IDisposable } from '../../../lib/lifecycle/disposable';
 import type { SandboxServerConfig } from '../config/config';
 import type { SandboxDriver, SandboxRegistryAccess } from '../engine/driver';
 import type { Logger } from '../../../lib/logging/logger';
 import { SandboxSession } from '../terminal/sandbox-session';
+import { waitForEngineReady } from './engine-readiness';
 
 /** What a warm pool's sandboxes are started with. */
 export interface PoolSpec {
@@ -22,8 +22,6 @@ export interface FillResult {
   skipped: number;
   durationMs: number;
 }
-
-const ENGINE_READY_TIMEOUT_MS = 60_000;
 
 /** Sandboxes started at once while filling (each one's inner dockerd boots on its own; two cores). */
 const FILL_CONCURRENCY = 3;
@@ -115,6 +113,26 @@ export class WarmPool implements IDisposable {
     return this.waiting.get(pool)?.length ?? 0;
   }
 
+  /**
+   * Removes up to `count` of the pool's unclaimed sandboxes, the newest first
+   * (the oldest are handed out first, so they go next anyway). Their places
+   * stay taken (draining) until the engine is done with them.
+   */
+  async discard(pool: string, count: number): Promise<number> {
+    const list = this.waiting.get(pool) ?? [];
+    const going = list.splice(Math.max(0, list.length - count));
+    this.draining += going.length;
+    await Promise.all(
+      going.map(async ({ session, leaveOnEnd }) => {
+        leaveOnEnd.dispose();
+        session.end({ state: 'removed', message: 'Warm sandbox given up.', closeCode: CloseCode.SHUTDOWN });
+        await this.driver.remove(session.info.id).catch((error: Error) => this.log.warn(`discard ${session.shortId}: ${error.message}`));
+        this.draining--;
+      }),
+    );
+    return going.length;
+  }
+
   /** Removes the pool's unclaimed sandboxes. */
   async drain(pool: string): Promise<number> {
     const list = this.waiting.get(pool) ?? [];
@@ -141,17 +159,6 @@ export class WarmPool implements IDisposable {
     }
   }
 
-  /** Waits until the sandbox's entrypoint reports its inner engine ready (it then prints the prompt). */
-  private async waitForEngine(id: string): Promise<void> {
-    const deadline = Date.now() + ENGINE_READY_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      const probe = await this.driver.exec(id, ['test', '-e', '/run/drydock/engine-ready'], { timeoutMs: 5_000 });
-      if (probe.exitCode === 0) return;
-      await sleep(150);
-    }
-    throw new Error(`sandbox ${id.slice(0, 12)}: inner engine not ready after ${ENGINE_READY_TIMEOUT_MS / 1000} s`);
-  }
-
   private async startOne(spec: PoolSpec): Promise<SandboxSession> {
     const info = await this.driver.create({
       learnerId: '',
@@ -168,7 +175,8 @@ export class WarmPool implements IDisposable {
       await session.open();
       // A 0×0 terminal stops readline prompting after the first prompt; the learner's own size comes on connect.
       await session.resize({ cols: 80, rows: 24 });
-      await this.waitForEngine(info.id);
+      await waitForEngineReady(this.driver, info.id);
+      session.markEngineReady();
     } catch (error) {
       session.dispose();
       await this.driver.remove(info.id).catch(() => undefined);

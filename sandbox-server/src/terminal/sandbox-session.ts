@@ -50,6 +50,8 @@ export class SandboxSession extends Disposable {
   private ending = false;
   private activityAt = Date.now();
   private inputAt: number | null = null;
+  /** The sandbox's inner Docker engine answers (markEngineReady); until then clients are told it is starting. */
+  private engineIsReady = false;
   private readonly ended = new Emitter<SandboxSession>();
   /** Fires once when the session ends for good (crash loop, failed restart, removal), so its holder forgets it. */
   readonly onDidEnd: Event<SandboxSession> = this.ended.event;
@@ -78,6 +80,21 @@ export class SandboxSession extends Disposable {
   /** A warm sandbox becomes a learner's (after the driver recorded the claim): it belongs to no pool any more. */
   claimFor(learnerId: string): void {
     this.current = { ...this.current, learnerId, pool: undefined };
+  }
+
+  get engineReady(): boolean {
+    return this.engineIsReady;
+  }
+
+  /**
+   * The inner engine answers (its holder probed it: engine-readiness.ts).
+   * Clients greeted before are told now; their held keystrokes then go in.
+   */
+  markEngineReady(message = 'Sandbox ready'): void {
+    if (this.engineIsReady || this.isDisposed) return;
+    this.engineIsReady = true;
+    this.batcher.flush();
+    for (const client of this.clients) client.sendControl({ type: 'status', state: 'ready', message });
   }
 
   /** The sandbox lives until `expiresAt` (after the driver recorded it). */
@@ -142,6 +159,7 @@ export class SandboxSession extends Disposable {
       replayBytes: replay.length,
       expiresAt: this.info.expiresAt,
       idleTimeoutMinutes: this.config.limits.idleTimeoutMs / 60_000,
+      engineReady: this.engineIsReady,
       ...hello,
     });
     if (replay.length > 0) client.sendOutput(replay);
