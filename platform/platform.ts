@@ -77,6 +77,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       grade: (sandboxId, exercise) => gradeExercise(sandboxes.driver, sandboxId, exercise),
     },
     sandboxCount: () => sandboxes.manager.size,
+    engineState: () => sandboxes.manager.engineState,
     pages: pages.getRequestHandler(),
   });
 

@@ -73,6 +73,8 @@ export interface HttpAppDeps {
   grading?: Grading;
   /** Sandboxes running now, for an instructor's /healthz. */
   sandboxCount?(): number;
+  /** Whether the Docker engine answers, for /healthz. */
+  engineState?(): 'ok' | 'away';
   /** Whatever no route answers: Next.js. */
   pages: PageHandler;
 }
@@ -90,7 +92,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const owned = new DisposableStore();
   const dashboards = owned.add(new DashboardStreams(classroom));
 
-  addHealthRoute(router, { access, sandboxCount: deps.sandboxCount ?? (() => 0) });
+  addHealthRoute(router, { access, sandboxCount: deps.sandboxCount ?? (() => 0), engineState: deps.engineState ?? (() => 'ok') });
   router.use(learnerIdentity({ cookieSecret: deps.cookieSecret, store: deps.store, clients }));
   router.use(instructorAuth(access));
   router.use('/api/*', sameOrigin);

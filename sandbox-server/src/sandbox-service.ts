@@ -63,6 +63,7 @@ export async function startSandboxService(
   await backend.removeOrphans();
   manager.startSweeping();
   manager.startSelfPacedWarming(PROFILES);
+  manager.watchEngine(() => backend.ping());
 
   const allowedOrigins = new Set((env.DRYDOCK_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean));
   const terminal = createTerminalUpgrade({

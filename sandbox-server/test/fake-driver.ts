@@ -1,7 +1,7 @@
 import { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../protocol';
 import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from '../src/engine/driver';
-import { SandboxNotFoundError } from '../src/engine/errors';
+import { EngineUnavailableError, SandboxNotFoundError } from '../src/engine/errors';
 import type { InnerEngine } from '../src/engine/inner-engine';
 
 /**
@@ -222,7 +222,11 @@ export class FakeDriver implements SandboxDriver {
     return { ...this.require(id).info };
   }
 
+  /** While true, every call that reaches the engine fails as when it is not reachable (a dockerd restart). */
+  engineAway = false;
+
   private require(id: string): FakeSandbox {
+    if (this.engineAway) throw new EngineUnavailableError('Docker Engine is not reachable (ECONNREFUSED) in the fake');
     const sandbox = this.sandboxes.get(id);
     if (!sandbox) throw new SandboxNotFoundError(`no such sandbox: ${id}`);
     return sandbox;

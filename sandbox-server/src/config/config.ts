@@ -80,6 +80,8 @@ export interface SelfPacedWarmLimits {
   min: number;
   /** Never more than this many waiting; 0 turns the pool off. [DRYDOCK_SELF_PACED_WARM_MAX] default 8 */
   max: number;
+  /** Arrivals are counted over this many minutes (the busiest one sets the aim). [DRYDOCK_SELF_PACED_WARM_WINDOW_MINUTES] default 10 */
+  windowMinutes: number;
 }
 
 /** The variables this server reads, with their defaults (lib/config/env-settings.ts reads them). */
@@ -99,6 +101,7 @@ const Settings = z.object({
   DRYDOCK_SOCKET_JOINS_PER_MINUTE: positiveNumber().default(120),
   DRYDOCK_SELF_PACED_WARM_MIN: wholeNumber(0, 100).default(1),
   DRYDOCK_SELF_PACED_WARM_MAX: wholeNumber(0, 100).default(8),
+  DRYDOCK_SELF_PACED_WARM_WINDOW_MINUTES: wholeNumber(1, 60).default(10),
 });
 
 /** DRYDOCK_MAX_SANDBOXES when set, else what this host's memory and CPUs hold. */
@@ -146,6 +149,7 @@ export function loadSandboxServerConfig(serverId: string, env: NodeJS.ProcessEnv
     selfPacedWarm: {
       max: settings.DRYDOCK_SELF_PACED_WARM_MAX,
       min: Math.min(settings.DRYDOCK_SELF_PACED_WARM_MIN, settings.DRYDOCK_SELF_PACED_WARM_MAX),
+      windowMinutes: settings.DRYDOCK_SELF_PACED_WARM_WINDOW_MINUTES,
     },
   };
 }

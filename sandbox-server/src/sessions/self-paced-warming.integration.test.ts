@@ -41,7 +41,7 @@ describe('self-paced warm pool (real engine)', () => {
   const containersOf = async (serverId: string) => docker.listContainers({ all: true, filters: { label: [`${Label.server}=${serverId}`] } });
 
   test('a newcomer takes a booted sandbox: no container made on connect, the prompt replayed, the claim on the container; the pool refills', async () => {
-    const config = testConfig({ selfPacedWarm: { min: 1, max: 1 } });
+    const config = testConfig({ selfPacedWarm: { min: 1, max: 1, windowMinutes: 10 } });
     serverIds.push(config.serverId);
     const manager = new SessionManager(testDriver(config), config, silentLogger);
     managers.push(manager);
@@ -68,7 +68,7 @@ describe('self-paced warm pool (real engine)', () => {
   });
 
   test('a cold sandbox is "starting" until its inner engine answers, then a status ready', async () => {
-    const config = testConfig({ selfPacedWarm: { min: 0, max: 0 } });
+    const config = testConfig({ selfPacedWarm: { min: 0, max: 0, windowMinutes: 10 } });
     serverIds.push(config.serverId);
     const manager = new SessionManager(testDriver(config), config, silentLogger);
     managers.push(manager);

@@ -39,7 +39,7 @@ describe('SelfPacedWarming', () => {
   /** A warming over a real WarmPool and the fake driver, with a clock the test moves. */
   function warming(limits: { min: number; max: number }, room = () => true) {
     const driver = new FakeDriver();
-    const config = testConfig({ selfPacedWarm: limits });
+    const config = testConfig({ selfPacedWarm: { ...limits, windowMinutes: 10 } });
     const pool = new WarmPool(driver, config, silentLogger, () => `s${Math.random().toString(36).slice(2, 10)}`);
     let now = 1000 * MINUTE;
     const keeper = new SelfPacedWarming('dind', { config, log: silentLogger, pool, hasRoom: room, placesChanged: () => undefined, now: () => now });
@@ -95,7 +95,7 @@ describe('SelfPacedWarming', () => {
 
 describe('SessionManager with a self-paced warm pool', () => {
   test('a newcomer outside any class takes a warm sandbox (no create on connect), with a lifetime from the claim; the pool refills', async () => {
-    const { driver, manager, config } = setup({ selfPacedWarm: { min: 1, max: 4 } });
+    const { driver, manager, config } = setup({ selfPacedWarm: { min: 1, max: 4, windowMinutes: 10 } });
     manager.startSelfPacedWarming(['dind']);
     await waitFor(() => manager.selfPacedWarm('dind').waiting === 1, 'one warm');
     const warmId = driver.created.length === 1 ? [...driver.streams.keys()][0]! : assert.fail('one sandbox started');
@@ -114,7 +114,7 @@ describe('SessionManager with a self-paced warm pool', () => {
   });
 
   test('the per-address cap counts a warm claim like a new sandbox', async () => {
-    const { manager } = setup({ selfPacedWarm: { min: 2, max: 2 }, admission: { ...testConfig().admission, perAddress: 1 } });
+    const { manager } = setup({ selfPacedWarm: { min: 2, max: 2, windowMinutes: 10 }, admission: { ...testConfig().admission, perAddress: 1 } });
     manager.startSelfPacedWarming(['dind']);
     await waitFor(() => manager.selfPacedWarm('dind').waiting === 2, 'two warm');
     await manager.connect('first', 'dind', new RecordingClient(), { address: '198.51.100.1' });
@@ -122,7 +122,7 @@ describe('SessionManager with a self-paced warm pool', () => {
   });
 
   test('a learner who would wait makes a warm sandbox give up its place', async () => {
-    const { manager } = setup({ selfPacedWarm: { min: 2, max: 2 }, admission: { ...testConfig().admission, maxSandboxes: 2 } });
+    const { manager } = setup({ selfPacedWarm: { min: 2, max: 2, windowMinutes: 10 }, admission: { ...testConfig().admission, maxSandboxes: 2 } });
     manager.startSelfPacedWarming(['dind']);
     await waitFor(() => manager.selfPacedWarm('dind').waiting === 2, 'the site full of warm sandboxes');
     // A class learner cannot use a self-paced sandbox (no class, no mirror): one warm one makes way.
@@ -134,7 +134,7 @@ describe('SessionManager with a self-paced warm pool', () => {
   });
 
   test('off where only class members get sandboxes (perAddress 0)', async () => {
-    const { driver, manager } = setup({ selfPacedWarm: { min: 2, max: 2 }, admission: { ...testConfig().admission, perAddress: 0 } });
+    const { driver, manager } = setup({ selfPacedWarm: { min: 2, max: 2, windowMinutes: 10 }, admission: { ...testConfig().admission, perAddress: 0 } });
     manager.startSelfPacedWarming(['dind']);
     await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual([driver.created.length, manager.selfPacedWarm('dind').target], [0, 0]);
@@ -160,7 +160,7 @@ describe('the terminal says ready only once the engine is', () => {
   });
 
   test('a warm sandbox is handed out ready', async () => {
-    const { manager } = setup({ selfPacedWarm: { min: 1, max: 1 } });
+    const { manager } = setup({ selfPacedWarm: { min: 1, max: 1, windowMinutes: 10 } });
     manager.startSelfPacedWarming(['dind']);
     await waitFor(() => manager.selfPacedWarm('dind').waiting === 1, 'one warm');
     const client = new RecordingClient();

@@ -25,7 +25,8 @@ export interface SelfPacedWarmingDeps {
  * Keeps sandboxes started for self-paced learners, so that a newcomer's
  * first prompt is a replay of a booted sandbox instead of a container start.
  *
- * The target is the busiest minute of the last ten (ArrivalRate), between
+ * The target is the busiest minute of the last ten (ArrivalRate; the window
+ * is selfPacedWarm.windowMinutes), between
  * selfPacedWarm.min and .max: a quiet site keeps `min` ready for the next
  * newcomer, a burst like the last one is served warm while the pool refills
  * behind it. Warm sandboxes take places like any other (admission counts
@@ -35,7 +36,7 @@ export interface SelfPacedWarmingDeps {
  * at once, and two fills would count the same deficit twice.
  */
 export class SelfPacedWarming extends Disposable {
-  private readonly arrivals = new ArrivalRate();
+  private readonly arrivals: ArrivalRate;
   private readonly ticking = this.register(new MutableDisposable());
   private filling: Promise<void> | null = null;
   /** A top-up was asked for while a fill ran: look again when it ends. */
@@ -46,6 +47,7 @@ export class SelfPacedWarming extends Disposable {
     private readonly deps: SelfPacedWarmingDeps,
   ) {
     super();
+    this.arrivals = new ArrivalRate(deps.config.selfPacedWarm.windowMinutes);
   }
 
   get poolName(): string {

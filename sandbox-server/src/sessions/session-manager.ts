@@ -10,6 +10,7 @@ import type { PlacementLookup } from './placement';
 import { Reaper } from './reaper';
 import { SessionIndex, keyOf } from './session-index';
 import { SessionOpener, newSessionId } from './session-opener';
+import { EngineWatch, type EngineState } from './engine-watch';
 import { SelfPacedWarming, selfPacedPool } from './self-paced-warming';
 import { WarmPool, type FillResult } from './warm-pool';
 
@@ -35,6 +36,7 @@ export class SessionManager extends Disposable {
   private readonly opener: SessionOpener;
   private readonly reaper: Reaper;
   private placement: PlacementLookup = () => undefined;
+  private engine: EngineWatch | undefined;
   /** The self-paced warm pool's keeper, per profile (startSelfPacedWarming). */
   private readonly selfPaced = new Map<string, SelfPacedWarming>();
 
@@ -117,6 +119,27 @@ export class SessionManager extends Disposable {
       this.selfPaced.set(profile, warming);
       warming.start();
     }
+  }
+
+  /**
+   * Pings the engine from now on (EngineWatch): when it stops answering,
+   * every learner is told (a hung engine gives their terminals no other
+   * sign) and new terminals are turned away with the reason until it is back.
+   */
+  watchEngine(ping: () => Promise<void>, options: { intervalMs?: number; timeoutMs?: number } = {}): void {
+    if (this.isDisposed || this.engine) return;
+    const watch = this.register(new EngineWatch({ ping, ...options }));
+    this.engine = watch;
+    watch.onDidChange((state) => {
+      this.log[state === 'away' ? 'warn' : 'info'](`the Docker engine ${state === 'away' ? 'stopped answering' : 'answers again'}`);
+      for (const session of this.index.live.values()) session.noteEngine(state);
+    });
+    watch.start();
+  }
+
+  /** 'away' while the watched engine does not answer (always 'ok' unwatched). */
+  get engineState(): EngineState {
+    return this.engine?.state ?? 'ok';
   }
 
   /** The self-paced warm pool of a profile: what it aims for and what waits. */

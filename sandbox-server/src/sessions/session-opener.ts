@@ -3,6 +3,7 @@ import { CloseCode } from '../../../protocol';
 import type { Logger } from '../../../lib/logging/logger';
 import type { SandboxServerConfig } from '../config/config';
 import type { SandboxDriver } from '../engine/driver';
+import { EngineUnavailableError } from '../engine/errors';
 import { installRegistryLogin } from '../registry/registry-auth';
 import { SandboxSession } from '../terminal/sandbox-session';
 import type { Placement, PlacementLookup } from './placement';
@@ -93,6 +94,11 @@ export class SessionOpener {
       return session;
     } catch (error) {
       session?.dispose();
+      if (error instanceof EngineUnavailableError) {
+        // The engine is away, not the sandbox: keep it for the next try instead of replacing it.
+        index.dormant.set(key, dormant);
+        throw error;
+      }
       log.warn(`could not reattach ${dormant.info.id.slice(0, 12)} (${(error as Error).message}); creating a new sandbox`);
       await driver.remove(dormant.info.id).catch(() => undefined);
       return undefined;

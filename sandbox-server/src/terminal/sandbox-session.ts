@@ -1,9 +1,11 @@
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CloseCode, type TerminalSize } from '../../../protocol';
 import { Disposable, DisposableStore, MutableDisposable, listen, listenOnce, toDisposable } from '../../../lib/lifecycle/disposable';
 import { Emitter, type Event } from '../../../lib/lifecycle/event';
 import type { SandboxServerConfig } from '../config/config';
 import type { SandboxDriver, SandboxInfo } from '../engine/driver';
+import { EngineUnavailableError } from '../engine/errors';
 import { FlowControl } from './flow-control';
 import type { Logger } from '../../../lib/logging/logger';
 import { OutputBatcher } from './output-batcher';
@@ -52,6 +54,8 @@ export class SandboxSession extends Disposable {
   private inputAt: number | null = null;
   /** The sandbox's inner Docker engine answers (markEngineReady); until then clients are told it is starting. */
   private engineIsReady = false;
+  /** Waiting for a lost engine to come back (outlastEngine). */
+  private outlasting = false;
   private readonly ended = new Emitter<SandboxSession>();
   /** Fires once when the session ends for good (crash loop, failed restart, removal), so its holder forgets it. */
   readonly onDidEnd: Event<SandboxSession> = this.ended.event;
@@ -95,6 +99,18 @@ export class SandboxSession extends Disposable {
     this.engineIsReady = true;
     this.batcher.flush();
     for (const client of this.clients) client.sendControl({ type: 'status', state: 'ready', message });
+  }
+
+  /**
+   * The engine stopped answering (EngineWatch: a hung engine keeps the stream
+   * open and silent) or answers again: the clients are told. While the
+   * session itself waits out a lost engine (outlastEngine) it tells them.
+   */
+  noteEngine(state: 'ok' | 'away'): void {
+    if (this.outlasting || this.isDisposed) return;
+    for (const client of this.clients) {
+      client.sendControl(state === 'away' ? { type: 'status', state: 'restarting', message: ENGINE_LOST_MESSAGE } : { type: 'status', state: 'ready', message: ENGINE_BACK_MESSAGE });
+    }
   }
 
   /** The sandbox lives until `expiresAt` (after the driver recorded it). */
@@ -260,6 +276,10 @@ export class SandboxSession extends Disposable {
   private async onStreamEnded(stream: Duplex): Promise<void> {
     if (this.isDisposed || stream !== this.stream) return;
     this.batcher.flush();
+    if (await this.engineGone()) {
+      await this.outlastEngine();
+      return;
+    }
     const now = Date.now();
     this.respawns = this.respawns.filter((t) => now - t < RESPAWN_WINDOW_MS);
     if (this.respawns.length >= MAX_RESPAWNS) {
@@ -277,4 +297,77 @@ export class SandboxSession extends Disposable {
       this.end({ state: 'error', message: 'The sandbox could not be restarted.', closeCode: CloseCode.SANDBOX_FAILED });
     }
   }
+
+  /** The engine itself stopped answering (a dockerd restart, a hung engine), as opposed to the sandbox's process exiting. */
+  private async engineGone(): Promise<boolean> {
+    try {
+      await withTimeout(this.driver.inspect(this.info.id), ENGINE_PROBE_TIMEOUT_MS);
+      return false;
+    } catch (error) {
+      return error instanceof EngineUnavailableError || error instanceof EngineTimeoutError;
+    }
+  }
+
+  /**
+   * Waits for the engine to come back, then attaches again: the sandbox kept
+   * running (the engine's live-restore) or is started again with its disk,
+   * files, images and volumes. Not a crash, so it spends none of the respawn
+   * budget. Gives up after ENGINE_RETURN_TIMEOUT_MS.
+   */
+  private async outlastEngine(): Promise<void> {
+    this.outlasting = true;
+    try {
+      await this.waitOutEngine();
+    } finally {
+      this.outlasting = false;
+    }
+  }
+
+  private async waitOutEngine(): Promise<void> {
+    this.log.warn(`sandbox ${this.shortId}: the engine stopped answering; waiting for it`);
+    for (const client of this.clients) client.sendControl({ type: 'status', state: 'restarting', message: ENGINE_LOST_MESSAGE });
+    const deadline = Date.now() + ENGINE_RETURN_TIMEOUT_MS;
+    let delay = 250;
+    while (!this.isDisposed) {
+      await sleep(delay);
+      delay = Math.min(delay * 2, 4000);
+      if (this.isDisposed) return;
+      try {
+        await withTimeout(this.open(), ENGINE_REOPEN_TIMEOUT_MS);
+        if (this.lastSize) await this.resize(this.lastSize);
+        this.log.info(`sandbox ${this.shortId}: the engine is back; reattached`);
+        for (const client of this.clients) client.sendControl({ type: 'status', state: 'ready', message: ENGINE_BACK_MESSAGE });
+        return;
+      } catch (error) {
+        const engineStill = error instanceof EngineUnavailableError || error instanceof EngineTimeoutError;
+        if (!engineStill || Date.now() > deadline) {
+          this.log.error(`sandbox ${this.shortId}: not back after the engine went away: ${(error as Error).message}`);
+          this.end({ state: 'error', message: 'The Docker engine went away and your sandbox could not be brought back; ask for a reset.', closeCode: CloseCode.SANDBOX_FAILED });
+          return;
+        }
+      }
+    }
+  }
+}
+
+/** How long an engine probe may take before the engine counts as not answering. */
+const ENGINE_PROBE_TIMEOUT_MS = 5_000;
+/** Reattaching (and, if the sandbox stopped, starting it) once the engine answers again. */
+const ENGINE_REOPEN_TIMEOUT_MS = 30_000;
+/** How long a session waits for a lost engine before it gives up. */
+const ENGINE_RETURN_TIMEOUT_MS = 10 * 60_000;
+export const ENGINE_LOST_MESSAGE = 'The Docker engine on the server stopped answering. Your sandbox and your work are kept; reconnecting as soon as it is back…';
+export const ENGINE_BACK_MESSAGE = 'Reconnected: the Docker engine is back, and so is your sandbox.';
+
+class EngineTimeoutError extends Error {
+  override readonly name = 'EngineTimeoutError';
+}
+
+/** The promise, or an EngineTimeoutError after `ms` (a hung engine never answers, and docker-modem sets no timeout). */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EngineTimeoutError(`the engine did not answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

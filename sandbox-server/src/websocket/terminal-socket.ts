@@ -10,7 +10,8 @@ import {
 } from '../../../protocol';
 import { DisposableStore, toDisposable } from '../../../lib/lifecycle/disposable';
 import type { Logger } from '../../../lib/logging/logger';
-import type { SandboxSession } from '../terminal/sandbox-session';
+import { ENGINE_LOST_MESSAGE, type SandboxSession } from '../terminal/sandbox-session';
+import { EngineUnavailableError } from '../engine/errors';
 import { AdmissionRefusedError, type SessionManager } from '../sessions/session-manager';
 import type { TerminalClient } from '../terminal/terminal-client';
 import { LeftTheLineError } from '../sessions/waiting-line';
@@ -152,6 +153,12 @@ export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContex
     return;
   }
 
+  if (manager.engineState === 'away') {
+    // Anything asked of a hung engine would hang too: say why, and let the browser try again (it reconnects after SHUTDOWN).
+    client.sendControl({ type: 'status', state: 'restarting', message: ENGINE_LOST_MESSAGE });
+    client.close(CloseCode.SHUTDOWN, 'the Docker engine is not answering; retrying');
+    return;
+  }
   client.sendControl({ type: 'status', state: 'starting', message: 'Connecting to your sandbox…' });
   manager
     .connect(learnerId, profile, client, { address, signal: left.signal })
@@ -168,6 +175,13 @@ export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContex
       if (error instanceof LeftTheLineError) {
         // The socket closed (nothing to say), or the server is stopping (the browser reconnects).
         if (!closed) client.close(CloseCode.SHUTDOWN, error.message.slice(0, 120));
+        return;
+      }
+      if (error instanceof EngineUnavailableError) {
+        // Nothing is lost and nothing is wrong with the sandbox: say so, and let the browser try again (it reconnects after SHUTDOWN).
+        log.warn(`learner ${learnerId.slice(0, 8)}: the engine is not answering (${error.message})`);
+        client.sendControl({ type: 'status', state: 'restarting', message: ENGINE_LOST_MESSAGE });
+        client.close(CloseCode.SHUTDOWN, 'the Docker engine is not answering; retrying');
         return;
       }
       log.error(`sandbox for learner ${learnerId.slice(0, 8)} failed: ${error.message}`);
