@@ -57,7 +57,8 @@ export function mapDockerError(error: unknown, context: string): Error {
   if (TYPED.some((type) => error instanceof type)) return error as Error;
   const e = (error ?? {}) as DockerLikeError;
   const detail = dockerErrorText(error);
-  if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EACCES') {
+  // EPIPE and ECONNRESET: a kept-alive connection to an engine that restarted meanwhile (the next request opens a new one).
+  if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EACCES' || e.code === 'EPIPE' || e.code === 'ECONNRESET') {
     return new EngineUnavailableError(`Docker Engine is not reachable (${e.code}) while trying to ${context}`, { cause: error });
   }
   switch (e.statusCode) {

@@ -43,7 +43,8 @@ describe('self-paced warm pool (real engine)', () => {
   test('a newcomer takes a booted sandbox: no container made on connect, the prompt replayed, the claim on the container; the pool refills', async () => {
     const config = testConfig({ selfPacedWarm: { min: 1, max: 1, windowMinutes: 10 } });
     serverIds.push(config.serverId);
-    const manager = new SessionManager(testDriver(config), config, silentLogger);
+    const driver = testDriver(config);
+    const manager = new SessionManager(driver, config, silentLogger);
     managers.push(manager);
     manager.startSelfPacedWarming([PROFILE]);
     await waitFor('a warm sandbox', () => manager.selfPacedWarm(PROFILE).waiting === 1, 90_000, 100);
@@ -55,7 +56,7 @@ describe('self-paced warm pool (real engine)', () => {
     assert.equal(session.info.id, warm.Id, 'the warm container, no new one');
     assert.equal(helloOf(client).engineReady, true, 'handed out ready');
     await waitFor('the replayed prompt', () => PROMPT.test(client.text()), 5_000);
-    assert.equal((await docker.getContainer(warm.Id).inspect()).Config.Labels[Label.learner], 'newcomer', 'the claim is on the container');
+    assert.equal((await driver.inspect(warm.Id)).learnerId, 'newcomer', 'the claim is recorded with the container');
 
     // It works: the inner engine answers the learner's first command.
     const from = client.text().length;

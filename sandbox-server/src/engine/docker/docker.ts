@@ -10,6 +10,7 @@ import { verifiedInnerEngine } from './engine-identity';
 import { DockerInnerEngine } from './inner-engine';
 import type { InnerEngine } from '../inner-engine';
 import { removeNetwork, SandboxNetworks } from './networks';
+import { removeSandboxVolume } from './volumes';
 import { removeOrphans } from './orphans';
 import { readSandboxFile } from './sandbox-files';
 import { infoFromLabels, innerEngineVolume, sandboxCreateOptions, sandboxLabels } from './sandbox-container';
@@ -200,7 +201,8 @@ export class DockerDriver implements SandboxDriver {
     const baseName = info ? sandboxName(info.Config.Labels[Label.session] ?? '') : undefined;
     // `v: true` removes anonymous volumes only; the inner engine's named one goes here.
     const volumes = (info?.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name?.startsWith(SANDBOX_PREFIX)).map((m) => m.Name as string);
-    for (const volume of volumes) await ignoreNotFound(this.docker.getVolume(volume).remove(), `remove volume ${volume}`);
+    // A volume the engine still thinks mounted (after a dockerd restart, see volumes.ts) keeps only a record; its data is on the disk, which goes below.
+    for (const volume of volumes) await removeSandboxVolume(this.docker, volume);
     if (networkName?.startsWith(SANDBOX_PREFIX)) await removeNetwork(this.docker, networkName);
     const hardening = baseName ? await this.hardened() : undefined;
     if (hardening && baseName) await hardening.disks.remove(baseName);
@@ -264,7 +266,7 @@ export class DockerDriver implements SandboxDriver {
 
   private async removeByName(name: string): Promise<void> {
     await this.docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined);
-    for (const { key } of WRITABLE_PATHS) await this.docker.getVolume(`${name}-${key}`).remove().catch(() => undefined);
+    for (const { key } of WRITABLE_PATHS) await removeSandboxVolume(this.docker, `${name}-${key}`).catch(() => undefined);
     await removeNetwork(this.docker, name).catch(() => undefined);
     const hardening = await this.hardened().catch(() => undefined);
     await hardening?.disks.remove(name).catch(() => undefined);

@@ -11,6 +11,7 @@ import { DISK_ORPHAN_GRACE_MS, removeOrphans } from './orphans';
 const emptyEngine = {
   listNetworks: async () => [],
   listContainers: async () => [],
+  listVolumes: async () => ({ Volumes: [] }),
   getVolume: () => ({ remove: async () => undefined }),
 } as unknown as Docker;
 
@@ -29,5 +30,24 @@ describe('removeOrphans: disks', () => {
     await removeOrphans(emptyEngine, 'server-a', { owner: { uid: 0, gid: 0 }, disks }, now);
     assert.equal(existsSync(image('drydock-sb-fresh')), true, 'a disk written a moment ago stays');
     assert.equal(existsSync(image('drydock-sb-stale')), false, 'a disk unwritten past the grace period goes');
+  });
+});
+
+describe('removeOrphans: volumes', () => {
+  it('removes a volume of this server whose sandbox is gone once it is past the grace period; keeps fresh ones and live sandboxes\' ones', async () => {
+    const now = Date.now();
+    const old = new Date(now - DISK_ORPHAN_GRACE_MS - 60_000).toISOString();
+    const volume = (name: string, session: string, createdAt: string) => ({ Name: name, CreatedAt: createdAt, Labels: { 'drydock.server': 'server-a', 'drydock.session': session } });
+    const removed: string[] = [];
+    const engine = {
+      listNetworks: async () => [],
+      listContainers: async () => [{ Labels: { 'drydock.server': 'server-a', 'drydock.session': 'alive' } }],
+      listVolumes: async () => ({
+        Volumes: [volume('drydock-sb-gone-etc', 'gone', old), volume('drydock-sb-new-etc', 'new', new Date(now).toISOString()), volume('drydock-sb-alive-etc', 'alive', old)],
+      }),
+      getVolume: (name: string) => ({ remove: async () => void removed.push(name) }),
+    } as unknown as Docker;
+    await removeOrphans(engine, 'server-a', undefined, now);
+    assert.deepEqual(removed, ['drydock-sb-gone-etc']);
   });
 });

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { Label, SANDBOX_PREFIX, sandboxName } from './labels';
 import { removeNetwork } from './networks';
+import { removeSandboxVolume } from './volumes';
 import type { Hardening } from './isolation/hardened-engine';
 import { WRITABLE_PATHS } from './isolation/sandbox-disk';
 
@@ -31,12 +32,20 @@ export async function removeOrphans(docker: Docker, serverId: string, hardening:
     await removeNetwork(docker, n.Name);
     removed++;
   }
+  // Volumes whose sandbox is gone: a crash between create and remove, or records an engine restart left stuck (volumes.ts).
+  const volumes = (await docker.listVolumes({ filters: { label: [`${Label.server}=${serverId}`] } })).Volumes ?? [];
+  for (const v of volumes) {
+    const session = v.Labels?.[Label.session];
+    if (!v.Name.startsWith(SANDBOX_PREFIX) || !session || sessions.has(session)) continue;
+    if (now - Date.parse((v as { CreatedAt?: string }).CreatedAt ?? '') < DISK_ORPHAN_GRACE_MS) continue; // it may be one being created
+    await removeSandboxVolume(docker, v.Name).catch(() => undefined);
+  }
   if (hardening) {
     const alive = new Set(sandboxes.map((c) => sandboxName(c.Labels[Label.session] ?? '')));
     for (const disk of await hardening.disks.list()) {
       if (!disk.startsWith(SANDBOX_PREFIX) || alive.has(disk)) continue;
       if (now - (await hardening.disks.lastWrittenMs(disk).catch(() => 0)) < DISK_ORPHAN_GRACE_MS) continue;
-      for (const { key } of WRITABLE_PATHS) await docker.getVolume(`${disk}-${key}`).remove().catch(() => undefined);
+      for (const { key } of WRITABLE_PATHS) await removeSandboxVolume(docker, `${disk}-${key}`).catch(() => undefined);
       await hardening.disks.remove(disk);
     }
   }
