@@ -46,6 +46,12 @@ async function main(): Promise<void> {
     switch (request.op) {
       case 'cpu':
         return { type: 'done', op: 'cpu', cpu: process.cpuUsage() };
+      case 'rss':
+        (globalThis as { gc?: () => void }).gc?.();
+        return { type: 'done', op: 'rss', rss: process.memoryUsage().rss };
+      case 'self-paced-warm':
+        if (!platform) throw new Error('the platform is not running');
+        return { type: 'done', op: 'self-paced-warm', selfPacedWarm: platform.sandboxes.manager.selfPacedWarm('dind') };
       case 'remove':
         if (!platform) throw new Error('the platform is not running');
         await platform.sandboxes.manager.reset(request.learnerId, 'dind');

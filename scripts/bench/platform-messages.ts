@@ -10,13 +10,17 @@ export type ServerRequest =
   | { op: 'remove'; learnerId: string }
   /** The server process's CPU time so far. */
   | { op: 'cpu' }
+  /** The server process's resident memory, bytes (after a full garbage collection when node runs with --expose-gc). */
+  | { op: 'rss' }
+  /** The self-paced warm pool: what it aims for and what waits. */
+  | { op: 'self-paced-warm' }
   /** Removes every sandbox, closes the platform, then exits. */
   | { op: 'shutdown' };
 
 /** Server → parent. */
 export type ServerMessage =
   | { type: 'ready'; url: string; serverId: string }
-  | { type: 'done'; op: ServerRequest['op']; cpu?: { user: number; system: number } }
+  | { type: 'done'; op: ServerRequest['op']; cpu?: { user: number; system: number }; rss?: number; selfPacedWarm?: { target: number; waiting: number } }
   | { type: 'failed'; op: ServerRequest['op']; error: string };
 
 export function isServerMessage(value: unknown): value is ServerMessage {

@@ -65,6 +65,26 @@ export class PlatformProcess {
     await this.ask({ op: 'remove', learnerId });
   }
 
+  /** The server's process id (its open files are in /proc/<pid>/fd). */
+  get pid(): number {
+    if (this.child.pid === undefined) throw new Error('the server process has no pid');
+    return this.child.pid;
+  }
+
+  /** The server's self-paced warm pool: what it aims for and what waits. */
+  async selfPacedWarm(): Promise<{ target: number; waiting: number }> {
+    const pool = (await this.ask({ op: 'self-paced-warm' })).selfPacedWarm;
+    if (!pool) throw new Error('the server sent no warm pool figures');
+    return pool;
+  }
+
+  /** The server process's resident memory now, bytes. */
+  async rssBytes(): Promise<number> {
+    const rss = (await this.ask({ op: 'rss' })).rss;
+    if (rss === undefined) throw new Error('the server sent no RSS');
+    return rss;
+  }
+
   /** CPU time the server process has used so far, ms (user + system). */
   async cpuMs(): Promise<number> {
     const usage = (await this.ask({ op: 'cpu' })).cpu;

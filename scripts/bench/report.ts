@@ -4,6 +4,7 @@ import type { GradeLatency } from './grade-latency';
 import type { IsolationCost } from './isolation-cost';
 import { cell, ratio, table, type Summary } from './stats';
 import type { Echo, Throughput } from './terminal-figures';
+import type { SelfPacedStart } from './self-paced-start';
 import type { WarmPoolLatency } from './warm-pool';
 
 export interface BenchResults {
@@ -12,12 +13,13 @@ export interface BenchResults {
   throughput: Throughput;
   grade: GradeLatency;
   warmPool: WarmPoolLatency;
+  selfPaced: SelfPacedStart;
   tiers: IsolationCost;
 }
 
 /** The printed report: one table, ratios against each figure's baseline, and what each baseline is. */
 export function textReport(bench: BenchContext, results: BenchResults): string {
-  const { firstPrompt: fp, echo, throughput: tp, grade, warmPool, tiers } = results;
+  const { firstPrompt: fp, echo, throughput: tp, grade, warmPool, selfPaced, tiers } = results;
   const rows: string[][] = [
     ['first prompt, new learner (ms)', cell(fp.drydock), cell(fp.baseline), ratio(fp.drydock, fp.baseline), 'A'],
     ['  of which lesson page GET (ms)', cell(fp.page), '', '', ''],
@@ -32,6 +34,7 @@ export function textReport(bench: BenchContext, results: BenchResults): string {
     ['grade, 1 state + 2 shell checks (ms)', cell(grade.mixed), cell(grade.bareExec), ratio(grade.mixed, grade.bareExec), 'D'],
     ['grade, 1 Dockerfile check, 5 rules (ms)', cell(grade.dockerfile), cell(grade.bareExec), ratio(grade.dockerfile, grade.bareExec), 'D'],
     ['first prompt from a warm pool (ms)', cell(warmPool.warm), cell(warmPool.cold), ratio(warmPool.warm, warmPool.cold), 'E'],
+    ['self-paced newcomer, page → prompt (ms)', cell(selfPaced.warm), cell(selfPaced.cold), ratio(selfPaced.warm, selfPaced.cold), 'G'],
     ['hardened tier: first prompt (ms)', cell(tiers.userns.firstPrompt), cell(tiers.capability.firstPrompt), ratio(tiers.userns.firstPrompt, tiers.capability.firstPrompt), 'F'],
     ['hardened tier: inner docker run (ms)', cell(tiers.userns.innerRun), cell(tiers.capability.innerRun), ratio(tiers.userns.innerRun, tiers.capability.innerRun), 'F'],
     ['hardened tier: small build (ms)', cell(tiers.userns.build), cell(tiers.capability.build), ratio(tiers.userns.build, tiers.capability.build), 'F'],
@@ -63,13 +66,16 @@ export function textReport(bench: BenchContext, results: BenchResults): string {
     'F  the capability tier (DRYDOCK_ISOLATION=capability) on the operator\'s engine, same image and limits, samples interleaved with',
     '   the hardened tier on Drydock\'s engine: create → attach → start → prompt; `docker run --rm busybox true` and a two-line',
     '   build (FROM busybox, RUN, --no-cache) inside; memory in use (usage less inactive page cache) after 5 s idle.',
+    'G  a newcomer outside any class (lesson page GET, cookie, WebSocket, prompt) on a server keeping the self-paced warm pool',
+    '   (the default), beside the same newcomer on a second server without it (DRYDOCK_SELF_PACED_WARM_MAX=0), taking turns;',
+    '   the pool refilling between newcomers is not timed (a site within capacity between two arrivals).',
     '',
   ].join('\n');
 }
 
 /** Every figure and sample, for tools (--json). */
 export function jsonReport(bench: BenchContext, results: BenchResults): string {
-  const { firstPrompt, echo, throughput, grade, warmPool, tiers } = results;
+  const { firstPrompt, echo, throughput, grade, warmPool, selfPaced, tiers } = results;
   const figures = {
     runId: bench.runId,
     image: bench.image,
@@ -79,6 +85,7 @@ export function jsonReport(bench: BenchContext, results: BenchResults): string {
     echoMs: { drydock: echo.drydock, baseline: echo.baseline, samples: echo.samples },
     gradeMs: grade,
     warmPoolFirstPromptMs: warmPool,
+    selfPacedFirstPromptMs: selfPaced,
     isolationTiers: tiers,
     throughputMBps: { drydock: throughput.drydock, baseline: throughput.baseline, serverCpuMsPerMB: throughput.serverCpuPerMB, clientCpuMsPerMB: throughput.clientCpuPerMB, chunkKiB: throughput.chunkKiB, bytesPerRun: throughput.bytesPerRun, samples: throughput.samples },
     ratios: {
@@ -90,6 +97,7 @@ export function jsonReport(bench: BenchContext, results: BenchResults): string {
       gradeMixedVsBareExec: grade.mixed.median / grade.bareExec.median,
       gradeDockerfileVsBareExec: grade.dockerfile.median / grade.bareExec.median,
       warmPoolFirstPromptVsCold: warmPool.warm.median / warmPool.cold.median,
+      selfPacedFirstPromptVsCold: selfPaced.warm.median / selfPaced.cold.median,
       hardenedVsCapabilityFirstPrompt: tiers.userns.firstPrompt.median / tiers.capability.firstPrompt.median,
     },
   };

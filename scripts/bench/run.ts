@@ -15,6 +15,8 @@
  *   5. warm pool              a class learner's first prompt from a warm pool vs a cold connect
  *   6. isolation cost         the hardened (userns) tier vs the capability tier: first prompt,
  *                             an inner docker run, a small build, idle memory
+ *   7. self-paced start       a newcomer outside any class, page → prompt, on a server keeping the
+ *                             self-paced warm pool vs one without (the main server runs without it)
  *
  * The Drydock server runs in a child process (platform-process.ts forks
  * platform-child.ts) with a throw-away data folder, hence its own server id;
@@ -24,7 +26,7 @@
  * "--cpu-prof --cpu-prof-dir=/tmp/prof").
  *
  * The sections live in their own files (first-prompt, terminal-figures,
- * grade-latency, warm-pool, isolation-cost); this file parses the flags and
+ * grade-latency, warm-pool, self-paced-start, isolation-cost); this file parses the flags and
  * runs them in order. Nothing runs on import.
  */
 import { dirname, join } from 'node:path';
@@ -41,6 +43,7 @@ import { baselineSandboxToPrompt } from './baseline';
 import { Fatal, cleanup, preflight } from './setup';
 import { measureEcho, measureThroughput } from './terminal-figures';
 import { prepareBenchEngine } from './engine';
+import { measureSelfPacedStart } from './self-paced-start';
 import { measureWarmPool } from './warm-pool';
 
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
@@ -49,7 +52,8 @@ const log = (message: string): void => void process.stderr.write(`[bench] ${mess
 async function measure(bench: BenchContext, onServer: (server: PlatformProcess) => void): Promise<BenchResults> {
   await preflight(bench);
   log(`run ${bench.runId}: ${bench.quick ? 'quick' : 'full'} mode, image ${bench.image}; starting the Drydock server…`);
-  const server = await PlatformProcess.start({ root: bench.root, env: bench.env, image: bench.image });
+  // This server keeps no self-paced warm pool: its first prompts are cold (section A); the pool's are measured on a second one (G).
+  const server = await PlatformProcess.start({ root: bench.root, env: { ...bench.env, DRYDOCK_SELF_PACED_WARM_MAX: '0' }, image: bench.image });
   onServer(server);
   log(`server ${server.serverId} at ${server.url}`);
 
@@ -75,9 +79,17 @@ async function measure(bench: BenchContext, onServer: (server: PlatformProcess) 
 
   log('first prompt with and without a warm pool…');
   const warmPool = await measureWarmPool(bench.baselineDriver, bench.config, bench.params.warmPoolSamples);
+  log('self-paced newcomers: a server with the self-paced warm pool beside one without…');
+  const warmServer = await PlatformProcess.start({ root: bench.root, env: bench.env, image: bench.image });
+  let selfPaced: BenchResults['selfPaced'];
+  try {
+    selfPaced = await measureSelfPacedStart(bench, warmServer, server, bench.params.warmPoolSamples);
+  } finally {
+    await warmServer.stop(log);
+  }
   log('isolation tiers: hardened vs capability…');
   const tiers = await measureIsolationCost(bench.image, bench.params.tierSamples, '/var/run/docker.sock', log);
-  return { firstPrompt, echo, throughput, grade, warmPool, tiers };
+  return { firstPrompt, echo, throughput, grade, warmPool, selfPaced, tiers };
 }
 
 async function main(): Promise<number> {

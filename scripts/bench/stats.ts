@@ -4,6 +4,7 @@ export interface Summary {
   n: number;
   median: number;
   p95: number;
+  p99: number;
   min: number;
   max: number;
 }
@@ -20,14 +21,14 @@ export function summarize(values: number[]): Summary {
   const mid = sorted.length / 2;
   const median =
     sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { n: sorted.length, median, p95: percentile(sorted, 95), min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
+  return { n: sorted.length, median, p95: percentile(sorted, 95), p99: percentile(sorted, 99), min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
 }
 
 /** For "higher is better" figures (throughput) the p95 shown is the 5th percentile: the slow end. */
 export function summarizeHigherIsBetter(values: number[]): Summary {
   const s = summarize(values);
   const sorted = [...values].sort((a, b) => a - b);
-  return { ...s, p95: percentile(sorted, 5) };
+  return { ...s, p95: percentile(sorted, 5), p99: percentile(sorted, 1) };
 }
 
 function fmt(value: number): string {

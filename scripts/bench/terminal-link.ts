@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
-import { FrameType, encodeAck, encodeInput, encodeResize, type TerminalSize } from '../../protocol';
+import { FrameType, encodeAck, encodeClientControl, encodeInput, encodeResize, type TerminalSize } from '../../protocol';
 
 /** The bash prompt of the sandbox image (/etc/drydock/bashrc), once colours are stripped. */
 export const SANDBOX_PROMPT = 'root@sandbox:~# ';
@@ -26,9 +26,16 @@ export class OutputWatcher {
   private recentBytes = 0;
   private waiters: Waiter[] = [];
   private failure: Error | undefined;
+  /** Called with every chunk as it arrives (the load run scans output for other learners' tokens). */
+  private readonly taps: ((chunk: Buffer) => void)[] = [];
+
+  tap(listener: (chunk: Buffer) => void): void {
+    this.taps.push(listener);
+  }
 
   push(chunk: Buffer): void {
     const at = performance.now();
+    for (const tap of this.taps) tap(chunk);
     this.bytes += chunk.length;
     this.chunks++;
     this.recent.push(chunk);
@@ -172,6 +179,11 @@ export class DrydockSocketLink implements TerminalLink {
     });
   }
 
+  /** Called once when the socket closes, whoever closed it. */
+  onClose(listener: (info: { code: number; reason: string }) => void): void {
+    this.ws.once('close', (code: number, reason: Buffer) => listener({ code, reason: reason.toString() }));
+  }
+
   /** Opens the socket (resolves once the upgrade completed) and sends the terminal size, as the browser does on open. */
   static open(url: string, cookie: string, origin: string, size: TerminalSize): Promise<DrydockSocketLink> {
     return new Promise((resolve, reject) => {
@@ -188,6 +200,11 @@ export class DrydockSocketLink implements TerminalLink {
 
   type(data: string): void {
     this.ws.send(encodeInput(data));
+  }
+
+  /** Asks for a fresh sandbox, as the pane's Reset button does (the server then closes this socket). */
+  reset(): void {
+    this.ws.send(encodeClientControl({ type: 'reset' }));
   }
 
   private rendered(bytes: number): void {
