@@ -87,10 +87,12 @@ export class LoadLearner {
 
   /** Starts printing as fast as the terminal takes it, for `seconds`: lines carrying this learner's marker. */
   flood(seconds: number): void {
-    this.link.type(`timeout ${seconds} yes "$(printf 'mark-%d-end %.0s' ${this.n} {1..12})"; echo; echo flood-$((1+1))-done\r`);
+    // Twelve of this learner's own markers per line (printf repeats its format once per argument; %.0s prints none of it).
+    this.link.type(`timeout ${seconds} yes "$(printf '${this.mark} %.0s' {1..12})"; echo; echo flood-$((1+1))-done\r`);
   }
 
   async flooded(timeoutMs: number): Promise<void> {
+    if (this.link.out.tail.includes('flood-2-done')) return; // it may have ended before anyone waited
     await this.link.out.waitFor((w) => w.tail.includes('flood-2-done'), timeoutMs, `learner ${this.n}'s flood to end`);
   }
 
