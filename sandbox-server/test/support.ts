@@ -39,7 +39,8 @@ export function registryImage(): string {
 /** A config with a server id of its own, so tests never touch real sandboxes or each other's. */
 export function testConfig(overrides: Partial<SandboxServerConfig> = {}): SandboxServerConfig {
   const base = loadSandboxServerConfig(`test-${randomBytes(4).toString('hex')}`, { NODE_ENV: 'test', DRYDOCK_SANDBOX_IMAGE: sandboxImage() });
-  return { ...base, ...overrides, limits: { ...base.limits, ...overrides.limits } };
+  // No self-paced warm pool unless a test asks for one: it would start a sandbox in every test's server and take a place.
+  return { ...base, selfPacedWarm: { min: 0, max: 0, windowMinutes: 10 }, ...overrides, limits: { ...base.limits, ...overrides.limits } };
 }
 
 export function testDriver(config: SandboxServerConfig): DockerDriver {

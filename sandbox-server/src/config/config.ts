@@ -78,7 +78,7 @@ export interface SandboxServerConfig {
 export interface SelfPacedWarmLimits {
   /** Kept warm even when nobody arrived lately (the next newcomer is instant). [DRYDOCK_SELF_PACED_WARM_MIN] default 1 */
   min: number;
-  /** Never more than this many waiting; 0 turns the pool off. [DRYDOCK_SELF_PACED_WARM_MAX] default 8 */
+  /** Never more than this many waiting; 0 turns the pool off. [DRYDOCK_SELF_PACED_WARM_MAX] default 4 */
   max: number;
   /** Arrivals are counted over this many minutes (the busiest one sets the aim). [DRYDOCK_SELF_PACED_WARM_WINDOW_MINUTES] default 10 */
   windowMinutes: number;
@@ -100,7 +100,7 @@ const Settings = z.object({
   DRYDOCK_SOCKETS_PER_LEARNER: wholeNumber(1).default(4),
   DRYDOCK_SOCKET_JOINS_PER_MINUTE: positiveNumber().default(120),
   DRYDOCK_SELF_PACED_WARM_MIN: wholeNumber(0, 100).default(1),
-  DRYDOCK_SELF_PACED_WARM_MAX: wholeNumber(0, 100).default(8),
+  DRYDOCK_SELF_PACED_WARM_MAX: wholeNumber(0, 100).default(4),
   DRYDOCK_SELF_PACED_WARM_WINDOW_MINUTES: wholeNumber(1, 60).default(10),
 });
 

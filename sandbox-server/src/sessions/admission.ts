@@ -80,7 +80,7 @@ export class Admission implements IDisposable {
     if (placement?.pool && pool.size(placement.pool) > 0) return this.deps.open(learnerId, profile);
     const address = placement ? undefined : options.address;
     if (address !== undefined) this.refuseOverCap(address, key);
-    const place = { key, learnerId, profile, address };
+    const place = { key, learnerId, profile, address, selfPaced: !placement };
     // A self-paced warm sandbox already holds a place: taking it needs none (the per-address cap still counts it).
     if (!placement && pool.size(selfPacedPool(profile)) > 0) return this.openPlace(place);
     if (this.line.length > 0 || this.freePlaces() <= 0) {
@@ -124,7 +124,14 @@ export class Admission implements IDisposable {
     this.scheduled = true;
     queueMicrotask(() => {
       this.scheduled = false;
-      while (this.line.length > 0 && this.freePlaces() > 0) {
+      for (let next = this.line.first; next; next = this.line.first) {
+        // A self-paced learner takes a warm sandbox that finished booting, which already holds a place.
+        const warmFor = next.selfPaced && this.deps.pool.size(selfPacedPool(next.profile)) > 0;
+        if (this.freePlaces() <= 0 && !warmFor) {
+          // Anyone else needs a place: a self-paced warm sandbox gives its own up (its removal schedules again).
+          this.deps.yieldWarmPlace();
+          break;
+        }
         this.line.admitFirst((place, clients) => {
           for (const client of clients) client.sendControl({ type: 'status', state: 'starting', message: 'A place is free: starting your sandbox…' });
           this.deps.log.info(`a place freed: learner ${place.learnerId.slice(0, 8)} leaves the line (${this.line.length} still waiting)`);

@@ -133,6 +133,32 @@ describe('SessionManager with a self-paced warm pool', () => {
     assert.equal(manager.selfPacedWarm('dind').waiting, 1);
   });
 
+  test('a newcomer who arrives while the only place is a warm sandbox still booting waits, then gets that sandbox', async () => {
+    const { driver, manager } = setup({ selfPacedWarm: { min: 1, max: 1, windowMinutes: 10 }, admission: { ...testConfig().admission, maxSandboxes: 1 } });
+    manager.startSelfPacedWarming(['dind']);
+    assert.equal(manager.selfPacedWarm('dind').waiting, 0, 'still booting');
+    const session = await manager.connect('early', 'dind', new RecordingClient(), { address: '198.51.100.7' });
+    assert.equal(driver.created.length, 1, 'the warm one, nothing more');
+    assert.equal(session.info.id, [...driver.streams.keys()][0]);
+  });
+
+  test('a class learner who would wait makes a warm sandbox give its place up, also after it finished booting', async () => {
+    const { manager } = setup({ selfPacedWarm: { min: 1, max: 1, windowMinutes: 10 }, admission: { ...testConfig().admission, maxSandboxes: 1 } });
+    manager.setPlacement((learnerId) => (learnerId === 'in-class' ? { classId: 'c1' } : undefined));
+    manager.startSelfPacedWarming(['dind']);
+    const session = await manager.connect('in-class', 'dind', new RecordingClient());
+    assert.equal(session.info.classId, 'c1');
+  });
+
+  test('a class being warmed takes the places self-paced warm sandboxes held', async () => {
+    const { manager } = setup({ selfPacedWarm: { min: 2, max: 2, windowMinutes: 10 }, admission: { ...testConfig().admission, maxSandboxes: 3 } });
+    manager.startSelfPacedWarming(['dind']);
+    await waitFor(() => manager.selfPacedWarm('dind').waiting === 2, 'two self-paced warm');
+    const filled = await manager.warm({ pool: 'c1', count: 3, profile: 'dind', classId: 'c1' });
+    assert.deepEqual([filled.started, filled.skipped], [3, 0]);
+    assert.equal(manager.warmCount('c1'), 3);
+  });
+
   test('off where only class members get sandboxes (perAddress 0)', async () => {
     const { driver, manager } = setup({ selfPacedWarm: { min: 2, max: 2, windowMinutes: 10 }, admission: { ...testConfig().admission, perAddress: 0 } });
     manager.startSelfPacedWarming(['dind']);

@@ -39,6 +39,7 @@ export class SelfPacedWarming extends Disposable {
   private readonly arrivals: ArrivalRate;
   private readonly ticking = this.register(new MutableDisposable());
   private filling: Promise<void> | null = null;
+  private yielding = false;
   /** A top-up was asked for while a fill ran: look again when it ends. */
   private again = false;
 
@@ -83,12 +84,24 @@ export class SelfPacedWarming extends Disposable {
    * sandbox (its place frees once the engine removed it). True when one went.
    */
   yieldPlace(): boolean {
-    if (this.deps.pool.size(this.poolName) === 0) return false;
+    // One at a time: every change of places asks again, and the next is given up only if still needed.
+    if (this.yielding || this.deps.pool.size(this.poolName) === 0) return false;
+    this.yielding = true;
     void this.deps.pool
       .discard(this.poolName, 1)
       .catch((error: Error) => this.deps.log.warn(`self-paced pool: ${error.message}`))
-      .finally(() => this.deps.placesChanged());
+      .finally(() => {
+        this.yielding = false;
+        this.deps.placesChanged();
+      });
     return true;
+  }
+
+  /** Gives up to `count` waiting sandboxes back at once (a class needs their places); resolves once they are removed. */
+  async giveBack(count: number): Promise<number> {
+    const given = await this.deps.pool.discard(this.poolName, count);
+    this.deps.placesChanged();
+    return given;
   }
 
   /** Starts sandboxes until the pool holds its target (or the site has no free place). */
@@ -101,7 +114,12 @@ export class SelfPacedWarming extends Disposable {
     const missing = this.target - this.deps.pool.size(this.poolName);
     if (missing <= 0 || !this.deps.hasRoom()) return;
     this.filling = this.deps.pool
-      .fill({ pool: this.poolName, profile: this.profile }, this.target, () => !this.isDisposed && this.deps.hasRoom())
+      // One at a time: these boot in the background while learners work, and a boot costs ~7 CPU-seconds.
+      // Each one ready may be what the first in line waits for.
+      .fill({ pool: this.poolName, profile: this.profile }, this.target, () => !this.isDisposed && this.deps.hasRoom(), {
+        concurrency: 1,
+        onReady: () => this.deps.placesChanged(),
+      })
       .then(() => undefined)
       .catch((error: Error) => this.deps.log.warn(`self-paced pool: ${error.message}`))
       .finally(() => {

@@ -8,6 +8,8 @@ export interface Place {
   readonly profile: string;
   /** The client address this place counts against; undefined for a class member (not capped per address). */
   readonly address: string | undefined;
+  /** A learner outside any class: a self-paced warm sandbox will do for them. */
+  readonly selfPaced: boolean;
 }
 
 /** Why a socket stopped waiting without a sandbox: it left (tab closed), or the server is stopping. */
@@ -37,6 +39,11 @@ export class WaitingLine<T> {
 
   get length(): number {
     return this.entries.length;
+  }
+
+  /** The place at the head of the line. */
+  get first(): Place | undefined {
+    return this.entries[0]?.place;
   }
 
   has(key: string): boolean {

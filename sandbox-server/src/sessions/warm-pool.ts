@@ -53,7 +53,12 @@ export class WarmPool implements IDisposable {
    * `hasRoom` says the site has a free place for it (a warm sandbox takes
    * one like any other; those it cannot start are skipped, not waited for).
    */
-  async fill(spec: PoolSpec, count: number, hasRoom: () => boolean = () => true): Promise<FillResult> {
+  async fill(
+    spec: PoolSpec,
+    count: number,
+    hasRoom: () => boolean = () => true,
+    options: { concurrency?: number; onReady?: () => void } = {},
+  ): Promise<FillResult> {
     const started = performance.now();
     const list = this.waiting.get(spec.pool) ?? [];
     this.waiting.set(spec.pool, list);
@@ -78,6 +83,7 @@ export class WarmPool implements IDisposable {
           });
           list.push({ session, leaveOnEnd });
           ok++;
+          options.onReady?.();
         } catch (error) {
           failed++;
           this.log.warn(`warm pool ${spec.pool}: ${(error as Error).message}`);
@@ -86,7 +92,7 @@ export class WarmPool implements IDisposable {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(FILL_CONCURRENCY, toStart) }, worker));
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? FILL_CONCURRENCY, toStart) }, worker));
     const durationMs = Math.round(performance.now() - started);
     const full = skipped > 0 ? `, ${skipped} not started: the site is full` : '';
     this.log.info(`warm pool ${spec.pool}: ${list.length} waiting (${ok} started, ${failed} failed in ${durationMs} ms${full})`);
