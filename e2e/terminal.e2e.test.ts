@@ -23,7 +23,10 @@ describe('learner in the browser', () => {
   const learnerAtPrompt = (t: TestContext): Promise<Page> => atPrompt.take(t);
 
   before(async () => {
-    platform = await startPlatformProcess({ env: ROOM_FOR_A_LEARNER_PER_TEST });
+    // Seven learners arrive at once, so the self-paced pool would aim for its max and boot that many sandboxes in the
+    // background, one after another, while the later tests run. The flood test's one-second Ctrl-C answer then measures
+    // those boots, not the terminal. A pool of one still serves the first learner warm.
+    platform = await startPlatformProcess({ env: { ...ROOM_FOR_A_LEARNER_PER_TEST, DRYDOCK_SELF_PACED_WARM_MAX: '1' } });
     browser = await launchChromium();
     atPrompt = new LearnersAtPrompt(browser, platform, { view, slide: 1, count: 7 });
   });
