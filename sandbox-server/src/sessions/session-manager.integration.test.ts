@@ -211,6 +211,8 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     const session = await manager.connect(L, PROFILE, client);
     const id = session.info.id;
     await waitForOutput(client, 'the first prompt', PROMPT, 0, 60_000);
+    // The prompt comes before the inner engine answers; its own 'ready' must not be taken for the respawn's.
+    await waitFor('the inner engine ready', () => session.engineReady, 60_000);
     const startedAt = (await docker.getContainer(id).inspect()).State.StartedAt;
 
     // PID 1 is docker-init (Init: true); it forwards TERM to the entrypoint, which stops the inner engine and exits.
