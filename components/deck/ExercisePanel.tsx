@@ -69,6 +69,11 @@ export function ExercisePanel({ lessonId, exercise }: { lessonId: string; exerci
         {verdict && (
           <div className={`mt-3 ${verdict.passed ? 'text-emerald-700 dark:text-emerald-400' : 'text-rose-700 dark:text-rose-400'}`}>
             <p className="font-medium">{verdict.passed ? `Passed (attempt ${verdict.attempt}).` : `Not yet (attempt ${verdict.attempt}):`}</p>
+            {verdict.engine && (
+              <p className="mt-1 rounded-md border border-amber-500 bg-amber-50 p-2 text-amber-900 dark:bg-amber-950 dark:text-amber-200" role="alert" data-testid="engine-problem">
+                {verdict.engine}
+              </p>
+            )}
             {!verdict.passed && (
               <ul className="mt-1 max-h-[45vh] list-disc overflow-y-auto pl-5" data-testid="failed-checks">
                 {groupFailures(verdict.checks).map((view, i) =>

@@ -31,6 +31,8 @@ export const CheckResponseSchema = z.object({
   /** 1 for the first attempt. */
   attempt: CountSchema.min(1),
   checks: z.array(VerdictCheckSchema),
+  /** Set when a check failed and the sandbox's Docker engine does not answer: what was found, and how to start it again. */
+  engine: z.string().optional(),
   durationMs: z.number().nonnegative(),
 });
 export type CheckResponse = z.infer<typeof CheckResponseSchema>;

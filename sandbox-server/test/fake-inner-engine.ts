@@ -35,6 +35,10 @@ export class FakeInnerEngine implements InnerEngine {
 
   constructor(readonly recording: InnerEngineRecording) {}
 
+  async ping(): Promise<void> {
+    await Promise.resolve();
+  }
+
   async inspectContainer(nameOrId: string): Promise<ContainerDetails | null> {
     await Promise.resolve();
     this.asked.push(`container ${nameOrId}`);

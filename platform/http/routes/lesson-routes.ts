@@ -54,7 +54,7 @@ export function addLessonRoutes(app: AppRouter, deps: { store: Store; grading: G
       lessonId,
       exerciseId,
       passed: verdict.passed,
-      evidence: { sandbox: sandboxId.slice(0, 12), checks: verdict.checks },
+      evidence: { sandbox: sandboxId.slice(0, 12), checks: verdict.checks, engine: verdict.engine },
       durationMs: verdict.durationMs,
     });
     // Instructor dashboards of this learner's classes update from this (after the attempt is stored).
@@ -65,6 +65,7 @@ export function addLessonRoutes(app: AppRouter, deps: { store: Store; grading: G
       everPassed: recorded.everPassed,
       attempt: recorded.attempt,
       checks: verdict.checks.map((c) => ({ passed: c.passed, message: c.message, fail: c.fail, found: c.found, details: c.details, hint: c.hint })),
+      engine: verdict.engine,
       durationMs: verdict.durationMs,
     };
   }

@@ -5,7 +5,8 @@
 #  1. prepare the mounts an inner dockerd needs (no --privileged here)
 #  2. start dockerd in the background, wait until it answers
 #  3. import the offline busybox and registry:2 images, touch /run/drydock/engine-ready
-#  4. run `bash -l` in a loop, so `exit` gives a new shell instead of a dead sandbox
+#  4. run `bash -l` in a loop, so `exit` gives a new shell instead of a dead sandbox;
+#     should dockerd exit meanwhile (the learner killed or broke it), say so in the terminal
 #  5. on SIGTERM: end the shell, stop inner containers (1 s grace) and dockerd, exit (~1-3 s)
 #
 # Environment (all optional):
@@ -244,6 +245,18 @@ wait_for_engine && engine_ok=1
 echo "$engine_ok" >"$READY_FILE"   # grader probe: exists when startup is done; content 1 = engine up
 
 # ------------------------------------------------------------- 4. shells
+# dockerd exited while the sandbox runs: the learner stopped it or broke it.
+# `docker` would only say "Cannot connect to the Docker daemon"; this says
+# what happened and how to get it back (the grader says the same).
+engine_stopped() {
+  local status=$1 how
+  if [ "$status" -gt 128 ]; then how="killed by signal $((status - 128))"; else how="exit status $status"; fi
+  printf '\r\n\033[33m[drydock] Your Docker engine (dockerd) stopped: %s.\033[0m\n' "$how"
+  printf '\033[33m[drydock] docker commands fail until it runs again. Start it with\033[0m\n'
+  printf '\033[33m[drydock]   dockerd >>%s 2>&1 &\033[0m\n' "$DOCKERD_LOG"
+  printf '\033[33m[drydock] (its log: tail %s), or press Reset for a fresh sandbox.\033[0m\n' "$DOCKERD_LOG"
+}
+
 cd /root || cd /
 while [ "$stopping" = 0 ]; do
   # Background + wait (not a foreground command) so SIGTERM is handled at once.
@@ -254,7 +267,15 @@ while [ "$stopping" = 0 ]; do
   env --default-signal bash -l <&3 &
   shell_pid=$!
   while kill -0 "$shell_pid" 2>/dev/null; do
-    wait "$shell_pid" 2>/dev/null  # no "Killed" job notice from this script
+    # Whichever of our children ends first: the shell, or dockerd. No "Killed"
+    # job notice from this script.
+    ended=''
+    wait -n -p ended 2>/dev/null
+    status=$?
+    if [ -n "$dockerd_pid" ] && [ "$ended" = "$dockerd_pid" ]; then
+      dockerd_pid=''
+      [ "$stopping" = 1 ] || engine_stopped "$status"
+    fi
   done
   shell_pid=''
   [ "$stopping" = 0 ] || break

@@ -2,7 +2,9 @@ import type { DockerfileCheck, Exercise } from '../../../lib/lesson-format/schem
 import { judgeDockerState } from './docker-state';
 import { checkDockerfile } from './dockerfile/rules';
 import type { SandboxDriver } from '../engine/driver';
-import type { InnerEngine } from '../engine/inner-engine';
+import { SandboxNotFoundError } from '../engine/errors';
+import { INNER_ENGINE_START_COMMAND, type InnerEngine } from '../engine/inner-engine';
+import { withDeadline } from '../../../lib/lifecycle/deadline';
 
 /**
  * Runs an exercise's checks in a sandbox from outside the learner's shell:
@@ -35,6 +37,13 @@ export interface Verdict {
   exerciseId: string;
   passed: boolean;
   checks: CheckResult[];
+  /**
+   * Set when a check failed and the sandbox's own Docker engine does not
+   * answer (the learner stopped it, broke it, or serves something else on its
+   * socket): what the grader found, and how to get the engine back. A failed
+   * check may then be the engine's doing, not the exercise's.
+   */
+  engine?: string;
   durationMs: number;
 }
 
@@ -132,7 +141,31 @@ export async function gradeExercise(driver: SandboxDriver, sandboxId: string, ex
       stderr: tail(result.stderr),
     });
   }
-  return { exerciseId: exercise.id, passed: checks.every((c) => c.passed), checks, durationMs: Math.round(performance.now() - started) };
+  const passed = checks.every((c) => c.passed);
+  const engineProblem = passed ? undefined : await innerEngineProblem(driver, sandboxId);
+  return { exerciseId: exercise.id, passed, checks, engine: engineProblem, durationMs: Math.round(performance.now() - started) };
+}
+
+/** How long the grader waits for the inner engine to answer a ping (a stopped dockerd, SIGSTOP, never answers). */
+const ENGINE_PING_MS = 5_000;
+
+/**
+ * Why a failed verdict may not be about the exercise: the sandbox's Docker
+ * engine does not answer, or is not the one Drydock started. Undefined when
+ * it answers. Asked once per failed verdict, from outside the learner's
+ * shell, through the same verified connection Docker-state checks use.
+ */
+export async function innerEngineProblem(driver: SandboxDriver, sandboxId: string): Promise<string | undefined> {
+  try {
+    const engine = await driver.innerEngine(sandboxId);
+    await withDeadline(engine.ping(), ENGINE_PING_MS, () => new Error(`it did not answer within ${ENGINE_PING_MS / 1000} s`));
+    return undefined;
+  } catch (error) {
+    if (error instanceof SandboxNotFoundError) throw error;
+    // The engine-identity messages end in their own hint ("; stop whatever serves…"); this one gives it once.
+    const found = (error as Error).message.split('; ')[0];
+    return `Your sandbox's Docker engine is not answering, so the checks that need it cannot pass (the grader found: ${found}). Start it again in the terminal with \`${INNER_ENGINE_START_COMMAND}\`, or press Reset for a fresh sandbox.`;
+  }
 }
 
 /** Runs an exercise's reference solution (content CI, and an instructor's "show me"). */

@@ -1,4 +1,5 @@
 import { Disposable, MutableDisposable, disposableInterval } from '../../../lib/lifecycle/disposable';
+import { withDeadline } from '../../../lib/lifecycle/deadline';
 import { Emitter, type Event } from '../../../lib/lifecycle/event';
 
 export type EngineState = 'ok' | 'away';
@@ -44,21 +45,14 @@ export class EngineWatch extends Disposable {
   async check(): Promise<EngineState> {
     if (this.pinging) return this.current;
     this.pinging = true;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.options.ping(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('no answer')), this.options.timeoutMs ?? 3_000);
-        }),
-      ]);
+      await withDeadline(this.options.ping(), this.options.timeoutMs ?? 3_000, () => new Error('no answer'));
       this.failures = 0;
       this.set('ok');
     } catch {
       this.failures++;
       if (this.failures >= (this.options.failuresToAway ?? 2)) this.set('away');
     } finally {
-      clearTimeout(timer);
       this.pinging = false;
     }
     return this.current;

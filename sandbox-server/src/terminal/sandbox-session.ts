@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloseCode, type TerminalSize } from '../../../protocol';
 import { Disposable, DisposableStore, MutableDisposable, listen, listenOnce, toDisposable } from '../../../lib/lifecycle/disposable';
+import { withDeadline } from '../../../lib/lifecycle/deadline';
 import { Emitter, type Event } from '../../../lib/lifecycle/event';
 import type { SandboxServerConfig } from '../config/config';
 import type { SandboxDriver, SandboxInfo } from '../engine/driver';
@@ -363,11 +364,7 @@ class EngineTimeoutError extends Error {
   override readonly name = 'EngineTimeoutError';
 }
 
-/** The promise, or an EngineTimeoutError after `ms` (a hung engine never answers, and docker-modem sets no timeout). */
+/** The promise, or an EngineTimeoutError after `ms` (a hung engine never answers). */
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new EngineTimeoutError(`the engine did not answer within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return withDeadline(promise, ms, () => new EngineTimeoutError(`the engine did not answer within ${ms / 1000} s`));
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { createConnection, type Socket } from 'node:net';
+import { INNER_ENGINE_START_COMMAND } from '../inner-engine';
 import { listSocketListeners, openSocketFile, SOCKET_IN_SANDBOX, symlinkInPath, type FileId } from './engine-socket';
 import { ImageFileHashes } from './image-files';
 import { execMappings, loaderVariablesIn, startTimeOf, statusField, type ExecMapping } from './proc-files';
@@ -43,7 +44,7 @@ const DOCKERD_PATHS = ['/usr/sbin/dockerd', '/usr/bin/dockerd', '/usr/local/bin/
 const KERNEL_CODE = new Set(['[vdso]', '[vsyscall]']);
 
 /** What the learner does about a refused engine. */
-const RESTART_HINT = 'stop whatever serves /run/docker.sock and start the engine again: `dockerd >>/var/log/dockerd.log 2>&1 &` (or Reset the sandbox)';
+const RESTART_HINT = `stop whatever serves /run/docker.sock and start the engine again: \`${INNER_ENGINE_START_COMMAND}\` (or Reset the sandbox)`;
 
 /** The sandbox's engine is not the one Drydock started (or not one at all); the message says why and what to do. */
 export class EngineIdentityError extends Error {

@@ -12,6 +12,10 @@ import type { ContainerDetails, DistributionDetails, ImageDetails, ImageHistoryS
 export class DockerInnerEngine implements InnerEngine {
   constructor(private readonly docker: Docker) {}
 
+  async ping(): Promise<void> {
+    await this.docker.ping();
+  }
+
   inspectContainer(nameOrId: string): Promise<ContainerDetails | null> {
     return orNull(this.docker.getContainer(nameOrId).inspect() as Promise<unknown> as Promise<ContainerDetails>, `inspect container ${nameOrId}`);
   }
