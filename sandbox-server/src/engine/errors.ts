@@ -24,6 +24,17 @@ export class ConflictError extends Error {
   override readonly name: string = 'ConflictError';
 }
 
+/**
+ * The host's disk is (nearly) full: the backend starts no new sandbox, so the
+ * ones already running keep the room that is left. `message` is for the
+ * operator (where, how much); learners are told DISK_FULL_MESSAGE.
+ */
+export class DiskFullError extends Error {
+  override readonly name: string = 'DiskFullError';
+}
+export const DISK_FULL_MESSAGE =
+  "This server's disk is nearly full, so it cannot start a new sandbox now. Sandboxes already running keep working. Please try again later.";
+
 /** Asked for what is so already (Docker's 304: start a running container). */
 export class NotModifiedError extends Error {
   override readonly name: string = 'NotModifiedError';
@@ -46,7 +57,7 @@ export function dockerErrorText(error: unknown): string {
   return e.json?.message ?? e.message ?? String(error);
 }
 
-const TYPED = [EngineUnavailableError, NotFoundError, ConflictError, NotModifiedError];
+const TYPED = [EngineUnavailableError, NotFoundError, ConflictError, NotModifiedError, DiskFullError];
 
 /**
  * The one mapping of a dockerode/docker-modem failure to the typed errors
@@ -61,6 +72,8 @@ export function mapDockerError(error: unknown, context: string): Error {
   if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EACCES' || e.code === 'EPIPE' || e.code === 'ECONNRESET') {
     return new EngineUnavailableError(`Docker Engine is not reachable (${e.code}) while trying to ${context}`, { cause: error });
   }
+  // The engine's own disk filled up before Drydock's reserve noticed (another program wrote to it).
+  if (/no space left on device/i.test(detail)) return new DiskFullError(`${context}: ${detail}`, { cause: error });
   switch (e.statusCode) {
     case 304:
       return new NotModifiedError(`${context}: ${detail || 'already so'}`, { cause: error });

@@ -11,7 +11,7 @@ import {
 import { DisposableStore, toDisposable } from '../../../lib/lifecycle/disposable';
 import type { Logger } from '../../../lib/logging/logger';
 import { ENGINE_LOST_MESSAGE, type SandboxSession } from '../terminal/sandbox-session';
-import { EngineUnavailableError } from '../engine/errors';
+import { DISK_FULL_MESSAGE, DiskFullError, EngineUnavailableError } from '../engine/errors';
 import { AdmissionRefusedError, type SessionManager } from '../sessions/session-manager';
 import type { TerminalClient } from '../terminal/terminal-client';
 import { LeftTheLineError } from '../sessions/waiting-line';
@@ -170,6 +170,13 @@ export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContex
       if (error instanceof AdmissionRefusedError) {
         client.sendControl({ type: 'error', code: error.code, message: error.message });
         client.close(CloseCode.LIMIT, 'too many sandboxes from this address');
+        return;
+      }
+      if (error instanceof DiskFullError) {
+        // Refused, not queued: space comes back when the operator frees it, not when someone leaves.
+        log.warn(`learner ${learnerId.slice(0, 8)}: ${error.message}`);
+        client.sendControl({ type: 'error', code: 'disk-full', message: DISK_FULL_MESSAGE });
+        client.close(CloseCode.LIMIT, "the server's disk is nearly full");
         return;
       }
       if (error instanceof LeftTheLineError) {

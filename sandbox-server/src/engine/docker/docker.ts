@@ -12,6 +12,9 @@ import type { InnerEngine } from '../inner-engine';
 import { removeNetwork, SandboxNetworks } from './networks';
 import { removeSandboxVolume } from './volumes';
 import { removeOrphans } from './orphans';
+import { DiskRoom, type DiskPlace, type DiskSpace } from './disk-room';
+import { z } from 'zod';
+import { readEnvSettings } from '../../../../lib/config/env-settings';
 import { readSandboxFile } from './sandbox-files';
 import { infoFromLabels, innerEngineVolume, sandboxCreateOptions, sandboxLabels } from './sandbox-container';
 import { delegateCgroups } from './isolation/cgroup-delegation';
@@ -30,7 +33,11 @@ export interface DockerDriverOptions extends HardeningOptions {
   subnets?: string;
   /** How sandboxes are walled off from the host. default userns [DRYDOCK_ISOLATION] */
   tier?: IsolationTier;
+  /** Free disk kept for running sandboxes: below it no new one is made (0: no reserve). default 2048 [DRYDOCK_MIN_FREE_DISK_MB] */
+  minFreeDiskMB?: number;
 }
+
+const DiskReserveSettings = z.object({ DRYDOCK_MIN_FREE_DISK_MB: z.coerce.number().int().nonnegative().default(2048) });
 
 /**
  * Sandboxes as Docker-in-Docker containers without --privileged (see
@@ -43,6 +50,8 @@ export class DockerDriver implements SandboxDriver {
   private capabilities: string[];
   private readonly networks: SandboxNetworks;
   private readonly hardening: HardenedEngine;
+  private readonly diskRoom: DiskRoom;
+  private dataRoot?: Promise<string>;
 
   constructor(private readonly options: DockerDriverOptions) {
     this.tier = options.tier ?? isolationTierFromEnv();
@@ -51,6 +60,27 @@ export class DockerDriver implements SandboxDriver {
     this.capabilities = options.capabilities ?? hostBoundingCapabilities();
     this.networks = new SandboxNetworks(this.docker, options.subnets ?? '10.213.0.0/16');
     this.hardening = new HardenedEngine(this.docker, options);
+    const minFreeMB = options.minFreeDiskMB ?? readEnvSettings(DiskReserveSettings, process.env).DRYDOCK_MIN_FREE_DISK_MB;
+    this.diskRoom = new DiskRoom(minFreeMB, () => this.diskPlaces());
+  }
+
+  /** Free space where sandboxes write: the engine's data root, and the hardened tier's disk images. */
+  diskSpace(): Promise<DiskSpace[]> {
+    return this.diskRoom.report();
+  }
+
+  private async diskPlaces(): Promise<DiskPlace[]> {
+    this.dataRoot ??= this.docker.info().then(
+      (info: { DockerRootDir: string }) => info.DockerRootDir,
+      (error: unknown) => {
+        this.dataRoot = undefined;
+        throw mapDockerError(error, 'read the engine\'s data root');
+      },
+    );
+    const places: DiskPlace[] = [{ what: `the engine's data (${await this.dataRoot})`, path: await this.dataRoot }];
+    const hardening = await this.hardened();
+    if (hardening) places.push({ what: `sandbox disks (${hardening.disks.folder})`, path: hardening.disks.folder });
+    return places;
   }
 
   /** The hardened tier's facts, or undefined in the capability tier. */
@@ -76,6 +106,7 @@ export class DockerDriver implements SandboxDriver {
   }
 
   async create(spec: SandboxSpec): Promise<SandboxInfo> {
+    await this.diskRoom.check();
     const now = Date.now();
     const labels = sandboxLabels(spec, this.options.serverId, now);
     const name = sandboxName(spec.sessionId);

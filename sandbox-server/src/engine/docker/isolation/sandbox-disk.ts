@@ -44,6 +44,11 @@ export class SandboxDisks {
     private readonly owner: HostOwner,
   ) {}
 
+  /** The folder the disk images are in. */
+  get folder(): string {
+    return this.dir;
+  }
+
   private imagePath(name: string): string {
     return join(this.dir, `${name}.img`);
   }
