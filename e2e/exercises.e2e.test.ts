@@ -29,7 +29,7 @@ describe('graded exercises in the browser', () => {
     platform = await startPlatformProcess({ env: ROOM_FOR_A_LEARNER_PER_TEST });
     browser = await launchChromium();
     assert.ok(slide > 0, 'exit-three exercise found');
-    onExercise = new LearnersAtPrompt(browser, platform, { view, slide, count: 4 });
+    onExercise = new LearnersAtPrompt(browser, platform, { view, slide, count: 5 });
   });
   after(async () => {
     await browser?.close();
@@ -66,6 +66,18 @@ describe('graded exercises in the browser', () => {
     await page.screenshot({ path: screenshotPath('exercise-passed') });
     await page.reload();
     await page.getByTestId('exercise-solved').waitFor();
+  });
+
+  test('a learner who kills their Docker engine is told so by the terminal and by Check', async (t) => {
+    const page = await newLearnerOnExercise(t);
+    await typeInTerminal(page, 'kill -9 $(pidof dockerd)');
+    await waitForTerminal(page, /\[drydock\] Your Docker engine \(dockerd\) stopped: killed by signal 9\./);
+    await waitForTerminal(page, /\[drydock\] {3}dockerd >>\/var\/log\/dockerd\.log 2>&1 &/);
+    await page.getByTestId('check-button').click();
+    const problem = page.getByTestId('check-result').getByTestId('engine-problem');
+    await problem.waitFor();
+    assert.match(await problem.innerText(), /^Your sandbox's Docker engine is not answering, so the checks that need it cannot pass .*or press Reset for a fresh sandbox\.$/s);
+    await page.screenshot({ path: screenshotPath('exercise-engine-stopped') });
   });
 
   test('the catalogue shows the progress, and a reopened lesson resumes on the last slide', async (t) => {

@@ -11,7 +11,7 @@ import { Store } from '../lib/store';
 import { loadSandboxServerConfig } from '../sandbox-server/src/config/config';
 import { DockerDriver } from '../sandbox-server/src/engine/docker/docker';
 import { gradeExercise } from '../sandbox-server/src/grading/grader';
-import { isEntryPoint, parseCommandLine } from './lib/cli';
+import { runAsScript, parseCommandLine } from './lib/cli';
 
 const USAGE = `
 usage: npm run grade -- --lesson <id> [--exercise <id>] [--learner <id> | --all]
@@ -78,12 +78,4 @@ async function main(): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
-if (isEntryPoint(import.meta.url)) {
-  main().then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`[grade] ${error.message}`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript(import.meta.url, 'grade', main);

@@ -31,7 +31,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isEntryPoint } from '../lib/cli';
+import { runAsScript } from '../lib/cli';
 import { createBenchContext, type BenchContext } from './context';
 import { drydockLearnerToPrompt, measureFirstPrompt } from './first-prompt';
 import { measureGradeLatency } from './grade-latency';
@@ -127,12 +127,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (isEntryPoint(import.meta.url)) {
-  main().then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`\n[bench] failed: ${error.message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript(import.meta.url, 'bench', main);

@@ -45,3 +45,19 @@ export function isEntryPoint(moduleUrl: string): boolean {
     return false;
   }
 }
+
+/**
+ * A script's entry: when `moduleUrl` is the module node was started with,
+ * runs `main` and exits with the code it returns, or with 1 and the reason
+ * when it throws. Imported (by a test, another script), it does nothing.
+ */
+export function runAsScript(moduleUrl: string, name: string, main: () => Promise<number>): void {
+  if (!isEntryPoint(moduleUrl)) return;
+  main().then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      console.error(`\n[${name}] failed: ${error.message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -22,7 +22,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isEntryPoint, parseCommandLine } from '../lib/cli';
+import { runAsScript, parseCommandLine } from '../lib/cli';
 import { prepareBenchEngine } from '../bench/engine';
 import { PlatformProcess } from '../bench/platform-process';
 import { summarize, type Summary } from '../bench/stats';
@@ -207,12 +207,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (isEntryPoint(import.meta.url)) {
-  main().then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`\n[load] failed: ${error.message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript(import.meta.url, 'load', main);

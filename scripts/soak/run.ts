@@ -8,7 +8,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isEntryPoint, parseCommandLine } from '../lib/cli';
+import { runAsScript, parseCommandLine } from '../lib/cli';
 import { prepareBenchEngine } from '../bench/engine';
 import { describeSoak, runSoak } from './soak';
 
@@ -38,12 +38,4 @@ async function main(): Promise<number> {
   return held ? 0 : 1;
 }
 
-if (isEntryPoint(import.meta.url)) {
-  main().then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`\n[soak] failed: ${error.message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript(import.meta.url, 'soak', main);
