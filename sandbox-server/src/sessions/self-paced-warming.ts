@@ -87,21 +87,30 @@ export class SelfPacedWarming extends Disposable {
     // One at a time: every change of places asks again, and the next is given up only if still needed.
     if (this.yielding || this.deps.pool.size(this.poolName) === 0) return false;
     this.yielding = true;
-    void this.deps.pool
-      .discard(this.poolName, 1)
-      .catch((error: Error) => this.deps.log.warn(`self-paced pool: ${error.message}`))
-      .finally(() => {
-        this.yielding = false;
-        this.deps.placesChanged();
-      });
+    void this.discard(1).finally(() => (this.yielding = false));
     return true;
   }
 
   /** Gives up to `count` waiting sandboxes back at once (a class needs their places); resolves once they are removed. */
-  async giveBack(count: number): Promise<number> {
-    const given = await this.deps.pool.discard(this.poolName, count);
-    this.deps.placesChanged();
-    return given;
+  giveBack(count: number): Promise<number> {
+    return this.discard(count, { rethrow: true });
+  }
+
+  /**
+   * Removes up to `count` waiting sandboxes; once the engine is done their
+   * places are free, so admission looks again. A failure is logged (and
+   * passed on only to a caller that waits for the places).
+   */
+  private async discard(count: number, options: { rethrow?: boolean } = {}): Promise<number> {
+    try {
+      return await this.deps.pool.discard(this.poolName, count);
+    } catch (error) {
+      this.deps.log.warn(`self-paced pool: ${(error as Error).message}`);
+      if (options.rethrow) throw error;
+      return 0;
+    } finally {
+      this.deps.placesChanged();
+    }
   }
 
   /** Starts sandboxes until the pool holds its target (or the site has no free place). */
@@ -135,12 +144,8 @@ export class SelfPacedWarming extends Disposable {
   /** Looks at the pool again (every TICK_MS): one above the target is given up, else it is topped up. */
   adjust(): void {
     const extra = this.deps.pool.size(this.poolName) - this.target;
-    if (extra > 0 && !this.filling) {
-      void this.deps.pool
-        .discard(this.poolName, 1)
-        .catch((error: Error) => this.deps.log.warn(`self-paced pool: ${error.message}`))
-        .finally(() => this.deps.placesChanged());
-    } else this.topUp();
+    if (extra > 0 && !this.filling) void this.discard(1);
+    else this.topUp();
   }
 
   private now(): number {
