@@ -77,6 +77,9 @@ describe('graded exercises in the browser', () => {
     const problem = page.getByTestId('check-result').getByTestId('engine-problem');
     await problem.waitFor();
     assert.match(await problem.innerText(), /^Your sandbox's Docker engine is not answering, so the checks that need it cannot pass .*or press Reset for a fresh sandbox\.$/s);
+    // Said once: the failed check shows what it asks for, without the engine's story again or a hint about the exercise.
+    assert.equal(await page.getByTestId('failed-check').innerText(), 'A container named three must have exited with status 3.');
+    assert.equal(await page.getByTestId('check-hint').count(), 0);
     await page.screenshot({ path: screenshotPath('exercise-engine-stopped') });
   });
 

@@ -74,7 +74,19 @@ export function ExercisePanel({ lessonId, exercise }: { lessonId: string; exerci
                 {verdict.engine}
               </p>
             )}
-            {!verdict.passed && (
+            {!verdict.passed && verdict.engine && (
+              // What each check found is the engine's absence, said once above; their hints would mislead.
+              <ul className="mt-1 max-h-[45vh] list-disc overflow-y-auto pl-5" data-testid="failed-checks">
+                {verdict.checks
+                  .filter((c) => !c.passed)
+                  .map((c, i) => (
+                    <li key={i} data-testid="failed-check">
+                      {c.fail ?? c.message}
+                    </li>
+                  ))}
+              </ul>
+            )}
+            {!verdict.passed && !verdict.engine && (
               <ul className="mt-1 max-h-[45vh] list-disc overflow-y-auto pl-5" data-testid="failed-checks">
                 {groupFailures(verdict.checks).map((view, i) =>
                   view.kind === 'shared' ? (
