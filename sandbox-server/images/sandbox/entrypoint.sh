@@ -15,7 +15,8 @@
 #   DRYDOCK_INSECURE_REGISTRIES  e.g. drydock-registry:5000 — more host:port (comma or space list) the inner engine may
 #                              use over plain HTTP (the class's writable registry), also written into daemon.json
 #   DRYDOCK_DOCKERD_ARGS       extra dockerd arguments
-#   DRYDOCK_READY_TIMEOUT      seconds to wait for the engine (default 30)
+#   DRYDOCK_READY_TIMEOUT      seconds to wait for the engine (default 120: a burst of cold boots on a busy
+#                              host is slow, not broken; a dockerd that exits is noticed at once)
 #   DRYDOCK_QUIET=1            no greeting lines
 set -u
 
@@ -24,7 +25,7 @@ DOCKERD_LOG=/var/log/dockerd.log
 BUSYBOX_ROOTFS=/opt/drydock/images/busybox
 REGISTRY_ROOTFS=/opt/drydock/images/registry
 DAEMON_JSON=/etc/docker/daemon.json
-READY_TIMEOUT="${DRYDOCK_READY_TIMEOUT:-30}"
+READY_TIMEOUT="${DRYDOCK_READY_TIMEOUT:-120}"
 export TERM="${TERM:-xterm-256color}"
 [ "$TERM" = dumb ] && export TERM=xterm-256color
 

@@ -170,7 +170,7 @@ describe('SessionManager with a self-paced warm pool', () => {
 describe('the terminal says ready only once the engine is', () => {
   test('a cold sandbox: hello says the engine is starting, a status ready follows when the probe finds it ready', async () => {
     let engineUp = false;
-    const driver = new FakeDriver({ execResult: (_id, cmd) => ({ exitCode: cmd.join(' ') === 'test -e /run/drydock/engine-ready' && engineUp ? 0 : 1 }) });
+    const driver = new FakeDriver({ execResult: (_id, cmd) => ({ exitCode: cmd.join(' ') === 'cat /run/drydock/engine-ready' && engineUp ? 0 : 1 }) });
     const { manager } = setup({}, driver);
     const client = new RecordingClient();
     await manager.connect('cold', 'dind', client);

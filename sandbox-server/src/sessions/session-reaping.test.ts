@@ -149,7 +149,7 @@ describe('SessionManager: reconcile, sweep, reset', () => {
     assert.equal(result.stdout, 'docker ps');
     assert.equal(driver.created.length, 1, 'a sandbox was opened for the learner');
     const id = manager.sandboxIdOf('learner-a', 'dind');
-    const learnerExecs = driver.execs.filter((e) => e.cmd.join(' ') !== 'test -e /run/drydock/engine-ready'); // the server's readiness probe
+    const learnerExecs = driver.execs.filter((e) => e.cmd.join(' ') !== 'cat /run/drydock/engine-ready'); // the server's readiness probe
     assert.deepEqual(learnerExecs, [{ id, cmd: ['docker', 'ps'], options: { timeoutMs: 500 } }]);
     assert.deepEqual(manager.connectionState('learner-a'), { sockets: 0, lastInputAt: null }, 'no client stays attached');
     await execInSandbox({ manager, driver }, 'learner-a', 'dind', ['true'], { timeoutMs: 500 });
