@@ -16,15 +16,18 @@ export interface LoadResults {
   crossTalk: { learner: number; saw: number[] }[];
 }
 
-const f = (n: number, digits = 1): string => n.toFixed(digits);
+/** A figure, or — where there was nothing to measure (a run with no typists has no echo). */
+const f = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+/** How many times the baseline, or — when either side is not a figure. */
+const times = (value: number, baseline: number): string => (Number.isFinite(value / baseline) ? `${(value / baseline).toFixed(2)}×` : '—');
 
 /** The printed report: each figure beside its baseline from the same run, then the checks. */
 export function loadReport(r: LoadResults): string {
   const { options: o } = r;
   const rows = [
-    ['keystroke echo p50 (ms)', f(r.echo.loaded.median, 2), f(r.echo.idle.median, 2), ratio(r.echo.loaded, r.echo.idle)],
-    ['keystroke echo p99 (ms)', f(r.echo.loaded.p99, 2), f(r.echo.idle.p99, 2), `${f(r.echo.loaded.p99 / r.echo.idle.p99, 2)}×`],
-    ['keystroke echo, slowest (ms)', f(r.echo.loaded.max, 2), f(r.echo.idle.max, 2), `${f(r.echo.loaded.max / r.echo.idle.max, 2)}×`],
+    ['keystroke echo p50 (ms)', f(r.echo.loaded.median, 2), f(r.echo.idle.median, 2), r.echo.loaded.n > 0 && r.echo.idle.n > 0 ? ratio(r.echo.loaded, r.echo.idle) : '—'],
+    ['keystroke echo p99 (ms)', f(r.echo.loaded.p99, 2), f(r.echo.idle.p99, 2), times(r.echo.loaded.p99, r.echo.idle.p99)],
+    ['keystroke echo, slowest (ms)', f(r.echo.loaded.max, 2), f(r.echo.idle.max, 2), times(r.echo.loaded.max, r.echo.idle.max)],
     ['keystrokes timed', String(r.echo.loaded.n), String(r.echo.idle.n), ''],
     ['server CPU (cores)', f(r.server.loaded.cpuCores, 2), f(r.server.idleTyping.cpuCores, 2), ''],
     ['server RSS, median (max) (MiB)', `${f(r.server.loaded.rssMiB.median)} (${f(r.server.loaded.rssMiB.max)})`, `${f(r.server.idleTyping.rssMiB.median)} (${f(r.server.idleTyping.rssMiB.max)})`, ''],
