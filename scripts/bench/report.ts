@@ -6,12 +6,14 @@ import { cell, ratio, table, type Summary } from './stats';
 import type { Echo, Throughput } from './terminal-figures';
 import type { SelfPacedStart } from './self-paced-start';
 import type { WarmPoolLatency } from './warm-pool';
+import type { PeerFigures } from './peer-wetty';
 
 export interface BenchResults {
   firstPrompt: FirstPrompt;
   echo: Echo;
   throughput: Throughput;
   grade: GradeLatency;
+  peer: PeerFigures;
   warmPool: WarmPoolLatency;
   selfPaced: SelfPacedStart;
   tiers: IsolationCost;
@@ -19,7 +21,7 @@ export interface BenchResults {
 
 /** The printed report: one table, ratios against each figure's baseline, and what each baseline is. */
 export function textReport(bench: BenchContext, results: BenchResults): string {
-  const { firstPrompt: fp, echo, throughput: tp, grade, warmPool, selfPaced, tiers } = results;
+  const { firstPrompt: fp, echo, throughput: tp, grade, peer, warmPool, selfPaced, tiers } = results;
   const rows: string[][] = [
     ['first prompt, new learner (ms)', cell(fp.drydock), cell(fp.baseline), ratio(fp.drydock, fp.baseline), 'A'],
     ['  of which lesson page GET (ms)', cell(fp.page), '', '', ''],
@@ -33,6 +35,13 @@ export function textReport(bench: BenchContext, results: BenchResults): string {
     ['grade, 1 Docker-state check (ms)', cell(grade.dockerState), cell(grade.bareExec), ratio(grade.dockerState, grade.bareExec), 'D'],
     ['grade, 1 state + 2 shell checks (ms)', cell(grade.mixed), cell(grade.bareExec), ratio(grade.mixed, grade.bareExec), 'D'],
     ['grade, 1 Dockerfile check, 5 rules (ms)', cell(grade.dockerfile), cell(grade.bareExec), ratio(grade.dockerfile, grade.bareExec), 'D'],
+    ...('skipped' in peer
+      ? [['beside a peer: skipped', peer.skipped.slice(0, 60), '', '', 'H']]
+      : [
+          [`echo, drydock vs ${peer.tool} (ms)`, cell(peer.echo.drydock), cell(peer.echo.baseline), ratio(peer.echo.drydock, peer.echo.baseline), 'H'],
+          [`  echo p99 (ms)`, peer.echo.drydock.p99.toFixed(2), peer.echo.baseline.p99.toFixed(2), `${(peer.echo.drydock.p99 / peer.echo.baseline.p99).toFixed(2)}×`, ''],
+          [`throughput, drydock vs ${peer.tool} (MB/s) *`, cell(peer.throughput.drydock), cell(peer.throughput.baseline), ratio(peer.throughput.drydock, peer.throughput.baseline), 'H'],
+        ]),
     ['first prompt from a warm pool (ms)', cell(warmPool.warm), cell(warmPool.cold), ratio(warmPool.warm, warmPool.cold), 'E'],
     ['self-paced newcomer, page → prompt (ms)', cell(selfPaced.warm), cell(selfPaced.cold), ratio(selfPaced.warm, selfPaced.cold), 'G'],
     ['hardened tier: first prompt (ms)', cell(tiers.userns.firstPrompt), cell(tiers.capability.firstPrompt), ratio(tiers.userns.firstPrompt, tiers.capability.firstPrompt), 'F'],
@@ -69,13 +78,16 @@ export function textReport(bench: BenchContext, results: BenchResults): string {
     'G  a newcomer outside any class (lesson page GET, cookie, WebSocket, prompt) on a server keeping the self-paced warm pool',
     '   (the default), beside the same newcomer on a second server without it (DRYDOCK_SELF_PACED_WARM_MAX=0), taking turns;',
     '   the pool refilling between newcomers is not timed (a site within capacity between two arrivals).',
+    'H  wetty (a web terminal on npm, installed once into ~/.cache/drydock-bench; its flow control is the one Drydock\'s follows)',
+    '   serving `docker exec -it <sandbox> bash -l` into the same sandbox as Drydock\'s learner, driven by the same echo and',
+    '   throughput code as C over socket.io (input up, data down, commit what was rendered), samples interleaved with Drydock\'s.',
     '',
   ].join('\n');
 }
 
 /** Every figure and sample, for tools (--json). */
 export function jsonReport(bench: BenchContext, results: BenchResults): string {
-  const { firstPrompt, echo, throughput, grade, warmPool, selfPaced, tiers } = results;
+  const { firstPrompt, echo, throughput, grade, peer, warmPool, selfPaced, tiers } = results;
   const figures = {
     runId: bench.runId,
     image: bench.image,
@@ -83,6 +95,7 @@ export function jsonReport(bench: BenchContext, results: BenchResults): string {
     params: bench.params,
     firstPromptMs: { drydock: firstPrompt.drydock, pageMs: firstPrompt.page, upgradeMs: firstPrompt.upgrade, baselineDind: firstPrompt.baseline, baselinePlainBash: firstPrompt.plain, samples: firstPrompt.samples },
     echoMs: { drydock: echo.drydock, baseline: echo.baseline, samples: echo.samples },
+    peer: 'skipped' in peer ? peer : { tool: peer.tool, echoMs: { drydock: peer.echo.drydock, peer: peer.echo.baseline }, throughputMBps: { drydock: peer.throughput.drydock, peer: peer.throughput.baseline } },
     gradeMs: grade,
     warmPoolFirstPromptMs: warmPool,
     selfPacedFirstPromptMs: selfPaced,

@@ -17,6 +17,8 @@
  *                             an inner docker run, a small build, idle memory
  *   7. self-paced start       a newcomer outside any class, page → prompt, on a server keeping the
  *                             self-paced warm pool vs one without (the main server runs without it)
+ *   8. beside a peer          echo and throughput through wetty serving a shell in the same sandbox
+ *                             (peer-wetty.ts; installed once into ~/.cache/drydock-bench, or skipped with the reason)
  *
  * The Drydock server runs in a child process (platform-process.ts forks
  * platform-child.ts) with a throw-away data folder, hence its own server id;
@@ -26,7 +28,7 @@
  * "--cpu-prof --cpu-prof-dir=/tmp/prof").
  *
  * The sections live in their own files (first-prompt, terminal-figures,
- * grade-latency, warm-pool, self-paced-start, isolation-cost); this file parses the flags and
+ * grade-latency, warm-pool, self-paced-start, isolation-cost, peer-wetty); this file parses the flags and
  * runs them in order. Nothing runs on import.
  */
 import { dirname, join } from 'node:path';
@@ -36,7 +38,7 @@ import { createBenchContext, type BenchContext } from './context';
 import { drydockLearnerToPrompt, measureFirstPrompt } from './first-prompt';
 import { measureGradeLatency } from './grade-latency';
 import { measureIsolationCost } from './isolation-cost';
-import { parseBenchOptions, sleep } from './options';
+import { parseBenchOptions, SIZE, sleep } from './options';
 import { PlatformProcess } from './platform-process';
 import { jsonReport, textReport, type BenchResults } from './report';
 import { baselineSandboxToPrompt } from './baseline';
@@ -44,6 +46,7 @@ import { Fatal, cleanup, preflight } from './setup';
 import { measureEcho, measureThroughput } from './terminal-figures';
 import { prepareBenchEngine } from './engine';
 import { measureSelfPacedStart } from './self-paced-start';
+import { measurePeer } from './peer-wetty';
 import { measureWarmPool } from './warm-pool';
 
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
@@ -65,6 +68,7 @@ async function measure(bench: BenchContext, onServer: (server: PlatformProcess) 
   let echo: BenchResults['echo'];
   let throughput: BenchResults['throughput'];
   let grade: BenchResults['grade'];
+  let peer: BenchResults['peer'];
   try {
     await sleep(500); // let both sandboxes settle after start
     echo = await measureEcho(bench, learner.link, base.link);
@@ -72,6 +76,8 @@ async function measure(bench: BenchContext, onServer: (server: PlatformProcess) 
     throughput = await measureThroughput(bench, server, learner.link, base.link);
     log('grade latency: the grader vs a bare exec, in the baseline sandbox…');
     grade = await measureGradeLatency(bench.baselineDriver, base.id, bench.params.gradeSamples);
+    log('beside a peer: wetty serving a shell in the same sandbox…');
+    peer = await measurePeer(bench, server, learner.link, SIZE);
   } finally {
     await learner.link.close();
     await base.link.close();
@@ -89,7 +95,7 @@ async function measure(bench: BenchContext, onServer: (server: PlatformProcess) 
   }
   log('isolation tiers: hardened vs capability…');
   const tiers = await measureIsolationCost(bench.image, bench.params.tierSamples, '/var/run/docker.sock', log);
-  return { firstPrompt, echo, throughput, grade, warmPool, selfPaced, tiers };
+  return { firstPrompt, echo, throughput, grade, peer, warmPool, selfPaced, tiers };
 }
 
 async function main(): Promise<number> {
