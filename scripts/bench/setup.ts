@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type Docker from 'dockerode';
 import { DockerDriver } from '../../sandbox-server/src/engine/docker/docker';
 import { ensureNextBuild } from '../lib/build-next';
 import { checkDockerEngine } from '../lib/engine';
@@ -53,11 +54,20 @@ export async function cleanup(bench: BenchContext, server: PlatformProcess | und
   const { docker, image, config, log } = bench;
   await server?.stop(log);
   const serverIds = [bench.baselineServerId, server?.serverId].filter((s): s is string => Boolean(s));
-  for (const serverId of serverIds) {
-    const driver = new DockerDriver({ image, serverId, isolatedNetwork: config.isolatedNetwork, docker });
-    for (const info of await driver.list().catch(() => [])) await driver.remove(info.id).catch(() => undefined);
-    await driver.removeOrphanNetworks().catch(() => 0);
-  }
+  for (const serverId of serverIds) await removeSandboxesOf(serverId, { image, isolatedNetwork: config.isolatedNetwork, docker });
   const plain = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${bench.runId}`] } }).catch(() => []);
   for (const c of plain) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+}
+
+/**
+ * Removes every sandbox a server made, with its network and disk; how many
+ * there were. A stopped server leaves its sandboxes running (its next start
+ * adopts them), so a script's own server must be followed by this.
+ */
+export async function removeSandboxesOf(serverId: string, options: { image: string; isolatedNetwork: boolean; docker?: Docker }): Promise<number> {
+  const driver = new DockerDriver({ ...options, serverId });
+  const sandboxes = await driver.list().catch(() => []);
+  for (const info of sandboxes) await driver.remove(info.id).catch(() => undefined);
+  await driver.removeOrphanNetworks().catch(() => 0);
+  return sandboxes.length;
 }

@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { runAsScript, parseCommandLine } from '../lib/cli';
 import { prepareBenchEngine } from '../bench/engine';
 import { PlatformProcess } from '../bench/platform-process';
+import { removeSandboxesOf } from '../bench/setup';
 import { summarize, type Summary } from '../bench/stats';
 import { LoadLearner } from './load-learner';
 import { loadReport, type LoadResults } from './report';
@@ -204,6 +205,9 @@ async function main(): Promise<number> {
     log('removing the learners and their sandboxes…');
     await Promise.all(learners.map((l) => l.leave().catch(() => undefined)));
     await server.stop(log);
+    // Leaving closes a socket; the sandbox would wait out its idle time, and a stopped server leaves it running.
+    const removed = await removeSandboxesOf(server.serverId, { image, isolatedNetwork: true });
+    log(`removed the ${removed} sandboxes the server left`);
   }
 }
 
