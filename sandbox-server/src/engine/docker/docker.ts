@@ -12,7 +12,7 @@ import type { InnerEngine } from '../inner-engine';
 import { removeNetwork, SandboxNetworks } from './networks';
 import { removeSandboxVolume } from './volumes';
 import { removeOrphans } from './orphans';
-import { DiskRoom, type DiskPlace, type DiskSpace } from './disk-room';
+import { DiskRoom, type DiskPlace } from './disk-room';
 import { z } from 'zod';
 import { readEnvSettings } from '../../../../lib/config/env-settings';
 import { readSandboxFile } from './sandbox-files';
@@ -64,11 +64,7 @@ export class DockerDriver implements SandboxDriver {
     this.diskRoom = new DiskRoom(minFreeMB, () => this.diskPlaces());
   }
 
-  /** Free space where sandboxes write: the engine's data root, and the hardened tier's disk images. */
-  diskSpace(): Promise<DiskSpace[]> {
-    return this.diskRoom.report();
-  }
-
+  /** Where sandboxes write: the engine's data root, and the hardened tier's disk images. */
   private async diskPlaces(): Promise<DiskPlace[]> {
     this.dataRoot ??= this.docker.info().then(
       (info: { DockerRootDir: string }) => info.DockerRootDir,
