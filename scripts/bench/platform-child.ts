@@ -46,9 +46,11 @@ async function main(): Promise<void> {
     switch (request.op) {
       case 'cpu':
         return { type: 'done', op: 'cpu', cpu: process.cpuUsage() };
-      case 'rss':
+      case 'rss': {
         (globalThis as { gc?: () => void }).gc?.();
-        return { type: 'done', op: 'rss', rss: process.memoryUsage().rss };
+        const memory = process.memoryUsage();
+        return { type: 'done', op: 'rss', rss: memory.rss, heap: { used: memory.heapUsed, external: memory.external } };
+      }
       case 'self-paced-warm':
         if (!platform) throw new Error('the platform is not running');
         return { type: 'done', op: 'self-paced-warm', selfPacedWarm: platform.sandboxes.manager.selfPacedWarm('dind') };

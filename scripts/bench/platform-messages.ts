@@ -20,7 +20,15 @@ export type ServerRequest =
 /** Server → parent. */
 export type ServerMessage =
   | { type: 'ready'; url: string; serverId: string }
-  | { type: 'done'; op: ServerRequest['op']; cpu?: { user: number; system: number }; rss?: number; selfPacedWarm?: { target: number; waiting: number } }
+  | {
+      type: 'done';
+      op: ServerRequest['op'];
+      cpu?: { user: number; system: number };
+      rss?: number;
+      /** With rss: what of it V8 holds (heapUsed) and what Buffers and other off-heap objects hold (external), bytes. */
+      heap?: { used: number; external: number };
+      selfPacedWarm?: { target: number; waiting: number };
+    }
   | { type: 'failed'; op: ServerRequest['op']; error: string };
 
 export function isServerMessage(value: unknown): value is ServerMessage {

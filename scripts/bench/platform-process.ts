@@ -80,9 +80,18 @@ export class PlatformProcess {
 
   /** The server process's resident memory now, bytes. */
   async rssBytes(): Promise<number> {
-    const rss = (await this.ask({ op: 'rss' })).rss;
-    if (rss === undefined) throw new Error('the server sent no RSS');
-    return rss;
+    return (await this.memory()).rss;
+  }
+
+  /**
+   * RSS with what the JS heap and off-heap objects hold, bytes: when RSS moves
+   * and heapUsed + external does not, the memory is native (allocator, Next's
+   * caches in C++ land), not a leak of JS objects.
+   */
+  async memory(): Promise<{ rss: number; heapUsed: number; external: number }> {
+    const { rss, heap } = await this.ask({ op: 'rss' });
+    if (rss === undefined || !heap) throw new Error('the server sent no memory figures');
+    return { rss, heapUsed: heap.used, external: heap.external };
   }
 
   /** CPU time the server process has used so far, ms (user + system). */

@@ -30,6 +30,8 @@ export interface SoakReport {
   leftovers: string[];
   /** Server RSS, MiB: where it settled (a third into the run), the highest after that, and at the end (after the drain). */
   rss: { settledMiB: number; maxLaterMiB: number; endMiB: number; samples: number[] };
+  /** V8 heap used + external (Buffers), MiB, sampled with each RSS sample: tells a JS leak from native memory. */
+  heapSamples: number[];
   /** How long the site took to give everything back after the last visit. */
   drainSeconds: number;
 }
@@ -77,6 +79,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const baseline = await footprint(docker, server.serverId, server.pid);
     log(`baseline: ${JSON.stringify(baseline)}`);
     const rss: number[] = [];
+    const heap: number[] = [];
     const started = Date.now();
     const deadline = started + options.minutes * 60_000;
     let visits = 0;
@@ -84,7 +87,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     let running = true;
     const sampling = (async () => {
       while (running) {
-        rss.push((await server.rssBytes()) / MiB);
+        const memory = await server.memory();
+        rss.push(memory.rss / MiB);
+        heap.push((memory.heapUsed + memory.external) / MiB);
         await sleep(10_000);
       }
     })();
@@ -116,6 +121,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       after,
       leftovers: footprintDifferences(baseline, after),
       rss: { settledMiB, maxLaterMiB: Math.max(...rss.slice(settledAt), endMiB), endMiB, samples: rss },
+      heapSamples: heap,
       drainSeconds: (Date.now() - drainStart) / 1000,
     };
   } finally {
@@ -137,6 +143,7 @@ export function describeSoak(report: SoakReport, minutes: number): { text: strin
     `  after    ${JSON.stringify(report.after)}`,
     `server RSS: settled at ${rss.settledMiB.toFixed(1)} MiB, highest after that ${rss.maxLaterMiB.toFixed(1)} MiB (${(drift * 100).toFixed(1)} %), ${rss.endMiB.toFixed(1)} MiB at the end`,
     `  samples every 10 s (after a full GC): ${rss.samples.map((s) => s.toFixed(0)).join(' ')}`,
+    `  of which JS heap + Buffers:           ${report.heapSamples.map((s) => s.toFixed(0)).join(' ')}`,
     '',
   ].join('\n');
   return { text, held };
