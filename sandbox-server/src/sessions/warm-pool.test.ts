@@ -2,7 +2,7 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CloseCode } from '../../../protocol';
 import type { FakeDriver } from '../../test/fake-driver';
-import { RecordingClient, setup, shutdownManagers, waitFor } from './test/session-fixtures';
+import { RecordingClient, setup, shutdownManagers, tick, waitFor } from './test/session-fixtures';
 
 afterEach(shutdownManagers);
 
@@ -95,4 +95,27 @@ describe('SessionManager: classes and warm pools', () => {
     const next = await manager.connect('in-class', 'dind', new RecordingClient());
     assert.notEqual(next.info.id, session.info.id);
   });
+
+  test('a sandbox still starting when the server shuts down is detached like the waiting ones, and no further one is started', async () => {
+    const { driver, manager } = setup();
+    // Hold the first create until the manager is gone, as a slow engine would.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const create = driver.create.bind(driver);
+    driver.create = async (spec) => {
+      await held;
+      return create(spec);
+    };
+    // Five asked for, three at a time: three creates are under way when the server stops.
+    const filling = manager.warm({ pool: 'class-1', count: 5, profile: 'dind', classId: 'class-1' });
+    await tick(5);
+    manager.shutdown();
+    release();
+    await filling;
+    assert.equal(driver.created.length, 3, 'the two not yet asked for were never created');
+    for (const id of driver.streams.keys()) await waitFor(() => driver.stream(id).destroyed, `${id} to be detached`);
+    assert.equal(driver.removed.length, 0, 'left running for the next start-up to reconcile, like the waiting ones');
+    assert.equal(manager.warmCount('class-1'), 0);
+  });
 });
+

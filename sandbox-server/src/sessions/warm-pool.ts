@@ -40,6 +40,8 @@ export class WarmPool implements IDisposable {
   /** Sandboxes being created for a pool, or removed from one: they hold memory like the others. */
   private starting = 0;
   private draining = 0;
+  /** Shut down: fills stop starting sandboxes, and one that comes up late is detached instead of waiting in a list nobody reads. */
+  private disposed = false;
 
   constructor(
     private readonly driver: SandboxDriver,
@@ -67,7 +69,7 @@ export class WarmPool implements IDisposable {
     let failed = 0;
     let skipped = 0;
     const worker = async (): Promise<void> => {
-      while (toStart > 0) {
+      while (toStart > 0 && !this.disposed) {
         toStart--;
         if (!hasRoom()) {
           skipped++;
@@ -76,6 +78,10 @@ export class WarmPool implements IDisposable {
         this.starting++;
         try {
           const session = await this.startOne(spec);
+          if (this.disposed) {
+            detach(session);
+            continue;
+          }
           // A waiting session that ends by itself (crash loop) leaves the pool; take() drops this when a learner claims it.
           const leaveOnEnd = session.onDidEnd(() => {
             const at = list.findIndex((entry) => entry.session === session);
@@ -155,12 +161,13 @@ export class WarmPool implements IDisposable {
 
   /** Detaches from every waiting sandbox (server shutdown; reconcile removes them at the next start). */
   dispose(): void {
+    this.disposed = true;
     const lists = [...this.waiting.values()];
     this.waiting.clear();
     for (const list of lists) {
       for (const { session, leaveOnEnd } of list) {
         leaveOnEnd.dispose();
-        session.end({ state: 'removed', message: 'Server shutting down.', closeCode: CloseCode.SHUTDOWN });
+        detach(session);
       }
     }
   }
@@ -190,4 +197,9 @@ export class WarmPool implements IDisposable {
     }
     return session;
   }
+}
+
+/** Lets go of a waiting sandbox at shutdown; the container stays, and the next start-up's reconcile removes it (it has no learner). */
+function detach(session: SandboxSession): void {
+  session.end({ state: 'removed', message: 'Server shutting down.', closeCode: CloseCode.SHUTDOWN });
 }
