@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
+import { sandboxEngine } from '../../sandbox-server/src/engine/docker/isolation/tier';
 import { cleanupServer } from '../../sandbox-server/test/support';
 
 export interface RunningPlatform {
@@ -44,9 +44,10 @@ async function freePort(): Promise<number> {
 export async function startPlatformProcess(options: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<RunningPlatform> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'drydock-e2e-'));
   const port = options.port ?? (await freePort());
+  const env = { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', DRYDOCK_DATA_DIR: dataDir };
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: process.cwd(),
-    env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', DRYDOCK_DATA_DIR: dataDir },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -82,7 +83,8 @@ export async function startPlatformProcess(options: { dataDir?: string; port?: n
     stop,
     destroy: async () => {
       await stop();
-      const left = await cleanupServer(new Docker(), serverId);
+      // The platform's engine, not this process's: a test may run it on another (isolation-tier.e2e runs the capability tier on the operator's).
+      const left = await cleanupServer(sandboxEngine(env), serverId);
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
       return left;
     },

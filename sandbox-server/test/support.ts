@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { loadSandboxServerConfig, type SandboxServerConfig } from '../src/config/config';
 import { DockerClassRegistryBackend } from '../src/engine/docker/registry-services';
 import { DockerDriver } from '../src/engine/docker/docker';
 import type { SandboxSpec } from '../src/engine/driver';
-import { HARDENED_ENGINE_SOCKET, isolationTierFromEnv } from '../src/engine/docker/isolation/tier';
+import { sandboxEngine } from '../src/engine/docker/isolation/tier';
 import { Label } from '../src/engine/docker/labels';
 import type { ServerControl } from '../../protocol';
 import type { TerminalClient } from '../src/terminal/terminal-client';
@@ -18,7 +18,7 @@ import type { TerminalClient } from '../src/terminal/terminal-client';
  * when no engine answers: these tests never skip.
  */
 export async function requireDocker(): Promise<Docker> {
-  const docker = new Docker(isolationTierFromEnv() === 'userns' && !process.env.DOCKER_HOST ? { socketPath: HARDENED_ENGINE_SOCKET } : undefined);
+  const docker = sandboxEngine();
   try {
     await docker.ping();
   } catch (error) {

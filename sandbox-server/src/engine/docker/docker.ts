@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../../protocol';
 import { hostBoundingCapabilities } from './isolation/capabilities';
@@ -20,7 +20,7 @@ import { infoFromLabels, innerEngineVolume, sandboxCreateOptions, sandboxLabels 
 import { delegateCgroups } from './isolation/cgroup-delegation';
 import { describeEndpoint, HardenedEngine, type Hardening, type HardeningOptions } from './isolation/hardened-engine';
 import { WRITABLE_PATHS } from './isolation/sandbox-disk';
-import { HARDENED_ENGINE_SOCKET, isolationTierFromEnv, type IsolationTier } from './isolation/tier';
+import { isolationTierFromEnv, sandboxEngine, type IsolationTier } from './isolation/tier';
 
 export interface DockerDriverOptions extends HardeningOptions {
   image: string;
@@ -56,7 +56,7 @@ export class DockerDriver implements SandboxDriver {
   constructor(private readonly options: DockerDriverOptions) {
     this.tier = options.tier ?? isolationTierFromEnv();
     // The hardened tier's sandboxes live on Drydock's own engine (unless DOCKER_HOST says where it is).
-    this.docker = options.docker ?? new Docker(this.tier === 'userns' && !process.env.DOCKER_HOST ? { socketPath: HARDENED_ENGINE_SOCKET } : undefined);
+    this.docker = options.docker ?? sandboxEngine(process.env, this.tier);
     this.capabilities = options.capabilities ?? hostBoundingCapabilities();
     this.networks = new SandboxNetworks(this.docker, options.subnets ?? '10.213.0.0/16');
     this.hardening = new HardenedEngine(this.docker, options);

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { z } from 'zod';
 import { readEnvSettings } from '../../../../../lib/config/env-settings';
 import { SandboxDisks, type HostOwner } from './sandbox-disk';
-import { engineUserNamespace, HARDENED_ENGINE_SOCKET, isolationTierFromEnv } from './tier';
+import { engineUserNamespace, sandboxEngineHost } from './tier';
 
 /** What the hardened tier learned about its engine, once. */
 export interface Hardening {
@@ -56,5 +56,5 @@ export class HardenedEngine {
 
 /** Where the engine is, for messages: DOCKER_HOST, else the tier's default socket. */
 export function describeEndpoint(): string {
-  return process.env.DOCKER_HOST || (isolationTierFromEnv() === 'userns' ? `unix://${HARDENED_ENGINE_SOCKET}` : 'unix:///var/run/docker.sock');
+  return sandboxEngineHost();
 }

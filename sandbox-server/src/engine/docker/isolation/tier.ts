@@ -1,4 +1,4 @@
-import type Docker from 'dockerode';
+import Docker from 'dockerode';
 import { hostBoundingCapabilities } from './capabilities';
 import { sandboxSeccompProfile } from './seccomp-profile';
 import type { HostOwner } from './sandbox-disk';
@@ -14,6 +14,25 @@ import type { HostOwner } from './sandbox-disk';
 export type IsolationTier = 'userns' | 'capability';
 
 export const HARDENED_ENGINE_SOCKET = '/run/drydock-engine/docker.sock';
+const OPERATOR_ENGINE_SOCKET = '/var/run/docker.sock';
+
+/** Where a server run with `env` puts its sandboxes: DOCKER_HOST, else its tier's engine (Drydock's own for userns). */
+export function sandboxEngineHost(env: NodeJS.ProcessEnv = process.env, tier: IsolationTier = isolationTierFromEnv(env)): string {
+  return env.DOCKER_HOST || `unix://${tier === 'userns' ? HARDENED_ENGINE_SOCKET : OPERATOR_ENGINE_SOCKET}`;
+}
+
+/**
+ * A client of that engine, so that whoever cleans up after a server (a test
+ * harness with the server's env) looks where its sandboxes are. This
+ * process's own DOCKER_HOST is left to docker-modem, which also reads its TLS
+ * settings; another env's must name a unix socket.
+ */
+export function sandboxEngine(env: NodeJS.ProcessEnv = process.env, tier: IsolationTier = isolationTierFromEnv(env)): Docker {
+  const host = sandboxEngineHost(env, tier);
+  if (env.DOCKER_HOST && env.DOCKER_HOST === process.env.DOCKER_HOST) return new Docker();
+  if (host.startsWith('unix://')) return new Docker({ socketPath: host.slice('unix://'.length) });
+  throw new Error(`DOCKER_HOST=${host}: only a unix:// socket can be named for another process's engine`);
+}
 
 export function isolationTierFromEnv(env: NodeJS.ProcessEnv = process.env): IsolationTier {
   const raw = (env.DRYDOCK_ISOLATION ?? 'userns').trim();
