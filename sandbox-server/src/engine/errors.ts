@@ -35,6 +35,22 @@ export class DiskFullError extends Error {
 export const DISK_FULL_MESSAGE =
   "This server's disk is nearly full, so it cannot start a new sandbox now. Sandboxes already running keep working. Please try again later.";
 
+/**
+ * The sandbox's own Docker engine cannot be used: it does not answer, or is
+ * not the one Drydock started. `reason` is what was found, `hint` what the
+ * learner does about it; the message is both, so whoever gives its own
+ * advice (the grader) can show the reason alone.
+ */
+export class InnerEngineError extends Error {
+  override readonly name: string = 'InnerEngineError';
+  constructor(
+    readonly reason: string,
+    readonly hint: string,
+  ) {
+    super(`${reason}; ${hint}`);
+  }
+}
+
 /** Asked for what is so already (Docker's 304: start a running container). */
 export class NotModifiedError extends Error {
   override readonly name: string = 'NotModifiedError';

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { Check, Exercise } from '../../../lib/lesson-format/schema';
 import { FakeDriver } from '../../test/fake-driver';
 import { FakeInnerEngine, loadRecording } from '../../test/fake-inner-engine';
+import { InnerEngineError } from '../engine/errors';
 import { gradeExercise } from './grader';
 
 /**
@@ -50,6 +51,28 @@ describe('gradeExercise: Docker-state checks', () => {
     const none = await gradeExercise(driver, id, exercise({ docker: { network: 'bridge', exists: true }, fail: 'bridge must exist' }));
     assert.equal(none.checks[0]!.passed, false);
     assert.match(none.checks[0]!.message, /^bridge must exist — the grader could not read your sandbox's Docker engine \(no inner engine answers/);
+  });
+});
+
+describe('gradeExercise: a failed verdict says when the inner engine is the cause', () => {
+  test('a refused engine: Verdict.engine gives the reason once and one way back, not the refusal\'s own hint as well', async () => {
+    const { driver, id } = sandbox();
+    driver.innerEngine = () => Promise.reject(new InnerEngineError('no Docker engine of the sandbox listens on /run/docker.sock', 'start it again (their hint)'));
+    const verdict = await gradeExercise(driver, id, exercise({ docker: { network: 'bridge', exists: true }, fail: 'bridge must exist' }));
+    assert.equal(verdict.passed, false);
+    assert.match(verdict.engine ?? '', /^Your sandbox's Docker engine is not answering, so the checks that need it cannot pass \(the grader found: no Docker engine of the sandbox listens on \/run\/docker.sock\)\. Start it again in the terminal with `dockerd/);
+    assert.doesNotMatch(verdict.engine ?? '', /their hint/);
+  });
+
+  test('an engine that answers its ping: no engine message, and the engine the checks used is asked, not connected to again', async () => {
+    const { driver, id, engine } = sandbox();
+    let connects = 0;
+    const connect = driver.innerEngine.bind(driver);
+    driver.innerEngine = (sandboxId) => (connects++, connect(sandboxId));
+    let pings = 0;
+    engine.ping = () => (pings++, Promise.resolve());
+    const verdict = await gradeExercise(driver, id, exercise({ docker: { container: 'three', exitCode: 0 }, fail: 'three must exit cleanly' }));
+    assert.deepEqual({ passed: verdict.passed, engine: verdict.engine, connects, pings }, { passed: false, engine: undefined, connects: 1, pings: 1 });
   });
 });
 

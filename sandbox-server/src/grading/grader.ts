@@ -2,7 +2,7 @@ import type { DockerfileCheck, Exercise } from '../../../lib/lesson-format/schem
 import { judgeDockerState } from './docker-state';
 import { checkDockerfile } from './dockerfile/rules';
 import type { SandboxDriver } from '../engine/driver';
-import { SandboxNotFoundError } from '../engine/errors';
+import { InnerEngineError, SandboxNotFoundError } from '../engine/errors';
 import { INNER_ENGINE_START_COMMAND, type InnerEngine } from '../engine/inner-engine';
 import { withDeadline } from '../../../lib/lifecycle/deadline';
 
@@ -142,7 +142,7 @@ export async function gradeExercise(driver: SandboxDriver, sandboxId: string, ex
     });
   }
   const passed = checks.every((c) => c.passed);
-  const engineProblem = passed ? undefined : await innerEngineProblem(driver, sandboxId);
+  const engineProblem = passed ? undefined : await innerEngineProblem(driver, sandboxId, engine);
   return { exerciseId: exercise.id, passed, checks, engine: engineProblem, durationMs: Math.round(performance.now() - started) };
 }
 
@@ -155,15 +155,15 @@ const ENGINE_PING_MS = 5_000;
  * it answers. Asked once per failed verdict, from outside the learner's
  * shell, through the same verified connection Docker-state checks use.
  */
-export async function innerEngineProblem(driver: SandboxDriver, sandboxId: string): Promise<string | undefined> {
+export async function innerEngineProblem(driver: SandboxDriver, sandboxId: string, connected?: InnerEngine): Promise<string | undefined> {
   try {
-    const engine = await driver.innerEngine(sandboxId);
+    const engine = connected ?? (await driver.innerEngine(sandboxId));
     await withDeadline(engine.ping(), ENGINE_PING_MS, () => new Error(`it did not answer within ${ENGINE_PING_MS / 1000} s`));
     return undefined;
   } catch (error) {
     if (error instanceof SandboxNotFoundError) throw error;
-    // The engine-identity messages end in their own hint ("; stop whatever serves…"); this one gives it once.
-    const found = (error as Error).message.split('; ')[0];
+    // An InnerEngineError carries its own hint; this message gives one, once.
+    const found = error instanceof InnerEngineError ? error.reason : (error as Error).message;
     return `Your sandbox's Docker engine is not answering, so the checks that need it cannot pass (the grader found: ${found}). Start it again in the terminal with \`${INNER_ENGINE_START_COMMAND}\`, or press Reset for a fresh sandbox.`;
   }
 }

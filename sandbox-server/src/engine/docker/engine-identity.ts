@@ -4,6 +4,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readlin
 import { Agent } from 'node:http';
 import { createConnection, type Socket } from 'node:net';
 import { INNER_ENGINE_START_COMMAND } from '../inner-engine';
+import { InnerEngineError } from '../errors';
 import { listSocketListeners, openSocketFile, SOCKET_IN_SANDBOX, symlinkInPath, type FileId } from './engine-socket';
 import { ImageFileHashes } from './image-files';
 import { execMappings, loaderVariablesIn, startTimeOf, statusField, type ExecMapping } from './proc-files';
@@ -47,12 +48,14 @@ const KERNEL_CODE = new Set(['[vdso]', '[vsyscall]']);
 const RESTART_HINT = `stop whatever serves /run/docker.sock and start the engine again: \`${INNER_ENGINE_START_COMMAND}\` (or Reset the sandbox)`;
 
 /** The sandbox's engine is not the one Drydock started (or not one at all); the message says why and what to do. */
-export class EngineIdentityError extends Error {
+export class EngineIdentityError extends InnerEngineError {
   override readonly name = 'EngineIdentityError';
+  constructor(reason: string) {
+    super(reason, RESTART_HINT);
+  }
 }
 
-const notDrydocks = (reason: string): EngineIdentityError =>
-  new EngineIdentityError(`the sandbox's Docker engine is not the one Drydock started: ${reason}; ${RESTART_HINT}`);
+const notDrydocks = (reason: string): EngineIdentityError => new EngineIdentityError(`the sandbox's Docker engine is not the one Drydock started: ${reason}`);
 
 /** What the verifier needs about a running sandbox (from the outer engine's inspect). */
 export interface SandboxRef {
@@ -199,16 +202,14 @@ class EngineVerifier {
     const listeners = (await listSocketListeners(sandbox.pid)).filter((l) => l.file?.dev === file.dev && l.file.ino === file.ino);
     if (listeners.length !== 1) {
       // None: a stale socket file, or one served from outside the sandbox's network (an inner container's).
-      throw new EngineIdentityError(
-        `no Docker engine of the sandbox listens on ${SOCKET_IN_SANDBOX} (a stale socket file, or one served from another network namespace); ${RESTART_HINT}`,
-      );
+      throw new EngineIdentityError(`no Docker engine of the sandbox listens on ${SOCKET_IN_SANDBOX} (a stale socket file, or one served from another network namespace)`);
     }
     const socketInode = listeners[0]!.socketInode;
     const sandboxView = new SandboxView(sandbox.pid);
     const holders = holdersOf(sandboxView.pids(), socketInode);
     if (holders.length !== 1) {
       throw holders.length === 0
-        ? new EngineIdentityError(`no process in the sandbox holds the socket on ${SOCKET_IN_SANDBOX}; ${RESTART_HINT}`)
+        ? new EngineIdentityError(`no process in the sandbox holds the socket on ${SOCKET_IN_SANDBOX}`)
         : notDrydocks(`its socket is shared by ${holders.map((h) => sandboxView.describe(h.pid)).join(', ')}`);
     }
     const { pid, fd } = holders[0]!;
