@@ -159,6 +159,16 @@ describe('SessionManager with a self-paced warm pool', () => {
     assert.equal(manager.warmCount('c1'), 3);
   });
 
+  test('a class short of one place takes one from the self-paced pools, not one from each profile', async () => {
+    const { manager } = setup({ selfPacedWarm: { min: 1, max: 1, windowMinutes: 10 }, admission: { ...testConfig().admission, maxSandboxes: 3 } });
+    manager.startSelfPacedWarming(['dind', 'compose']);
+    const waiting = (): number => manager.selfPacedWarm('dind').waiting + manager.selfPacedWarm('compose').waiting;
+    await waitFor(() => waiting() === 2, 'one self-paced warm per profile');
+    const filled = await manager.warm({ pool: 'c1', count: 2, profile: 'dind', classId: 'c1' });
+    assert.deepEqual([filled.started, filled.skipped], [2, 0]);
+    assert.equal(waiting(), 1, 'one free place and one given back made the two');
+  });
+
   test('off where only class members get sandboxes (perAddress 0)', async () => {
     const { driver, manager } = setup({ selfPacedWarm: { min: 2, max: 2, windowMinutes: 10 }, admission: { ...testConfig().admission, perAddress: 0 } });
     manager.startSelfPacedWarming(['dind']);

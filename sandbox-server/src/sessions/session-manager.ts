@@ -91,10 +91,10 @@ export class SessionManager extends Disposable {
    */
   async warm(spec: { pool: string; count: number; profile: string; classId?: string; registry?: SandboxRegistryAccess }): Promise<FillResult> {
     // A class's reserved places come before sandboxes warmed for whoever comes next: those give theirs up.
-    const short = spec.count - this.pool.size(spec.pool) - (this.gate.report.maxSandboxes - this.gate.report.used);
+    let short = spec.count - this.pool.size(spec.pool) - (this.gate.report.maxSandboxes - this.gate.report.used);
     for (const warming of this.selfPaced.values()) {
       if (short <= 0) break;
-      await warming.giveBack(short);
+      short -= await warming.giveBack(short);
     }
     try {
       return await this.pool.fill(spec, spec.count, () => this.gate.hasRoomForWarm);
