@@ -73,6 +73,11 @@ describe('graded exercises in the browser', () => {
     await typeInTerminal(page, 'kill -9 $(pidof dockerd)');
     await waitForTerminal(page, /\[drydock\] Your Docker engine \(dockerd\) stopped: killed by signal 9\./);
     await waitForTerminal(page, /\[drydock\] {3}dockerd >>\/var\/log\/dockerd\.log 2>&1 &/);
+    // The header no longer says "Sandbox ready" in green.
+    const status = page.getByTestId('terminal-status');
+    await page.locator('[data-testid=terminal-status][data-state=engine-stopped]').waitFor();
+    assert.equal(await status.innerText(), 'Docker engine stopped: start it with dockerd, or Reset');
+    await page.screenshot({ path: screenshotPath('terminal-engine-stopped') });
     await page.getByTestId('check-button').click();
     const problem = page.getByTestId('check-result').getByTestId('engine-problem');
     await problem.waitFor();
@@ -81,6 +86,12 @@ describe('graded exercises in the browser', () => {
     assert.equal(await page.getByTestId('failed-check').innerText(), 'A container named three must have exited with status 3.');
     assert.equal(await page.getByTestId('check-hint').count(), 0);
     await page.screenshot({ path: screenshotPath('exercise-engine-stopped') });
+
+    // Started again by hand, as both messages say: the next prompt puts the header back to ready.
+    await typeInTerminal(page, 'dockerd >>/var/log/dockerd.log 2>&1 &');
+    await typeInTerminal(page, 'until docker info >/dev/null 2>&1; do sleep 0.2; done; echo engine-$((40+2))');
+    await waitForTerminal(page, /^engine-42$/m);
+    await page.locator('[data-testid=terminal-status][data-state=ready]').waitFor();
   });
 
   test('the catalogue shows the progress, and a reopened lesson resumes on the last slide', async (t) => {

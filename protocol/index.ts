@@ -1,2 +1,3 @@
 export * from './control';
 export * from './frames';
+export * from './sandbox-engine-signal';

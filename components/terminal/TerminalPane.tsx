@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
+import { ENGINE_SIGNAL_OSC, INNER_ENGINE_START_COMMAND, parseEngineSignal, type EngineSignal } from '../../protocol/sandbox-engine-signal';
 import { TerminalConnection, type ConnectionState } from './terminal-connection';
 import { RUN_IN_TERMINAL_EVENT, commandKeystrokes, type RunInTerminalDetail } from './run-command';
 import '@xterm/xterm/css/xterm.css';
@@ -50,6 +51,8 @@ export function TerminalPane({ profile }: { profile: string }) {
   const [sandboxId, setSandboxId] = useState<string | null>(null);
   /** What the learner typed while the engine starts, held until it is ready ('' when nothing is held). */
   const [held, setHeld] = useState('');
+  /** What the sandbox last said of its own Docker engine (an OSC at each prompt); null until it has said anything. */
+  const [engine, setEngine] = useState<EngineSignal | null>(null);
   const termRef = useRef<{ options: { screenReaderMode?: boolean } } | null>(null);
   const [screenReader, setScreenReader] = useState(false);
 
@@ -78,6 +81,11 @@ export function TerminalPane({ profile }: { profile: string }) {
       term.loadAddon(new WebLinksAddon());
       term.open(host);
       termRef.current = term;
+      const engineSignal = term.parser.registerOscHandler(ENGINE_SIGNAL_OSC, (payload) => {
+        const signal = parseEngineSignal(payload);
+        if (signal) setEngine(signal);
+        return true; // never shown, whatever it held
+      });
       // xterm's screen reader mode mirrors the screen into an accessible DOM tree; off by default (it costs speed).
       const wantsScreenReader = readScreenReaderChoice();
       term.options.screenReaderMode = wantsScreenReader;
@@ -92,10 +100,15 @@ export function TerminalPane({ profile }: { profile: string }) {
           // In line means no sandbox (a learner who has one is never queued): what the screen shows is of one that is gone.
           if (state === 'queued') {
             setSandboxId(null);
+            setEngine(null);
             term.reset();
           }
         },
-        hello: (hello) => setSandboxId(hello.sandboxId),
+        hello: (hello) => {
+          // Another sandbox (Reset) says afresh how its engine is; the same one's replay says it again.
+          setSandboxId(hello.sandboxId);
+          setEngine(null);
+        },
         held: setHeld,
       });
       connectionRef.current = connection;
@@ -132,6 +145,7 @@ export function TerminalPane({ profile }: { profile: string }) {
         clearTimeout(pendingRun);
         resizeObserver.disconnect();
         for (const s of subscriptions) s.dispose();
+        engineSignal.dispose();
         connection.dispose();
         connectionRef.current = null;
         termRef.current = null;
@@ -145,15 +159,29 @@ export function TerminalPane({ profile }: { profile: string }) {
     };
   }, [profile]);
 
+  // Connected, but the learner's own dockerd is not running: the header must not say "ready" in green.
+  const engineStopped = status.state === 'ready' && engine === 'down';
   const canRetry = status.state === 'error' || status.state === 'expired' || status.state === 'refused';
   // Waiting in line or refused: said over the terminal, in full, where the learner looks (the status line truncates).
   const notice = status.state === 'queued' || status.state === 'refused';
   return (
     <section className="flex h-full min-h-0 flex-col overflow-hidden rounded-lg border border-slate-700 bg-[#0b1220]" aria-label="Sandbox terminal">
       <div className="flex items-center gap-3 border-b border-slate-700 px-3 py-1.5 text-xs text-slate-300">
-        <span className={`inline-block h-2.5 w-2.5 rounded-full ${STATE_STYLE[status.state]}`} aria-hidden />
-        <span data-testid="terminal-status" data-state={status.state} className="truncate">
-          {status.state === 'queued' ? 'Waiting for a place' : status.state === 'refused' ? 'Not opened: a limit of this site' : status.message}
+        <span className={`inline-block h-2.5 w-2.5 rounded-full ${engineStopped ? 'bg-amber-400' : STATE_STYLE[status.state]}`} aria-hidden />
+        <span
+          data-testid="terminal-status"
+          data-state={engineStopped ? 'engine-stopped' : status.state}
+          className="truncate"
+          role={engineStopped ? 'status' : undefined}
+          title={engineStopped ? `Start it again with: ${INNER_ENGINE_START_COMMAND}  (or press Reset for a fresh sandbox)` : undefined}
+        >
+          {engineStopped
+            ? 'Docker engine stopped: start it with dockerd, or Reset'
+            : status.state === 'queued'
+              ? 'Waiting for a place'
+              : status.state === 'refused'
+                ? 'Not opened: a limit of this site'
+                : status.message}
         </span>
         {held && (
           <span data-testid="held-input" role="status" className="truncate rounded bg-amber-950 px-1.5 font-mono text-amber-200" title="Sent to your shell as soon as the engine is ready">

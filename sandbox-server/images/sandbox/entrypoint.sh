@@ -252,6 +252,8 @@ echo "$engine_ok" >"$READY_FILE"   # grader probe: exists when startup is done; 
 engine_stopped() {
   local status=$1 how
   if [ "$status" -gt 128 ]; then how="killed by signal $((status - 128))"; else how="exit status $status"; fi
+  # The browser's header says so at once (protocol/sandbox-engine-signal.ts); each prompt says it again.
+  printf '\033]7770;engine=down\007'
   printf '\r\n\033[33m[drydock] Your Docker engine (dockerd) stopped: %s.\033[0m\n' "$how"
   printf '\033[33m[drydock] docker commands fail until it runs again. Start it with\033[0m\n'
   printf '\033[33m[drydock]   dockerd >>%s 2>&1 &\033[0m\n' "$DOCKERD_LOG"

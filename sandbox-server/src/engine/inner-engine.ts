@@ -9,8 +9,6 @@
  * the API's own spelling, so a recorded inspect answer is a valid value. The
  * engine answers `null` for many empty lists and maps; so do these types.
  */
-/** How a learner starts their sandbox's engine again by hand (as the entrypoint does; its log stays where it was). */
-export const INNER_ENGINE_START_COMMAND = 'dockerd >>/var/log/dockerd.log 2>&1 &';
 
 export interface InnerEngine {
   /** GET /_ping: resolves once the engine answers (the grader asks when a verdict failed: was it the engine?). */

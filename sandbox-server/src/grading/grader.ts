@@ -3,7 +3,8 @@ import { judgeDockerState } from './docker-state';
 import { checkDockerfile } from './dockerfile/rules';
 import type { SandboxDriver } from '../engine/driver';
 import { InnerEngineError, SandboxNotFoundError } from '../engine/errors';
-import { INNER_ENGINE_START_COMMAND, type InnerEngine } from '../engine/inner-engine';
+import { INNER_ENGINE_START_COMMAND } from '../../../protocol';
+import type { InnerEngine } from '../engine/inner-engine';
 import { withDeadline } from '../../../lib/lifecycle/deadline';
 
 /**

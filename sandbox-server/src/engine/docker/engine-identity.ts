@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { createConnection, type Socket } from 'node:net';
-import { INNER_ENGINE_START_COMMAND } from '../inner-engine';
+import { INNER_ENGINE_START_COMMAND } from '../../../../protocol';
 import { InnerEngineError } from '../errors';
 import { listSocketListeners, openSocketFile, SOCKET_IN_SANDBOX, symlinkInPath, type FileId } from './engine-socket';
 import { ImageFileHashes } from './image-files';
