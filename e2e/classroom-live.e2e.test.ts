@@ -357,6 +357,11 @@ describe('classroom live help and follow mode', () => {
       await ended.waitFor({ timeout: 5000 });
       assert.match(await ended.innerText(), /Class ended/);
     }
+    // Grace's terminal is visibly dead, says why, and takes no keystrokes.
+    const dead = grace.getByTestId('terminal-dead');
+    await dead.waitFor({ timeout: 10_000 });
+    assert.match(await dead.innerText(), /The class has ended/);
+    assert.equal(await grace.getByTestId('terminal').getAttribute('data-offline'), 'true');
     await grace.screenshot({ path: screenshotPath('classroom-live-ended-dark') });
 
     const [download] = await Promise.all([instructor.waitForEvent('download'), dialog.getByTestId('export-csv').click()]);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ROOM_FOR_A_LEARNER_PER_TEST, startPlatformProcess, type RunningPlatform } from './support/platform-process';
-import { PROMPT_AT_END, lastLine, launchChromium, newPage, screenshotPath, typeInTerminal, waitForTerminal } from './support/browser';
+import { PROMPT_AT_END, lastLine, launchChromium, newPage, screenshotPath, terminalText, typeInTerminal, waitForTerminal } from './support/browser';
 import { LearnersAtPrompt } from './support/learner';
 
 /**
@@ -23,12 +23,12 @@ describe('learner in the browser', () => {
   const learnerAtPrompt = (t: TestContext): Promise<Page> => atPrompt.take(t);
 
   before(async () => {
-    // Seven learners arrive at once, so the self-paced pool would aim for its max and boot that many sandboxes in the
+    // Eight learners arrive at once, so the self-paced pool would aim for its max and boot that many sandboxes in the
     // background, one after another, while the later tests run. The flood test's one-second Ctrl-C answer then measures
     // those boots, not the terminal. A pool of one still serves the first learner warm.
     platform = await startPlatformProcess({ env: { ...ROOM_FOR_A_LEARNER_PER_TEST, DRYDOCK_SELF_PACED_WARM_MAX: '1' } });
     browser = await launchChromium();
-    atPrompt = new LearnersAtPrompt(browser, platform, { view, slide: 1, count: 7 });
+    atPrompt = new LearnersAtPrompt(browser, platform, { view, slide: 1, count: 8 });
   });
 
   after(async () => {
@@ -93,6 +93,33 @@ describe('learner in the browser', () => {
     await block.locator('button[data-action=run]').click();
     await waitForTerminal(page, new RegExp(`# ${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').slice(0, 40)}`));
     await page.screenshot({ path: screenshotPath('run-button') });
+  });
+
+  test('from inside the terminal Alt+1 runs the slide\'s first block; Tab stays (completion), Esc then Shift+Tab leaves', async (t) => {
+    const page = await learnerAtPrompt(t);
+    const slides = Number((await page.locator('[data-testid=slide-counter]').innerText()).split('/')[1]);
+    for (let i = 0; i < slides && (await page.locator('[data-testid=slide] button[data-action=run]').count()) === 0; i++) {
+      await page.getByRole('button', { name: 'Next slide' }).click();
+    }
+    const command = (await page.locator('[data-testid=slide] .code-block-run code').first().innerText()).split('\n')[0]!.trim();
+    const textarea = page.locator('.xterm-helper-textarea');
+    await textarea.focus();
+    // The way out is on screen while the terminal has focus (and is its accessible description).
+    assert.match(await page.getByTestId('terminal-keys-help').innerText(), /^Esc then Tab leaves the terminal/);
+    assert.equal(await textarea.getAttribute('aria-describedby'), 'terminal-keys-help');
+    await page.screenshot({ path: screenshotPath('terminal-keys-help') });
+    await page.keyboard.press('Alt+1');
+    await waitForTerminal(page, new RegExp(`# ${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').slice(0, 40)}`));
+    assert.doesNotMatch(await terminalText(page), /\(arg: 1\)/, 'Alt+1 did not reach bash');
+
+    const inTerminal = (): Promise<boolean> => page.evaluate(() => document.activeElement?.classList.contains('xterm-helper-textarea') ?? false);
+    await textarea.focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await inTerminal(), true, 'Tab alone is the shell\'s');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await inTerminal(), false, 'Esc then Shift+Tab moved focus out of the terminal');
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'BUTTON', 'onto the terminal header\'s last button');
   });
 
   test('reload reattaches to the same sandbox and replays recent output', async (t) => {

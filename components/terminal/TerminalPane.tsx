@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ENGINE_SIGNAL_OSC, INNER_ENGINE_START_COMMAND, parseEngineSignal, type EngineSignal } from '../../protocol/sandbox-engine-signal';
 import { TerminalConnection, type ConnectionState } from './terminal-connection';
+import { TerminalKeys } from './terminal-keys';
 import { RUN_IN_TERMINAL_EVENT, commandKeystrokes, type RunInTerminalDetail } from './run-command';
 import '@xterm/xterm/css/xterm.css';
 
@@ -36,6 +37,10 @@ function storeScreenReaderChoice(on: boolean): void {
   }
 }
 
+/** States in which nothing typed reaches a shell: the terminal says so over itself and takes no input. */
+const DEAD_STATES: ReadonlySet<ConnectionState> = new Set(['expired', 'error']);
+const OFFLINE_STATES: ReadonlySet<ConnectionState> = new Set(['reconnecting', 'restarting', 'expired', 'error', 'refused', 'queued']);
+
 /** Delay between Ctrl-C and the command, so the shell has printed its new prompt. */
 const AFTER_INTERRUPT_MS = 150;
 
@@ -53,7 +58,9 @@ export function TerminalPane({ profile }: { profile: string }) {
   const [held, setHeld] = useState('');
   /** What the sandbox last said of its own Docker engine (an OSC at each prompt); null until it has said anything. */
   const [engine, setEngine] = useState<EngineSignal | null>(null);
-  const termRef = useRef<{ options: { screenReaderMode?: boolean } } | null>(null);
+  const termRef = useRef<{ options: { screenReaderMode?: boolean; disableStdin?: boolean; cursorBlink?: boolean } } | null>(null);
+  /** The terminal has keyboard focus: the way out is shown. */
+  const [focused, setFocused] = useState(false);
   const [screenReader, setScreenReader] = useState(false);
 
   useEffect(() => {
@@ -81,6 +88,22 @@ export function TerminalPane({ profile }: { profile: string }) {
       term.loadAddon(new WebLinksAddon());
       term.open(host);
       termRef.current = term;
+      const keys = new TerminalKeys(() => term.hasSelection());
+      term.attachCustomKeyEventHandler((event) => {
+        const route = keys.route(event);
+        if (route === 'copy') {
+          void navigator.clipboard?.writeText(term.getSelection());
+          term.clearSelection();
+          event.preventDefault();
+        }
+        return route === 'terminal';
+      });
+      const textarea = term.textarea;
+      textarea?.setAttribute('aria-describedby', 'terminal-keys-help');
+      const onFocus = () => setFocused(true);
+      const onBlur = () => setFocused(false);
+      textarea?.addEventListener('focus', onFocus);
+      textarea?.addEventListener('blur', onBlur);
       const engineSignal = term.parser.registerOscHandler(ENGINE_SIGNAL_OSC, (payload) => {
         const signal = parseEngineSignal(payload);
         if (signal) setEngine(signal);
@@ -91,6 +114,8 @@ export function TerminalPane({ profile }: { profile: string }) {
       term.options.screenReaderMode = wantsScreenReader;
       setScreenReader(wantsScreenReader);
 
+      /** The sandbox whose output the screen shows. */
+      let shownSandbox: string | null = null;
       const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
       const connection = new TerminalConnection(`${scheme}://${window.location.host}/ws/terminal?profile=${encodeURIComponent(profile)}`, {
         output: (data, done) => term.write(data, done),
@@ -105,7 +130,10 @@ export function TerminalPane({ profile }: { profile: string }) {
           }
         },
         hello: (hello) => {
-          // Another sandbox (Reset) says afresh how its engine is; the same one's replay says it again.
+          // Another sandbox (after Reset): the old one's output must not stay on screen as if it were this one's.
+          if (shownSandbox !== null && shownSandbox !== hello.sandboxId && hello.replayBytes === 0) term.reset();
+          shownSandbox = hello.sandboxId;
+          // It says afresh how its engine is; the same one's replay says it again.
           setSandboxId(hello.sandboxId);
           setEngine(null);
         },
@@ -146,6 +174,8 @@ export function TerminalPane({ profile }: { profile: string }) {
         resizeObserver.disconnect();
         for (const s of subscriptions) s.dispose();
         engineSignal.dispose();
+        textarea?.removeEventListener('focus', onFocus);
+        textarea?.removeEventListener('blur', onBlur);
         connection.dispose();
         connectionRef.current = null;
         termRef.current = null;
@@ -161,6 +191,15 @@ export function TerminalPane({ profile }: { profile: string }) {
 
   // Connected, but the learner's own dockerd is not running: the header must not say "ready" in green.
   const engineStopped = status.state === 'ready' && engine === 'down';
+  // Nothing typed now reaches a shell: no input, no blinking cursor (a terminal that looks alive while typing is lost is worse).
+  const offline = OFFLINE_STATES.has(status.state);
+  useEffect(() => {
+    const term = termRef.current;
+    if (!term) return;
+    term.options.disableStdin = offline;
+    term.options.cursorBlink = !offline;
+  }, [offline]);
+  const dead = DEAD_STATES.has(status.state);
   const canRetry = status.state === 'error' || status.state === 'expired' || status.state === 'refused';
   // Waiting in line or refused: said over the terminal, in full, where the learner looks (the status line truncates).
   const notice = status.state === 'queued' || status.state === 'refused';
@@ -203,7 +242,7 @@ export function TerminalPane({ profile }: { profile: string }) {
         >
           Screen reader
         </button>
-        {status.state === 'queued' ? null : canRetry ? (
+        {status.state === 'queued' || dead ? null : canRetry ? (
           <button type="button" className="rounded border border-slate-600 px-2 py-0.5 hover:bg-slate-800" onClick={() => window.location.reload()}>
             Reconnect
           </button>
@@ -213,7 +252,9 @@ export function TerminalPane({ profile }: { profile: string }) {
             className="rounded border border-slate-600 px-2 py-0.5 hover:bg-slate-800"
             title="Throw this sandbox away and start a fresh one"
             onClick={() => {
-              if (window.confirm('Reset your sandbox? Everything in it (files, images, containers) is lost.')) connectionRef.current?.reset();
+              if (!window.confirm('Reset your sandbox? Everything in it (files, images, containers) is lost.')) return;
+              connectionRef.current?.reset();
+              setSandboxId(null); // the new one's id comes with its hello
             }}
           >
             Reset
@@ -221,7 +262,25 @@ export function TerminalPane({ profile }: { profile: string }) {
         )}
       </div>
       <div className="relative min-h-0 flex-1">
-        <div ref={hostRef} className="h-full p-1.5" data-testid="terminal" />
+        <div ref={hostRef} className={`h-full p-1.5 ${offline ? 'opacity-40' : ''}`} data-testid="terminal" data-offline={offline} />
+        <p id="terminal-keys-help" className={focused ? 'pointer-events-none absolute bottom-1 right-2 rounded bg-slate-800/90 px-2 py-0.5 text-xs text-slate-200' : 'sr-only'} data-testid="terminal-keys-help">
+          Esc then Tab leaves the terminal · Ctrl+Shift+C / V copy and paste · Alt+1…9 runs a block, Alt+C checks
+        </p>
+        {(status.state === 'reconnecting' || status.state === 'restarting') && (
+          <p role="status" className="absolute inset-x-0 top-0 bg-amber-900/90 px-3 py-1 text-center text-sm text-amber-100" data-testid="terminal-offline">
+            {status.message} What you type now is not sent.
+          </p>
+        )}
+        {dead && (
+          <div className="absolute inset-0 flex flex-col items-center justify-center gap-4 bg-[#0b1220]/90 p-6" data-testid="terminal-dead" data-state={status.state}>
+            <p role="alert" className="max-w-md text-center text-base leading-relaxed text-slate-100">
+              {status.message}
+            </p>
+            <button type="button" className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-600" onClick={() => window.location.reload()}>
+              Reconnect
+            </button>
+          </div>
+        )}
         {notice && (
           <div className="absolute inset-0 flex items-center justify-center bg-[#0b1220]/90 p-6" data-testid="terminal-notice" data-state={status.state}>
             <p role={status.state === 'refused' ? 'alert' : 'status'} className="max-w-md text-center text-base leading-relaxed text-slate-100">
