@@ -67,6 +67,7 @@ export function Presenter({ lessonId, title, slides, mode }: { lessonId: string;
   if (mode === 'slides') {
     return (
       <main ref={root} className="flex min-h-0 flex-1 flex-col bg-white dark:bg-slate-950" data-testid="presenter">
+        <h1 className="sr-only">{title}</h1>
         <article
           className="slide slide-present mx-auto w-full max-w-5xl flex-1 overflow-y-auto px-10 py-10"
           data-testid="slide"
@@ -89,6 +90,7 @@ export function Presenter({ lessonId, title, slides, mode }: { lessonId: string;
   const next = slides[current + 1];
   return (
     <main ref={root} className="grid min-h-0 flex-1 grid-cols-1 gap-4 p-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]" data-testid="notes-view">
+        <h1 className="sr-only">Speaker notes: {title}</h1>
       <section>
         <div className="mb-2 flex items-baseline gap-3 text-sm text-slate-500">
           <span className="tabular-nums" data-testid="slide-counter">

@@ -114,7 +114,7 @@ describe('renderSlides', () => {
     ]);
     assert.equal(slide!.index, 0);
     assert.equal(slide!.title, 'One');
-    assert.match(slide!.html, /<h1[^>]*>One<\/h1>/);
+    assert.match(slide!.html, /<h2>One<\/h2>/, "a slide's title is an h2: the page holds the one h1");
     assert.match(slide!.html, /<em>you<\/em>/);
     assert.match(slide!.notesHtml, /<strong>hi<\/strong>/);
     assert.equal(bare!.notesHtml, '');

@@ -58,6 +58,11 @@ function markdownRenderer(codeBlocks: readonly CodeBlock[]): Marked {
         }
         return codeFrame({ lang: codeBlockStyle === 'indented' ? '' : parseCodeInfo(lang ?? '').lang, mode: 'display', interrupt: false, code: text });
       },
+      // One level down: the page around a slide holds the one h1 (the lesson's title), and a slide's own title is an h2.
+      heading(this: RendererThis, { tokens, depth }: Tokens.Heading): string {
+        const level = Math.min(depth + 1, 6);
+        return `<h${level}>${this.parser.parseInline(tokens)}</h${level}>\n`;
+      },
       // External links open in a new tab: leaving the page would drop the learner's terminal view.
       link(this: RendererThis, { href, tokens }: Tokens.Link): string {
         const external = /^https?:/.test(href);
