@@ -278,8 +278,12 @@ describe('classroom live help and follow mode', () => {
     await waitForXterm(ada.getByTestId('terminal'), /^shadow-42$/m);
     await waitForXterm(shadow.getByTestId('shadow-xterm'), /^shadow-42$/m, 5000);
     await instructor.screenshot({ path: screenshotPath('classroom-live-shadow') });
+    // Ada is told while she is watched, and no longer once the view closes.
+    await ada.getByTestId('watched').getByText('Your instructor is watching this terminal').waitFor({ timeout: 5000 });
+    await ada.screenshot({ path: screenshotPath('classroom-live-being-watched') });
     await instructor.keyboard.press('Escape');
     assert.equal(await shadow.count(), 0, 'Escape closes the view');
+    await ada.getByTestId('watched').waitFor({ state: 'detached', timeout: 5000 });
   });
 
   test('extending Ada’s time: the dashboard says until when, Ada gets a note', async (t) => {

@@ -56,6 +56,16 @@ export const ServerControlSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     /**
+     * How many read-only viewers (an instructor's shadow view) watch this
+     * terminal now: sent to the learner's own sockets when it changes, and
+     * after the hello when it is not 0, so the learner knows who sees what
+     * they type.
+     */
+    type: z.literal('watched'),
+    viewers: z.number().int().nonnegative(),
+  }),
+  z.object({
+    /**
      * The site is full: this socket's learner waits in line for a sandbox.
      * Sent on joining the line and again whenever the place changes; the
      * socket stays open, and a status `starting` follows when a place frees.

@@ -58,6 +58,8 @@ export function TerminalPane({ profile }: { profile: string }) {
   const [held, setHeld] = useState('');
   /** What the sandbox last said of its own Docker engine (an OSC at each prompt); null until it has said anything. */
   const [engine, setEngine] = useState<EngineSignal | null>(null);
+  /** Read-only viewers of this terminal now (an instructor's shadow view): the learner is told. */
+  const [watchers, setWatchers] = useState(0);
   const termRef = useRef<{ options: { screenReaderMode?: boolean; disableStdin?: boolean; cursorBlink?: boolean } } | null>(null);
   /** The terminal has keyboard focus: the way out is shown. */
   const [focused, setFocused] = useState(false);
@@ -138,6 +140,7 @@ export function TerminalPane({ profile }: { profile: string }) {
           setEngine(null);
         },
         held: setHeld,
+        watched: setWatchers,
       });
       connectionRef.current = connection;
 
@@ -225,6 +228,11 @@ export function TerminalPane({ profile }: { profile: string }) {
         {held && (
           <span data-testid="held-input" role="status" className="truncate rounded bg-amber-950 px-1.5 font-mono text-amber-200" title="Sent to your shell as soon as the engine is ready">
             queued: {held}
+          </span>
+        )}
+        {watchers > 0 && (
+          <span data-testid="watched" role="status" className="shrink-0 rounded bg-violet-900 px-1.5 text-violet-100" title="Your instructor's read-only view of this terminal: they see what it shows, and cannot type">
+            Your instructor is watching this terminal
           </span>
         )}
         {sandboxId && <span className="ml-auto font-mono text-slate-500" title="Your sandbox">sandbox {sandboxId}</span>}

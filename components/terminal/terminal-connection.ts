@@ -32,6 +32,8 @@ export interface ConnectionEvents {
   hello(message: Extract<ServerControl, { type: 'hello' }>): void;
   /** The watched terminal changed size (read-only views only). */
   size?(size: TerminalSize): void;
+  /** How many read-only viewers (the instructor's shadow view) watch this terminal now. */
+  watched?(viewers: number): void;
   /**
    * What the learner typed while the sandbox's engine was still starting,
    * held until it is ready (as text to show; '' once it went in).
@@ -188,6 +190,9 @@ export class TerminalConnection extends Disposable {
       case 'size':
         this.events.size?.(message.size);
         break;
+      case 'watched':
+        this.events.watched?.(message.viewers);
+        break;
     }
   }
 
@@ -210,6 +215,7 @@ export class TerminalConnection extends Disposable {
     this.unackedRendered = 0;
     // Held keystrokes were for that sandbox's shell; a new socket's hello says whether to hold again.
     if (this.held) this.events.held?.('');
+    this.events.watched?.(0); // a new socket's server says again who watches
     this.held = null;
     this.heldBytes = 0;
     if (event.code === CloseCode.PROTOCOL) {

@@ -73,7 +73,7 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
       </div>
       <ClassLessons lessons={lessons} />
       <p className="mt-8 text-center text-sm text-slate-500">
-        Each lesson opens beside a terminal into your own sandbox. Your instructor sees which exercises you have solved, not what you type.
+        Each lesson opens beside a terminal into your own sandbox. Your instructor sees which exercises you have solved and when you last typed, and can open a read-only view of your terminal to help you; while they do, your terminal says so.
       </p>
     </main>
   );

@@ -157,6 +157,7 @@ export class SandboxSession extends Disposable {
     this.activityAt = Date.now();
     const replayed = this.greet(client, { reattached });
     if (replayed > 0) this.flow.sentTo(client, replayed);
+    if (this.viewers.size > 0) client.sendControl({ type: 'watched', viewers: this.viewers.size });
   }
 
   /** A read-only watcher: the replay, then live output; not counted by flow control, idle or connection state. */
@@ -165,6 +166,12 @@ export class SandboxSession extends Disposable {
     this.viewers.add(client);
     // A viewer draws at the learner's size, which it cannot set itself.
     this.greet(client, { reattached: true, size: this.lastSize });
+    this.tellWatched();
+  }
+
+  /** The learner's own sockets learn how many watch their terminal (the shadow view is never secret). */
+  private tellWatched(): void {
+    for (const client of this.clients) client.sendControl({ type: 'watched', viewers: this.viewers.size });
   }
 
   /** Sends a newcomer the hello and the replay of recent output; returns the bytes replayed. */
@@ -184,7 +191,7 @@ export class SandboxSession extends Disposable {
   }
 
   removeViewer(client: TerminalClient): void {
-    this.viewers.delete(client);
+    if (this.viewers.delete(client)) this.tellWatched();
   }
 
   removeClient(client: TerminalClient): void {

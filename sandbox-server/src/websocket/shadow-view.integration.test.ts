@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
 import { CloseCode } from '../../../protocol';
-import { cleanupServer, PROMPT, requireDocker, TerminalSocket, TEST_INSTRUCTOR_TOKEN, testConfig, startTestSandboxServer, type TestSandboxServer } from '../../test/support';
+import { cleanupServer, PROMPT, waitFor, requireDocker, TerminalSocket, TEST_INSTRUCTOR_TOKEN, testConfig, startTestSandboxServer, type TestSandboxServer } from '../../test/support';
 import { WATCH_PATH } from './upgrade';
 
 /**
@@ -55,6 +55,8 @@ describe('read-only shadow view of a learner terminal (real engine)', () => {
     await learnerSocket.waitForText('the first echo', /before-42/);
     const view = await TerminalSocket.open(watchUrl(learner.id), { origin: server.origin, 'x-test-instructor': TEST_INSTRUCTOR_TOKEN }, { autoAck: false });
     await view.waitForText('the replayed screen', /before-42/);
+    // The learner is told someone watches, and when nobody does any more (below).
+    await waitFor('the learner to be told of the viewer', () => learnerSocket.controls.some((m) => m.type === 'watched' && m.viewers === 1));
 
     view.type('echo viewer-typed-$((7*7))\r');
     learnerSocket.type('echo after-$((8*8))\r');
@@ -70,6 +72,10 @@ describe('read-only shadow view of a learner terminal (real engine)', () => {
     assert.ok(learnerSocket.outputBytes - from > 3_000_000, `learner got ${learnerSocket.outputBytes - from} bytes`);
     assert.equal(view.closed, null, 'the view is still open');
     await view.close();
+    await waitFor('the learner to be told the view closed', () => {
+      const last = learnerSocket.controls.at(-1);
+      return last?.type === 'watched' && last.viewers === 0;
+    });
     learnerSocket.type('echo still-here\r');
     await learnerSocket.waitForText('the learner carries on after the view closes', /still-here/);
   });
