@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 import { PlatformProcess } from '../bench/platform-process';
 import { LoadLearner } from '../load/load-learner';
 import { footprint, footprintDifferences, type Footprint } from './host-footprint';
+import { memoryDrift, type MemoryDrift } from './memory-drift';
 
 /**
  * A soak run: learners arrive, work and leave for a while on one server,
@@ -29,9 +30,9 @@ export interface SoakReport {
   /** Where after differs from baseline (must be empty). */
   leftovers: string[];
   /** Server RSS, MiB: where it settled (a third into the run), the highest after that, and at the end (after the drain). */
-  rss: { settledMiB: number; maxLaterMiB: number; endMiB: number; samples: number[] };
+  rss: { samples: number[]; endMiB: number } & MemoryDrift;
   /** V8 heap used + external (Buffers), MiB, sampled with each RSS sample: tells a JS leak from native memory. */
-  heapSamples: number[];
+  heap: { samples: number[] } & MemoryDrift;
   /** How long the site took to give everything back after the last visit. */
   drainSeconds: number;
 }
@@ -112,16 +113,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       after = await footprint(docker, server.serverId, server.pid);
     }
     const endMiB = (await server.rssBytes()) / MiB;
-    const settledAt = Math.max(0, Math.floor(rss.length / 3));
-    const settledMiB = rss[settledAt] ?? endMiB;
     return {
       visits,
       failures,
       baseline,
       after,
       leftovers: footprintDifferences(baseline, after),
-      rss: { settledMiB, maxLaterMiB: Math.max(...rss.slice(settledAt), endMiB), endMiB, samples: rss },
-      heapSamples: heap,
+      rss: { samples: rss, endMiB, ...memoryDrift(rss) },
+      heap: { samples: heap, ...memoryDrift(heap) },
       drainSeconds: (Date.now() - drainStart) / 1000,
     };
   } finally {
@@ -129,11 +128,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
 }
 
-/** The report as text, and whether the run held (no failed visit, nothing left over, RSS within 10 % of where it settled). */
+/** The report as text, and whether the run held (no failed visit, nothing left over, RSS and JS heap within 10 % of where they settled; memory-drift.ts). */
 export function describeSoak(report: SoakReport, minutes: number): { text: string; held: boolean } {
-  const { rss } = report;
-  const drift = rss.maxLaterMiB / rss.settledMiB - 1;
-  const held = report.failures.length === 0 && report.leftovers.length === 0 && drift <= 0.1;
+  const { rss, heap } = report;
+  const held = report.failures.length === 0 && report.leftovers.length === 0 && rss.drift <= 0.1 && heap.drift <= 0.1;
+  const pct = (drift: number): string => `${drift >= 0 ? '+' : ''}${(drift * 100).toFixed(1)} %`;
   const text = [
     '',
     `Drydock soak: ${minutes} min, ${report.visits} visits, ${report.failures.length} failed`,
@@ -141,9 +140,10 @@ export function describeSoak(report: SoakReport, minutes: number): { text: strin
     `leftovers after ${report.drainSeconds.toFixed(0)} s: ${report.leftovers.length === 0 ? 'none (containers, networks, volumes, disks, loop devices, cgroups and server fds back to the baseline)' : report.leftovers.join(', ')}`,
     `  baseline ${JSON.stringify(report.baseline)}`,
     `  after    ${JSON.stringify(report.after)}`,
-    `server RSS: settled at ${rss.settledMiB.toFixed(1)} MiB, highest after that ${rss.maxLaterMiB.toFixed(1)} MiB (${(drift * 100).toFixed(1)} %), ${rss.endMiB.toFixed(1)} MiB at the end`,
-    `  samples every 10 s (after a full GC): ${rss.samples.map((s) => s.toFixed(0)).join(' ')}`,
-    `  of which JS heap + Buffers:           ${report.heapSamples.map((s) => s.toFixed(0)).join(' ')}`,
+    `server RSS: settled at ${rss.settled.toFixed(1)} MiB (median of the minute after the first third); highest one-minute median after that ${rss.highestMinute.toFixed(1)} MiB (${pct(rss.drift)}); highest single sample ${rss.highestSample.toFixed(1)} MiB (${pct(rss.highestSample / rss.settled - 1)}); ${rss.endMiB.toFixed(1)} MiB at the end`,
+    `JS heap + Buffers: settled at ${heap.settled.toFixed(1)} MiB; highest one-minute median after that ${heap.highestMinute.toFixed(1)} MiB (${pct(heap.drift)})`,
+    `  RSS every 10 s (after a full GC): ${rss.samples.map((s) => s.toFixed(0)).join(' ')}`,
+    `  of which JS heap + Buffers:       ${heap.samples.map((s) => s.toFixed(0)).join(' ')}`,
     '',
   ].join('\n');
   return { text, held };
