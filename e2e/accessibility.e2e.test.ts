@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { assertAccessible } from './support/accessibility';
@@ -16,13 +15,12 @@ import { ROOM_FOR_A_LEARNER_PER_TEST, startPlatformProcess, type RunningPlatform
 describe('accessibility', () => {
   let platform: RunningPlatform;
   let browser: Browser;
-  const secret = `e2e-${randomBytes(24).toString('hex')}`;
   const view = { viewport: { width: 1280, height: 800 } };
 
   before(async () => {
     // No class registry and no warm pools: these tests look at pages, and a class here needs no sandbox of its own.
     platform = await startPlatformProcess({
-      env: { ...ROOM_FOR_A_LEARNER_PER_TEST, DRYDOCK_INSTRUCTOR_SECRET: secret, DRYDOCK_CLASS_REGISTRY: 'off', DRYDOCK_WARM_POOL_MAX: '0', DRYDOCK_SELF_PACED_WARM_MAX: '0' },
+      env: { ...ROOM_FOR_A_LEARNER_PER_TEST, DRYDOCK_CLASS_REGISTRY: 'off', DRYDOCK_WARM_POOL_MAX: '0', DRYDOCK_SELF_PACED_WARM_MAX: '0' },
     });
     browser = await launchChromium();
   });
