@@ -218,7 +218,7 @@ function Legend({ stuckAfter, idleMinutes }: { stuckAfter: number; idleMinutes: 
   return (
     <div className="mt-3 flex flex-wrap items-center gap-x-5 gap-y-1 text-xs text-slate-500">
       <span className="flex items-center gap-1.5">
-        <span className={`${chip} bg-emerald-500 text-white`}>✓</span> passed (and when)
+        <span className={`${chip} bg-emerald-700 text-white`}>✓</span> passed (and when)
       </span>
       <span className="flex items-center gap-1.5">
         <span className={`${chip} bg-rose-100 text-rose-800 dark:bg-rose-950 dark:text-rose-200`}>×2</span> failed twice (last try)

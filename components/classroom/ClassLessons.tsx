@@ -47,7 +47,7 @@ export function ClassLessons({ lessons }: { lessons: ClassLesson[] }) {
             </div>
             <div className="text-sm text-slate-600 dark:text-slate-300">Next exercise: {nextExercise.title}</div>
           </div>
-          <Link href={`/lessons/${next.id}`} className="rounded-md bg-sky-600 px-4 py-2 font-medium text-white hover:bg-sky-700">
+          <Link href={`/lessons/${next.id}`} className="rounded-md bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800">
             {progress?.[next.id] ? 'Continue' : 'Start'} →
           </Link>
         </div>

@@ -103,7 +103,7 @@ export function CreateClassForm({ lessons }: { lessons: CourseLesson[] }) {
           {error}
         </p>
       )}
-      <button type="submit" disabled={busy} className="w-full rounded-md bg-sky-600 px-4 py-2 font-medium text-white hover:bg-sky-700 disabled:opacity-60">
+      <button type="submit" disabled={busy} className="w-full rounded-md bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-60">
         {busy ? 'Creating…' : 'Create class'}
       </button>
     </form>

@@ -61,7 +61,7 @@ export function JoinForm({ initialCode, initialName }: { initialCode: string; in
           {error}
         </p>
       )}
-      <button type="submit" disabled={busy} className="w-full rounded-md bg-sky-600 px-4 py-2.5 font-medium text-white hover:bg-sky-700 disabled:opacity-60">
+      <button type="submit" disabled={busy} className="w-full rounded-md bg-sky-700 px-4 py-2.5 font-medium text-white hover:bg-sky-800 disabled:opacity-60">
         {busy ? 'Joining…' : 'Join class'}
       </button>
     </form>

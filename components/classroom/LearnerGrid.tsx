@@ -24,7 +24,7 @@ function Cell({ cell, column, stuckAfter, now, divider }: { cell: GridCell; colu
         : `${column.title}: not tried`;
   const look =
     state === 'passed'
-      ? 'bg-emerald-500 text-white dark:bg-emerald-600'
+      ? 'bg-emerald-700 text-white'
       : state === 'failed'
         ? stuck
           ? 'bg-rose-600 text-white ring-2 ring-rose-300 dark:ring-rose-800'

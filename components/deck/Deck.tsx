@@ -78,20 +78,27 @@ export function Deck({ lessonId, slides }: { lessonId: string; slides: DeckSlide
   const slide = slides[current];
   return (
     <section className="flex h-full min-h-0 flex-col" aria-roledescription="slide deck">
-      <article
-        className="slide min-h-0 flex-1 overflow-y-auto rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-700 dark:bg-slate-900"
-        aria-live="polite"
-        aria-label={`Slide ${current + 1} of ${count}: ${slide?.title ?? ''}`}
-        data-testid="slide"
-        data-slide={current + 1}
-        onClick={onClick}
-        dangerouslySetInnerHTML={{ __html: slide?.html ?? '' }}
-      />
-      {slide?.exercise && (
-        <div data-testid="slide-panel">
-          <ExercisePanel key={slide.exercise.id} lessonId={lessonId} exercise={slide.exercise} />
-        </div>
-      )}
+      {/*
+        The slide and its exercise panel scroll together: a verdict and its hints add to the column instead of
+        squeezing the task above them (on a 1280×720 laptop they left it 120 px), and on a phone nothing in the
+        column has a fixed height for the terminal below to cover.
+      */}
+      <div className="flex min-h-0 flex-1 flex-col overflow-y-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-900" data-testid="slide-scroller">
+        <article
+          className="slide flex-1 p-6"
+          aria-live="polite"
+          aria-label={`Slide ${current + 1} of ${count}: ${slide?.title ?? ''}`}
+          data-testid="slide"
+          data-slide={current + 1}
+          onClick={onClick}
+          dangerouslySetInnerHTML={{ __html: slide?.html ?? '' }}
+        />
+        {slide?.exercise && (
+          <div data-testid="slide-panel" className="px-3 pb-3">
+            <ExercisePanel key={slide.exercise.id} lessonId={lessonId} exercise={slide.exercise} />
+          </div>
+        )}
+      </div>
       <nav className="mt-3 flex items-center gap-3 text-sm" aria-label="Slides">
         <button type="button" className="deck-button" onClick={() => go(current - 1)} disabled={current === 0} aria-label="Previous slide">
           ← Prev

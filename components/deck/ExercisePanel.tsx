@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CheckResponse } from '../../protocol/http/check';
 import type { DeckExercise } from '../../protocol/http/deck';
 import { fetchProgress, requestCheck } from '../progress/progress-client';
@@ -22,6 +22,7 @@ export function ExercisePanel({ lessonId, exercise }: { lessonId: string; exerci
   const [state, setState] = useState<PanelState>({ kind: 'idle' });
   const [passedBefore, setPassedBefore] = useState(false);
   const [hintsShown, setHintsShown] = useState(0);
+  const resultRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     let live = true;
@@ -44,13 +45,17 @@ export function ExercisePanel({ lessonId, exercise }: { lessonId: string; exerci
   };
 
   const verdict = state.kind === 'verdict' ? state.verdict : null;
+  // A verdict lands under the task, which may be scrolled out of view: bring it in.
+  useEffect(() => {
+    if (verdict) resultRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [verdict]);
   const solved = passedBefore || verdict?.everPassed;
   return (
     <section className="mt-3 rounded-lg border border-sky-300 bg-sky-50 p-4 text-sm dark:border-sky-800 dark:bg-sky-950/40" aria-label={`Exercise: ${exercise.title}`} data-testid="exercise" data-exercise={exercise.id}>
       <div className="flex flex-wrap items-center gap-3">
         <span className="font-medium">{exercise.title}</span>
         {solved && (
-          <span className="rounded-full bg-emerald-600 px-2 py-0.5 text-xs font-semibold text-white" data-testid="exercise-solved">
+          <span className="rounded-full bg-emerald-700 px-2 py-0.5 text-xs font-semibold text-white" data-testid="exercise-solved">
             ✓ Solved
           </span>
         )}
@@ -58,14 +63,14 @@ export function ExercisePanel({ lessonId, exercise }: { lessonId: string; exerci
           type="button"
           onClick={() => void check()}
           disabled={state.kind === 'checking'}
-          className="ml-auto rounded-md bg-sky-600 px-3 py-1 font-medium text-white hover:bg-sky-700 disabled:opacity-60"
+          className="ml-auto rounded-md bg-sky-700 px-3 py-1 font-medium text-white hover:bg-sky-800 disabled:opacity-60"
           title="Ask the server to look at your sandbox (Alt+C)"
           data-testid="check-button"
         >
           {state.kind === 'checking' ? 'Checking…' : 'Check'}
         </button>
       </div>
-      <div aria-live="polite" data-testid="check-result">
+      <div aria-live="polite" data-testid="check-result" ref={resultRef}>
         {verdict && (
           <div className={`mt-3 ${verdict.passed ? 'text-emerald-700 dark:text-emerald-400' : 'text-rose-700 dark:text-rose-400'}`}>
             <p className="font-medium">{verdict.passed ? `Passed (attempt ${verdict.attempt}).` : `Not yet (attempt ${verdict.attempt}):`}</p>

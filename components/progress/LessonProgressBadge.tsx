@@ -25,7 +25,7 @@ export function LessonProgressBadge({ lessonId, exerciseIds }: { lessonId: strin
   const done = solved === exerciseIds.length;
   return (
     <span
-      className={`rounded-full px-2 py-0.5 text-xs font-medium ${done ? 'bg-emerald-600 text-white' : started ? 'bg-sky-100 text-sky-800 dark:bg-sky-900 dark:text-sky-100' : 'bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300'}`}
+      className={`rounded-full px-2 py-0.5 text-xs font-medium ${done ? 'bg-emerald-700 text-white' : started ? 'bg-sky-100 text-sky-800 dark:bg-sky-900 dark:text-sky-100' : 'bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300'}`}
       data-testid={`progress-${lessonId}`}
     >
       {done ? '✓ ' : ''}

@@ -284,7 +284,7 @@ export function TerminalPane({ profile }: { profile: string }) {
             <p role="alert" className="max-w-md text-center text-base leading-relaxed text-slate-100">
               {status.message}
             </p>
-            <button type="button" className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-600" onClick={() => window.location.reload()}>
+            <button type="button" className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800" onClick={() => window.location.reload()}>
               Reconnect
             </button>
           </div>

@@ -22,7 +22,7 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
       <main className="mx-auto max-w-md px-4 py-16 text-center">
         <h1 className="text-2xl font-semibold">You are not in this class</h1>
         <p className="mt-2 text-slate-600 dark:text-slate-300">Join it with the code your instructor gives you (from this browser: your progress is kept per browser).</p>
-        <Link href="/join" className="mt-6 inline-block rounded-md bg-sky-600 px-4 py-2 font-medium text-white hover:bg-sky-700">
+        <Link href="/join" className="mt-6 inline-block rounded-md bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800">
           Join a class
         </Link>
       </main>

@@ -45,7 +45,7 @@ export default async function InstructorLoginPage({ searchParams }: { searchPara
               data-testid="secret-input"
             />
           </label>
-          <button type="submit" className="w-full rounded-md bg-sky-600 px-4 py-2 font-medium text-white hover:bg-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-500/50">
+          <button type="submit" className="w-full rounded-md bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800 focus:outline-none focus:ring-2 focus:ring-sky-500/50">
             Sign in
           </button>
         </form>
