@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
-import { launchChromium, newContext, screenshotPath } from './support/browser';
+import { launchChromium, newContext, screenshotPath, waitForTerminal } from './support/browser';
+import { EXIT_THREE } from './support/learner';
 
 /**
  * One deck, two modes: presenter slides with a speaker-notes window, and the learner's view on any screen.
@@ -92,5 +93,39 @@ describe('deck modes, themes and narrow screens', () => {
     assert.ok(slide && terminal && terminal.y >= slide.y + slide.height - 1, 'the terminal sits below the slides');
     await page.screenshot({ path: screenshotPath('lesson-phone'), fullPage: true });
     await phone.close();
+  });
+
+  test('a failed Check with every hint open, on a 1280×720 laptop and on a phone: the task stays whole, nothing covers the hints or Prev/Next', async (t) => {
+    const context = await newContext(t, browser, { viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/lessons/containers-101#${EXIT_THREE.slide}`);
+    await waitForTerminal(page, /root@sandbox:~#/, 90_000);
+    await page.getByTestId('check-button').click();
+    await page.getByTestId('check-result').getByText(/^Not yet/).waitFor({ timeout: 30_000 });
+    const more = page.getByRole('button', { name: /^Show a hint/ });
+    while ((await more.count()) > 0) await more.click();
+
+    /** The element is drawn where it is: the topmost element at its centre, once scrolled into view, is it or inside it. */
+    const uncovered = async (testIdOrSelector: string): Promise<boolean> => {
+      const target = page.locator(testIdOrSelector).last();
+      await target.scrollIntoViewIfNeeded();
+      return target.evaluate((element) => {
+        const box = element.getBoundingClientRect();
+        const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return top !== null && (element === top || element.contains(top));
+      });
+    };
+    for (const [size, name] of [
+      [{ width: 1280, height: 720 }, 'laptop'],
+      [{ width: 390, height: 844 }, 'phone'],
+    ] as const) {
+      await page.setViewportSize(size);
+      const slide = await page.getByTestId('slide').evaluate((e) => ({ client: e.clientHeight, scroll: e.scrollHeight }));
+      assert.ok(slide.client >= slide.scroll, `${name}: the task is cut (${slide.client} of ${slide.scroll} px shown)`);
+      for (const what of ['[data-testid=hint]', '[data-testid=failed-check]', 'button[aria-label="Next slide"]', 'button[aria-label="Previous slide"]']) {
+        assert.ok(await uncovered(what), `${name}: ${what} is covered`);
+      }
+      await page.screenshot({ path: screenshotPath(`exercise-hints-${name}`) });
+    }
   });
 });
