@@ -28,7 +28,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <Link href="/" className="font-semibold tracking-tight">
             <span aria-hidden>⚓</span> Drydock
           </Link>
-          <nav className="text-sm text-slate-500">
+          <nav className="text-sm text-slate-500 dark:text-slate-400">
             <Link href="/" className="hover:text-slate-900 dark:hover:text-slate-200">
               Course
             </Link>

@@ -19,7 +19,7 @@ export default function CataloguePage() {
             >
               {entry.ok ? (
                 <>
-                  <div className="flex items-center gap-2 text-xs uppercase tracking-wide text-slate-500">
+                  <div className="flex items-center gap-2 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                     <span>
                       Lesson {i + 1} · {entry.lesson.manifest.level} · {entry.lesson.manifest.minutes} min
                     </span>
@@ -40,7 +40,7 @@ export default function CataloguePage() {
           </li>
         ))}
       </ol>
-      {lessons.length === 0 && <p className="mt-8 text-slate-500">No lessons found in lessons/.</p>}
+      {lessons.length === 0 && <p className="mt-8 text-slate-500 dark:text-slate-400">No lessons found in lessons/.</p>}
     </main>
   );
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { assertAccessible } from './support/accessibility';
+import { AccessibilityAudit } from './support/accessibility';
 import { launchChromium, newPage, screenshotPath, waitForTerminal } from './support/browser';
 import { createClass, openDashboard, signInInstructor } from './support/instructor';
 import { EXIT_THREE, joinClass } from './support/learner';
@@ -33,21 +33,22 @@ describe('accessibility', () => {
     const options = { ...view, colorScheme: theme };
 
     test(`${theme}: the learner's pages (catalogue, lesson, an exercise's failed verdict, join, not found)`, async (t) => {
+      const audit = new AccessibilityAudit();
       const page = await newPage(t, browser, options);
       await page.goto(platform.url);
       assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), theme);
-      await assertAccessible(page, `catalogue (${theme})`);
+      await audit.audit(page, `catalogue (${theme})`);
 
       await page.goto(`${platform.url}/lessons/containers-101#1`);
       await waitForTerminal(page, /root@sandbox:~#/, 90_000);
-      await assertAccessible(page, `lesson, first slide (${theme})`);
+      await audit.audit(page, `lesson, first slide (${theme})`);
 
       await page.goto(`${platform.url}/lessons/containers-101#${EXIT_THREE.slide}`);
       await page.getByTestId('check-button').click();
       await page.getByTestId('check-result').getByText(/^Not yet/).waitFor({ timeout: 30_000 });
       await page.getByRole('button', { name: /^Show a hint/ }).click();
       await page.getByTestId('hint').first().waitFor();
-      await assertAccessible(page, `exercise after a failed Check (${theme})`);
+      await audit.audit(page, `exercise after a failed Check (${theme})`);
       await page.screenshot({ path: screenshotPath(`a11y-exercise-${theme}`) });
 
       for (const [path, what] of [
@@ -56,31 +57,34 @@ describe('accessibility', () => {
         ['/no-such-page', 'not found'],
       ] as const) {
         await page.goto(`${platform.url}${path}`);
-        await assertAccessible(page, `${what} (${theme})`);
+        await audit.audit(page, `${what} (${theme})`);
       }
+      audit.assertClean();
     });
 
     test(`${theme}: the instructor's pages (classes, dashboard, presenter, notes) and the learner's class page`, async (t) => {
+      const audit = new AccessibilityAudit();
       const instructor = await signInInstructor(t, browser, platform, options);
-      const created = await createClass(instructor, platform, { name: `Audit ${theme}`, expectedLearners: 0 });
+      const created = await createClass(instructor, platform, { name: `Audit ${theme}`, expectedLearners: 1 });
       const learner = await newPage(t, browser, options);
       await joinClass(learner, platform, created.joinCode, 'Ada');
 
       await instructor.goto(`${platform.url}/instructor`);
       await instructor.getByText(`Audit ${theme}`).first().waitFor();
-      await assertAccessible(instructor, `classes (${theme})`);
+      await audit.audit(instructor, `classes (${theme})`);
       await openDashboard(instructor, platform, created.id);
-      await assertAccessible(instructor, `class dashboard (${theme})`);
+      await audit.audit(instructor, `class dashboard (${theme})`);
       await instructor.screenshot({ path: screenshotPath(`a11y-dashboard-${theme}`) });
       for (const path of ['/lessons/containers-101/present#1', '/lessons/containers-101/notes#1']) {
         await instructor.goto(`${platform.url}${path}`);
         await instructor.locator('main, [data-testid=slide]').first().waitFor();
-        await assertAccessible(instructor, `${path} (${theme})`);
+        await audit.audit(instructor, `${path} (${theme})`);
       }
 
       await learner.goto(`${platform.url}/class/${created.id}`);
       await learner.getByTestId('class-name').waitFor();
-      await assertAccessible(learner, `the learner's class page (${theme})`);
+      await audit.audit(learner, `the learner's class page (${theme})`);
+      audit.assertClean();
     });
   }
 
@@ -116,7 +120,7 @@ describe('accessibility', () => {
 
   test('the dashboard by keyboard alone: a learner\'s actions menu and the end-class dialog open, close with Esc, and give focus back', async (t: TestContext) => {
     const instructor: Page = await signInInstructor(t, browser, platform, view);
-    const created = await createClass(instructor, platform, { name: 'Keyboard class', expectedLearners: 0 });
+    const created = await createClass(instructor, platform, { name: 'Keyboard class', expectedLearners: 1 });
     const learner = await newPage(t, browser, view);
     await joinClass(learner, platform, created.joinCode, 'Grace');
     await openDashboard(instructor, platform, created.id);

@@ -122,7 +122,7 @@ describe('deck modes, themes and narrow screens', () => {
       await page.setViewportSize(size);
       const slide = await page.getByTestId('slide').evaluate((e) => ({ client: e.clientHeight, scroll: e.scrollHeight }));
       assert.ok(slide.client >= slide.scroll, `${name}: the task is cut (${slide.client} of ${slide.scroll} px shown)`);
-      for (const what of ['[data-testid=hint]', '[data-testid=failed-check]', 'button[aria-label="Next slide"]', 'button[aria-label="Previous slide"]']) {
+      for (const what of ['[data-testid=hint]', '[data-testid=failed-check]', '[data-testid=next-slide]', '[data-testid=prev-slide]']) {
         assert.ok(await uncovered(what), `${name}: ${what} is covered`);
       }
       await page.screenshot({ path: screenshotPath(`exercise-hints-${name}`) });

@@ -35,9 +35,9 @@ export default async function InstructorHome() {
         <p className="mt-2 max-w-2xl text-slate-600 dark:text-slate-300">
           A class is a set of lessons for a group, for a while. Learners join with its code; its dashboard shows every learner’s progress live.
         </p>
-        <h2 className="mt-8 text-sm font-semibold uppercase tracking-wide text-slate-500">In session</h2>
+        <h2 className="mt-8 text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">In session</h2>
         {open.length === 0 ? (
-          <p className="mt-2 rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-slate-500 dark:border-slate-700">No class in session. Create one with the form.</p>
+          <p className="mt-2 rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-slate-500 dark:text-slate-400 dark:border-slate-700">No class in session. Create one with the form.</p>
         ) : (
           <ul className="mt-2 space-y-3" data-testid="open-classes">
             {open.map((c) => (
@@ -48,15 +48,15 @@ export default async function InstructorHome() {
                 >
                   <div className="min-w-0 flex-1">
                     <div className="truncate text-lg font-semibold">{c.name}</div>
-                    <div className="mt-0.5 text-sm text-slate-500">
+                    <div className="mt-0.5 text-sm text-slate-500 dark:text-slate-400">
                       {c.lessonIds.length} {c.lessonIds.length === 1 ? 'lesson' : 'lessons'} · {c.members} / {c.expectedLearners} joined · <ClassTime endsAt={c.endsAt} />
                     </div>
                   </div>
                   <div className="text-right">
-                    <div className="text-xs uppercase tracking-wide text-slate-500">Code</div>
+                    <div className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">Code</div>
                     <div className="font-mono text-xl font-semibold tracking-[0.2em]">{c.joinCode}</div>
                   </div>
-                  <span aria-hidden className="text-slate-400">
+                  <span aria-hidden className="text-slate-500 dark:text-slate-400">
                     →
                   </span>
                 </Link>
@@ -66,13 +66,13 @@ export default async function InstructorHome() {
         )}
         {past.length > 0 && (
           <>
-            <h2 className="mt-8 text-sm font-semibold uppercase tracking-wide text-slate-500">Earlier</h2>
+            <h2 className="mt-8 text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Earlier</h2>
             <ul className="mt-2 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-700 dark:bg-slate-900">
               {past.map((c) => (
                 <li key={c.id}>
                   <Link href={`/instructor/classes/${c.id}`} className="flex items-center gap-3 px-4 py-2.5 text-sm hover:bg-slate-50 dark:hover:bg-slate-800/50">
                     <span className="min-w-0 flex-1 truncate font-medium">{c.name}</span>
-                    <span className="text-slate-500">
+                    <span className="text-slate-500 dark:text-slate-400">
                       {c.members} joined · {c.lessonIds.length} {c.lessonIds.length === 1 ? 'lesson' : 'lessons'}
                     </span>
                   </Link>

@@ -24,14 +24,14 @@ export async function JoinPage({ code }: { code: string }) {
         </div>
         {mine.length > 0 && (
           <div className="mt-6" data-testid="my-classes">
-            <h2 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Your classes</h2>
+            <h2 className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Your classes</h2>
             <ul className="mt-2 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-700 dark:bg-slate-900">
               {mine.map(({ record, member }) => (
                 <li key={record.id}>
                   <Link href={`/class/${record.id}`} className="flex items-center gap-3 px-4 py-3 hover:bg-slate-50 dark:hover:bg-slate-800/50">
                     <span className="min-w-0 flex-1">
                       <span className="block truncate font-medium">{record.name}</span>
-                      <span className="block text-xs text-slate-500">as {member?.displayName}</span>
+                      <span className="block text-xs text-slate-500 dark:text-slate-400">as {member?.displayName}</span>
                     </span>
                     <span className="text-sm text-sky-700 dark:text-sky-400">Continue →</span>
                   </Link>

@@ -63,7 +63,7 @@ export function ClassDashboard({ initial }: { initial: ClassGrid }) {
 
   return (
     <main className="mx-auto w-full max-w-[110rem] px-4 py-6" data-testid="class-dashboard">
-      <nav className="text-sm text-slate-500">
+      <nav className="text-sm text-slate-500 dark:text-slate-400">
         <Link href="/instructor" className="hover:text-slate-900 hover:underline dark:hover:text-slate-200">
           Classes
         </Link>{' '}
@@ -80,7 +80,7 @@ export function ClassDashboard({ initial }: { initial: ClassGrid }) {
               <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-700 dark:bg-slate-800 dark:text-slate-300">Ended</span>
             )}
           </div>
-          <p className="mt-1 text-sm text-slate-500">
+          <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
             {grid.lessons.length} {grid.lessons.length === 1 ? 'lesson' : 'lessons'} · {grid.columns.length} exercises
             {now !== null && (
               <>
@@ -152,13 +152,13 @@ export function ClassDashboard({ initial }: { initial: ClassGrid }) {
         {grid.rows.length === 0 ? (
           <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center dark:border-slate-700 dark:bg-slate-900" data-testid="grid-empty">
             <p className="text-lg font-medium">Nobody has joined yet</p>
-            <p className="mt-1 text-slate-500">
+            <p className="mt-1 text-slate-500 dark:text-slate-400">
               Learners open <span className="font-mono">/join</span> and type the code <span className="font-mono font-semibold tracking-widest text-slate-700 dark:text-slate-200">{c.joinCode}</span>, or open the
               link on the right. They appear here as they join.
             </p>
           </div>
         ) : rows.length === 0 ? (
-          <p className="rounded-lg border border-slate-200 bg-white px-4 py-8 text-center text-slate-500 dark:border-slate-700 dark:bg-slate-900">No learner matches.</p>
+          <p className="rounded-lg border border-slate-200 bg-white px-4 py-8 text-center text-slate-500 dark:text-slate-400 dark:border-slate-700 dark:bg-slate-900">No learner matches.</p>
         ) : (
           <LearnerGrid
             grid={grid}
@@ -184,7 +184,7 @@ function Stat({ label, value, tone, hint }: { label: string; value: string; tone
   const color = tone === 'bad' ? 'text-rose-700 dark:text-rose-400' : tone === 'warn' ? 'text-amber-700 dark:text-amber-400' : '';
   return (
     <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-700 dark:bg-slate-900" title={hint}>
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
       <dd className={`mt-0.5 text-2xl font-semibold tabular-nums ${color}`} data-testid={`total-${label.toLowerCase()}`}>
         {value}
       </dd>
@@ -201,7 +201,7 @@ function LiveIndicator({ live }: { live: Live }) {
   };
   const [dot, text] = look[live];
   return (
-    <span className="ml-auto flex items-center gap-2 text-sm text-slate-500" data-testid="live-indicator" data-live={live}>
+    <span className="ml-auto flex items-center gap-2 text-sm text-slate-500 dark:text-slate-400" data-testid="live-indicator" data-live={live}>
       <span className={`h-2 w-2 rounded-full ${dot}`} />
       {text}
       {live === 'signed-out' && (
@@ -216,7 +216,7 @@ function LiveIndicator({ live }: { live: Live }) {
 function Legend({ stuckAfter, idleMinutes }: { stuckAfter: number; idleMinutes: number }) {
   const chip = 'inline-flex h-5 w-7 items-center justify-center rounded text-[11px] font-semibold';
   return (
-    <div className="mt-3 flex flex-wrap items-center gap-x-5 gap-y-1 text-xs text-slate-500">
+    <div className="mt-3 flex flex-wrap items-center gap-x-5 gap-y-1 text-xs text-slate-500 dark:text-slate-400">
       <span className="flex items-center gap-1.5">
         <span className={`${chip} bg-emerald-700 text-white`}>✓</span> passed (and when)
       </span>
@@ -227,7 +227,7 @@ function Legend({ stuckAfter, idleMinutes }: { stuckAfter: number; idleMinutes: 
         <span className={`${chip} bg-rose-600 text-white`}>×{stuckAfter}</span> stuck ({stuckAfter}+ failures, no pass)
       </span>
       <span className="flex items-center gap-1.5">
-        <span className={`${chip} border border-dashed border-slate-300 text-slate-400 dark:border-slate-700`}>·</span> not tried
+        <span className={`${chip} border border-dashed border-slate-300 text-slate-500 dark:text-slate-400 dark:border-slate-700`}>·</span> not tried
       </span>
       <span className="flex items-center gap-1.5">
         <span className="h-2 w-2 rounded-full bg-emerald-500" /> connected

@@ -72,7 +72,7 @@ export function ClassLessons({ lessons }: { lessons: ClassLesson[] }) {
                 <span className="flex items-start gap-3">
                   <span className="min-w-0 flex-1">
                     <span className="block text-lg font-semibold leading-snug">{lesson.title}</span>
-                    <span className="block text-xs uppercase tracking-wide text-slate-500">
+                    <span className="block text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                       {lesson.level} · {lesson.minutes} min
                     </span>
                   </span>

@@ -79,12 +79,12 @@ function NoticeCard({ notice, onDismiss }: { notice: Notice; onDismiss: () => vo
             {badge}
           </span>
         )}
-        <span className="ml-auto text-xs tabular-nums text-slate-400">{clock(notice.at)}</span>
+        <span className="ml-auto text-xs tabular-nums text-slate-500 dark:text-slate-400">{clock(notice.at)}</span>
         {/* No autofocus anywhere here: a notice must not take the keyboard away from the terminal. */}
         <button
           type="button"
           onClick={onDismiss}
-          className="-mr-1 rounded px-1.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700 dark:hover:bg-slate-800 dark:hover:text-slate-200"
+          className="-mr-1 rounded px-1.5 text-slate-500 dark:text-slate-400 hover:bg-slate-100 hover:text-slate-700 dark:hover:bg-slate-800 dark:hover:text-slate-200"
           aria-label="Dismiss"
           title="Dismiss"
         >

@@ -49,13 +49,13 @@ export function ClassroomChannel() {
       {info && (
         <Link
           href={`/class/${info.classId}`}
-          className="flex min-w-0 items-center gap-1.5 text-sm text-slate-500 hover:text-slate-900 dark:hover:text-slate-200"
+          className="flex min-w-0 items-center gap-1.5 text-sm text-slate-500 dark:text-slate-400 hover:text-slate-900 dark:hover:text-slate-200"
           title={`Back to your class: ${info.name}`}
           data-testid="class-link"
         >
           <span className="hidden sm:inline">Class:</span>
           <span className="max-w-[7rem] truncate font-medium sm:max-w-[14rem] text-slate-700 dark:text-slate-300">{info.name}</span>
-          {state.ended && <span className="rounded bg-slate-100 px-1.5 py-px text-[11px] text-slate-500 dark:bg-slate-800">ended</span>}
+          {state.ended && <span className="rounded bg-slate-100 px-1.5 py-px text-[11px] text-slate-500 dark:text-slate-400 dark:bg-slate-800">ended</span>}
         </Link>
       )}
       {state.presenting && !state.ended && <FollowToggle on={followChoice} slide={state.presenting.slide} onChange={setFollowChoice} />}

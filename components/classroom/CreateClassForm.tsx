@@ -83,16 +83,16 @@ export function CreateClassForm({ lessons }: { lessons: CourseLesson[] }) {
             <li key={lesson.id}>
               <label className="flex cursor-pointer items-center gap-3 px-3 py-2 hover:bg-slate-50 dark:hover:bg-slate-800/60">
                 <input type="checkbox" className="h-4 w-4 accent-sky-600" checked={chosen.has(lesson.id)} onChange={() => toggle(lesson.id)} data-lesson={lesson.id} />
-                <span className="w-5 text-right text-xs tabular-nums text-slate-400">{i + 1}</span>
+                <span className="w-5 text-right text-xs tabular-nums text-slate-500 dark:text-slate-400">{i + 1}</span>
                 <span className="min-w-0 flex-1 truncate text-sm">{lesson.title}</span>
-                <span className="shrink-0 text-xs text-slate-500">
+                <span className="shrink-0 text-xs text-slate-500 dark:text-slate-400">
                   {lesson.exercises} ex · {lesson.minutes} min
                 </span>
               </label>
             </li>
           ))}
         </ol>
-        <p className="mt-1 text-xs text-slate-500">
+        <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
           {picked.length === 0
             ? 'Choose the lessons of this class; they keep the course order.'
             : `${picked.length} ${picked.length === 1 ? 'lesson' : 'lessons'} · ${picked.reduce((n, l) => n + l.exercises, 0)} exercises · about ${picked.reduce((n, l) => n + l.minutes, 0)} min of material`}

@@ -60,7 +60,7 @@ function ToastCard({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
         </span>
         {toast.detail && <span className="block break-words text-slate-500 dark:text-slate-400">{toast.detail}</span>}
       </span>
-      <button type="button" className="rounded px-1 text-slate-400 hover:text-slate-700 dark:hover:text-slate-200" aria-label="Dismiss" onClick={() => onDismiss(toast.id)}>
+      <button type="button" className="rounded px-1 text-slate-500 dark:text-slate-400 hover:text-slate-700 dark:hover:text-slate-200" aria-label="Dismiss" onClick={() => onDismiss(toast.id)}>
         ✕
       </button>
     </li>

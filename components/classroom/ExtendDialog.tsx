@@ -66,7 +66,7 @@ export function ExtendDialog({ context, onClose, notify }: { context: LearnerAct
             </button>
           ))}
         </div>
-        <p id="extend-range" className={`mt-1 text-xs ${minutes === null ? 'text-rose-700 dark:text-rose-400' : 'text-slate-500'}`}>
+        <p id="extend-range" className={`mt-1 text-xs ${minutes === null ? 'text-rose-700 dark:text-rose-400' : 'text-slate-500 dark:text-slate-400'}`}>
           Whole minutes, {EXTEND_MINUTES.min} to {EXTEND_MINUTES.max}.
         </p>
         {error && <FormError>{error}</FormError>}

@@ -13,12 +13,12 @@ export function JoinCodeCard({ code, open }: { code: string; open: boolean }) {
 
   return (
     <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-700 dark:bg-slate-900" data-testid="join-code-card">
-      <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{open ? 'Join code' : 'Join code (class over)'}</div>
-      <div className={`mt-0.5 font-mono text-3xl font-semibold tracking-[0.25em] ${open ? '' : 'text-slate-400 line-through'}`} data-testid="join-code">
+      <div className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{open ? 'Join code' : 'Join code (class over)'}</div>
+      <div className={`mt-0.5 font-mono text-3xl font-semibold tracking-[0.25em] ${open ? '' : 'text-slate-500 dark:text-slate-400 line-through'}`} data-testid="join-code">
         {code}
       </div>
       <div className="mt-1 flex items-center gap-2 text-sm">
-        <span className="truncate text-slate-500" title={link}>
+        <span className="truncate text-slate-500 dark:text-slate-400" title={link}>
           {origin ? link.replace(/^https?:\/\//, '') : `/join/${code}`}
         </span>
         <button

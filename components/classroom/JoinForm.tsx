@@ -48,7 +48,7 @@ export function JoinForm({ initialCode, initialName }: { initialCode: string; in
           name="code"
           aria-describedby="code-help"
         />
-        <span id="code-help" className="mt-1 block text-xs text-slate-500">
+        <span id="code-help" className="mt-1 block text-xs text-slate-500 dark:text-slate-400">
           Six letters and digits, as your instructor shows it.
         </span>
       </label>

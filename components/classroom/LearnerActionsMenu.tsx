@@ -45,7 +45,7 @@ export function LearnerActionsMenu({ context, onAction, disabledReason }: { cont
       <button
         ref={button}
         type="button"
-        className="rounded px-2 py-0.5 text-lg leading-none text-slate-500 hover:bg-slate-100 hover:text-slate-900 dark:hover:bg-slate-800 dark:hover:text-slate-100"
+        className="rounded px-2 py-0.5 text-lg leading-none text-slate-500 dark:text-slate-400 hover:bg-slate-100 hover:text-slate-900 dark:hover:bg-slate-800 dark:hover:text-slate-100"
         aria-label={`Actions for ${context.displayName}`}
         aria-haspopup="menu"
         aria-expanded={open}
@@ -65,7 +65,7 @@ export function LearnerActionsMenu({ context, onAction, disabledReason }: { cont
             style={{ top: at.top, right: at.right }}
             className="fixed z-30 w-60 overflow-hidden rounded-md border border-slate-200 bg-white py-1 text-left shadow-lg dark:border-slate-700 dark:bg-slate-900"
           >
-            <div className="truncate border-b border-slate-100 px-3 pb-1.5 pt-1 text-xs font-medium text-slate-500 dark:border-slate-800">{context.displayName}</div>
+            <div className="truncate border-b border-slate-100 px-3 pb-1.5 pt-1 text-xs font-medium text-slate-500 dark:text-slate-400 dark:border-slate-800">{context.displayName}</div>
             {LEARNER_ACTIONS.map((action) => (
               <button
                 key={action.id}
@@ -83,7 +83,7 @@ export function LearnerActionsMenu({ context, onAction, disabledReason }: { cont
                 }}
               >
                 <span className="block text-sm font-medium">{action.label}</span>
-                <span className="block text-xs text-slate-500">{disabledReason ? `${action.description} · ${disabledReason}` : action.description}</span>
+                <span className="block text-xs text-slate-500 dark:text-slate-400">{disabledReason ? `${action.description} · ${disabledReason}` : action.description}</span>
               </button>
             ))}
           </div>,

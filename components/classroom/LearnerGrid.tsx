@@ -87,7 +87,7 @@ function LearnerCell({ row, grid, now, actions }: { row: GridRow; grid: ClassGri
             Idle{now !== null ? ` ${ago(row.lastActivityAt, now).replace(' ago', '')}` : ''}
           </span>
         )}
-        {row.status === 'offline' && <span className="text-slate-400">Not connected</span>}
+        {row.status === 'offline' && <span className="text-slate-500 dark:text-slate-400">Not connected</span>}
       </div>
     </th>
   );
@@ -101,7 +101,7 @@ export function LearnerGrid({ grid, rows, passedPerColumn, now, actions }: { gri
     <div className="w-fit max-w-full overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-900">
       <table className="border-separate border-spacing-0 text-sm" data-testid="grid">
         <thead>
-          <tr className="text-xs text-slate-500">
+          <tr className="text-xs text-slate-500 dark:text-slate-400">
             <th rowSpan={2} className="sticky left-0 z-10 w-64 min-w-64 border-b border-slate-200 bg-white px-3 py-2 text-left font-medium uppercase tracking-wide dark:border-slate-700 dark:bg-slate-900">
               Learner
             </th>
@@ -123,7 +123,7 @@ export function LearnerGrid({ grid, rows, passedPerColumn, now, actions }: { gri
               Last activity
             </th>
           </tr>
-          <tr className="text-[11px] text-slate-500">
+          <tr className="text-[11px] text-slate-500 dark:text-slate-400">
             {grid.lessons.map((lesson, i) =>
               lesson.exerciseCount === 0 ? (
                 <th key={lesson.id} className={`border-b border-slate-200 px-2 pb-2 font-normal italic dark:border-slate-700 ${i > 0 ? 'border-l' : ''}`}>
@@ -199,7 +199,7 @@ export function LearnerGrid({ grid, rows, passedPerColumn, now, actions }: { gri
                     </div>
                   </div>
                 </td>
-                <td className="whitespace-nowrap px-3 py-1.5 text-slate-500">{now !== null ? ago(row.lastActivityAt, now) : ''}</td>
+                <td className="whitespace-nowrap px-3 py-1.5 text-slate-500 dark:text-slate-400">{now !== null ? ago(row.lastActivityAt, now) : ''}</td>
               </tr>
             );
           })}

@@ -60,7 +60,7 @@ export function MessageDialog({ classId, to, onClose, notify }: { classId: strin
           }}
           data-autofocus
         />
-        <div className="mt-1 flex text-xs text-slate-500">
+        <div className="mt-1 flex text-xs text-slate-500 dark:text-slate-400">
           <span>Ctrl+Enter sends</span>
           <span className={`ml-auto tabular-nums ${text.length >= MESSAGE_MAX ? 'text-amber-700 dark:text-amber-400' : ''}`}>
             {text.length} / {MESSAGE_MAX}

@@ -41,11 +41,11 @@ export function PresentMenu({ classId, lessons }: { classId: string; lessons: { 
   return (
     <div ref={box} className="relative">
       <button type="button" className={trigger} aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="present-menu">
-        <span aria-hidden>▶</span> Present <span aria-hidden className="text-slate-400">▾</span>
+        <span aria-hidden>▶</span> Present <span aria-hidden className="text-slate-500 dark:text-slate-400">▾</span>
       </button>
       {open && (
         <div role="menu" className="absolute left-0 top-full z-30 mt-1 w-72 overflow-hidden rounded-md border border-slate-200 bg-white py-1 shadow-lg dark:border-slate-700 dark:bg-slate-900">
-          <div className="px-3 pb-1 pt-0.5 text-xs text-slate-500">Opens the slides in a new window; followers see your slide.</div>
+          <div className="px-3 pb-1 pt-0.5 text-xs text-slate-500 dark:text-slate-400">Opens the slides in a new window; followers see your slide.</div>
           {lessons.map((lesson, i) => (
             <a
               key={lesson.id}
@@ -58,7 +58,7 @@ export function PresentMenu({ classId, lessons }: { classId: string; lessons: { 
               data-testid="present-link"
               data-lesson={lesson.id}
             >
-              <span className="w-4 text-right text-xs tabular-nums text-slate-400">{i + 1}</span>
+              <span className="w-4 text-right text-xs tabular-nums text-slate-500 dark:text-slate-400">{i + 1}</span>
               <span className="min-w-0 flex-1 truncate">{lesson.title}</span>
             </a>
           ))}

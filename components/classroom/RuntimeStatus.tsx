@@ -15,14 +15,14 @@ export function RuntimeStatus({ view, lessonTitle }: { view: RuntimeView; lesson
   if (view.state === 'loading') return <p className="mt-1 h-5 text-sm" aria-hidden />;
   if (view.state === 'unavailable') {
     return (
-      <p className="mt-1 text-sm text-slate-400" data-testid="runtime-status" data-state="unavailable" title={view.error}>
+      <p className="mt-1 text-sm text-slate-500 dark:text-slate-400" data-testid="runtime-status" data-state="unavailable" title={view.error}>
         Sandbox services: status unavailable
       </p>
     );
   }
   const parts = runtimeParts(view.runtime, lessonTitle);
   return (
-    <p className="mt-1 flex flex-wrap items-center gap-x-1.5 gap-y-0.5 text-sm text-slate-500" data-testid="runtime-status" data-state="ok" aria-label={runtimeLine(view.runtime, lessonTitle)}>
+    <p className="mt-1 flex flex-wrap items-center gap-x-1.5 gap-y-0.5 text-sm text-slate-500 dark:text-slate-400" data-testid="runtime-status" data-state="ok" aria-label={runtimeLine(view.runtime, lessonTitle)}>
       {parts.map((part, i) => (
         <span key={part.id} className="flex items-center gap-1.5" title={part.detail} data-part={part.id} data-tone={part.tone}>
           {i > 0 && (

@@ -100,17 +100,18 @@ export function Deck({ lessonId, slides }: { lessonId: string; slides: DeckSlide
         )}
       </div>
       <nav className="mt-3 flex items-center gap-3 text-sm" aria-label="Slides">
-        <button type="button" className="deck-button" onClick={() => go(current - 1)} disabled={current === 0} aria-label="Previous slide">
-          ← Prev
+        {/* The visible words are the accessible name (the arrows are decoration), so speech input can say them. */}
+        <button type="button" className="deck-button" onClick={() => go(current - 1)} disabled={current === 0} data-testid="prev-slide">
+          <span aria-hidden>←</span> Previous slide
         </button>
         <div className="h-1.5 flex-1 overflow-hidden rounded bg-slate-200 dark:bg-slate-700" aria-hidden>
           <div className="h-full bg-sky-500 transition-all" style={{ width: `${((current + 1) / Math.max(count, 1)) * 100}%` }} />
         </div>
-        <span className="tabular-nums text-slate-500" data-testid="slide-counter">
+        <span className="tabular-nums text-slate-500 dark:text-slate-400" data-testid="slide-counter">
           {current + 1} / {count}
         </span>
-        <button type="button" className="deck-button" onClick={() => go(current + 1)} disabled={current === count - 1} aria-label="Next slide">
-          Next →
+        <button type="button" className="deck-button" onClick={() => go(current + 1)} disabled={current === count - 1} data-testid="next-slide">
+          Next slide <span aria-hidden>→</span>
         </button>
       </nav>
     </section>

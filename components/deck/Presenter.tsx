@@ -74,7 +74,7 @@ export function Presenter({ lessonId, title, slides, mode }: { lessonId: string;
           data-slide={current + 1}
           dangerouslySetInnerHTML={{ __html: slide?.html ?? '' }}
         />
-        <footer className="flex items-center gap-4 px-6 py-2 text-sm text-slate-500">
+        <footer className="flex items-center gap-4 px-6 py-2 text-sm text-slate-500 dark:text-slate-400">
           <span>{title}</span>
           <BroadcastBadge broadcast={broadcast} />
           <span className="ml-auto">F full screen · N speaker notes</span>
@@ -92,7 +92,7 @@ export function Presenter({ lessonId, title, slides, mode }: { lessonId: string;
     <main ref={root} className="grid min-h-0 flex-1 grid-cols-1 gap-4 p-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]" data-testid="notes-view">
         <h1 className="sr-only">Speaker notes: {title}</h1>
       <section>
-        <div className="mb-2 flex items-baseline gap-3 text-sm text-slate-500">
+        <div className="mb-2 flex items-baseline gap-3 text-sm text-slate-500 dark:text-slate-400">
           <span className="tabular-nums" data-testid="slide-counter">
             Slide {current + 1} / {count}
           </span>
@@ -101,11 +101,11 @@ export function Presenter({ lessonId, title, slides, mode }: { lessonId: string;
           </span>
         </div>
         <article className="slide max-h-[60vh] overflow-y-auto rounded-lg border border-slate-200 p-4 text-sm dark:border-slate-700" data-slide={current + 1} dangerouslySetInnerHTML={{ __html: slide?.html ?? '' }} />
-        <p className="mt-3 text-sm text-slate-500">Next: {next ? next.title : '— end of the deck —'}</p>
+        <p className="mt-3 text-sm text-slate-500 dark:text-slate-400">Next: {next ? next.title : '— end of the deck —'}</p>
       </section>
       <section className="slide overflow-y-auto text-lg" data-testid="speaker-notes">
         <h2>Speaker notes</h2>
-        {slide?.notesHtml ? <div dangerouslySetInnerHTML={{ __html: slide.notesHtml }} /> : <p className="text-slate-500">No notes for this slide.</p>}
+        {slide?.notesHtml ? <div dangerouslySetInnerHTML={{ __html: slide.notesHtml }} /> : <p className="text-slate-500 dark:text-slate-400">No notes for this slide.</p>}
       </section>
     </main>
   );

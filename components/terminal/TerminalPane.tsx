@@ -235,7 +235,7 @@ export function TerminalPane({ profile }: { profile: string }) {
             Your instructor is watching this terminal
           </span>
         )}
-        {sandboxId && <span className="ml-auto font-mono text-slate-500" title="Your sandbox">sandbox {sandboxId}</span>}
+        {sandboxId && <span className="ml-auto font-mono text-slate-400" title="Your sandbox">sandbox {sandboxId}</span>}
         <button
           type="button"
           className={`${sandboxId ? '' : 'ml-auto '}rounded border px-2 py-0.5 ${screenReader ? 'border-sky-400 text-sky-300' : 'border-slate-600'} hover:bg-slate-800`}

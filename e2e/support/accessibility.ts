@@ -17,13 +17,13 @@ interface Finding {
 }
 
 /**
- * Audits the page as it is now with axe-core and fails on any serious or
- * critical violation, naming each rule and the elements that break it. The
- * bundle goes in through the DevTools protocol (page.evaluate of a string),
+ * Audits the page as it is now with axe-core; returns its serious and critical
+ * violations, each as the rule and the elements that break it (empty: none).
+ * The bundle goes in through the DevTools protocol (page.evaluate of a string),
  * which the site's Content-Security-Policy does not apply to, so the page is
  * audited with its real headers.
  */
-export async function assertAccessible(page: Page, what: string): Promise<void> {
+export async function auditPage(page: Page, what: string): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
   const findings = await page.evaluate(async (tags: string[]): Promise<Finding[]> => {
     type AxeResult = { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] };
@@ -33,13 +33,23 @@ export async function assertAccessible(page: Page, what: string): Promise<void> 
       rule: v.id,
       impact: v.impact ?? 'unknown',
       help: v.help,
-      where: v.nodes.slice(0, 5).map((n) => `${n.target.map(String).join(' ')}${n.failureSummary ? `: ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 200)}` : ''}`),
+      where: v.nodes.slice(0, 5).map((n) => `${n.target.map(String).join(' ')}${n.failureSummary ? `: ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 220)}` : ''}`),
     }));
   }, WCAG_TAGS);
-  const serious = findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
-  assert.deepEqual(
-    serious.map((f) => `${f.rule} (${f.impact}): ${f.help}\n    ${f.where.join('\n    ')}`),
-    [],
-    `${what}: serious accessibility violations (axe-core, WCAG 2.x A/AA)`,
-  );
+  return findings
+    .filter((f) => f.impact === 'serious' || f.impact === 'critical')
+    .map((f) => `${what}: ${f.rule} (${f.impact}): ${f.help}\n    ${f.where.join('\n    ')}`);
+}
+
+/** Audits each page a test visits and fails once, at the end, with everything found (so one run shows every page's findings). */
+export class AccessibilityAudit {
+  private readonly found: string[] = [];
+
+  async audit(page: Page, what: string): Promise<void> {
+    this.found.push(...(await auditPage(page, what)));
+  }
+
+  assertClean(): void {
+    assert.deepEqual(this.found, [], 'serious accessibility violations (axe-core, WCAG 2.x A/AA)');
+  }
 }

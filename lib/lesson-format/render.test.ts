@@ -22,7 +22,7 @@ describe('rendering code blocks as the lesson parser read them', () => {
     assert.equal(count(html, 'data-action="copy"'), 1);
     assert.match(html, /class="code-block code-block-run"/);
     assert.match(html, /data-lang="sh"/);
-    assert.match(html.replace(/<span class="hljs-[a-z_]+">|<\/span>/g, ''), /<pre><code class="hljs">docker run -it busybox<\/code><\/pre>/);
+    assert.match(html.replace(/<span class="hljs-[a-z_]+">|<\/span>/g, ''), /<pre tabindex="0"><code class="hljs">docker run -it busybox<\/code><\/pre>/);
   });
 
   test('a plain "sh run" block has a run button without data-interrupt', () => {
@@ -46,7 +46,7 @@ describe('rendering code blocks as the lesson parser read them', () => {
     assert.ok(!html.includes('code-actions'));
     assert.match(html, /data-lang="dockerfile"/);
     // Highlighted at render (build) time; the text itself is unchanged.
-    assert.match(html, /<pre><code class="hljs"><span class="hljs-keyword">FROM<\/span> busybox<\/code><\/pre>/);
+    assert.match(html, /<pre tabindex="0"><code class="hljs"><span class="hljs-keyword">FROM<\/span> busybox<\/code><\/pre>/);
   });
 
   test('HTML in code is escaped', () => {

@@ -25,7 +25,11 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** A code block as the deck shows it: a frame with its buttons (the Deck component handles their clicks by event delegation, data-action). */
+/**
+ * A code block as the deck shows it: a frame with its buttons (the Deck
+ * component handles their clicks by event delegation, data-action). The `pre`
+ * takes focus, so a long line that scrolls sideways can be scrolled by keyboard.
+ */
 function codeFrame({ lang, mode, interrupt, code }: Pick<CodeBlock, 'lang' | 'mode' | 'interrupt' | 'code'>): string {
   const run = mode === 'run';
   const copy = run || mode === 'copy';
@@ -33,7 +37,7 @@ function codeFrame({ lang, mode, interrupt, code }: Pick<CodeBlock, 'lang' | 'mo
     run ? `<button type="button" class="code-action code-run" data-action="run"${interrupt ? ' data-interrupt="true"' : ''} title="Type this into your terminal and press Enter">▶ Run</button>` : '',
     copy ? `<button type="button" class="code-action" data-action="copy" title="Copy to the clipboard">Copy</button>` : '',
   ].join('');
-  return `<div class="code-block${run ? ' code-block-run' : ''}" data-lang="${escapeHtml(lang)}">${buttons ? `<div class="code-actions">${buttons}</div>` : ''}<pre><code class="hljs">${highlight(code, lang)}</code></pre></div>`;
+  return `<div class="code-block${run ? ' code-block-run' : ''}" data-lang="${escapeHtml(lang)}">${buttons ? `<div class="code-actions">${buttons}</div>` : ''}<pre tabindex="0"><code class="hljs">${highlight(code, lang)}</code></pre></div>`;
 }
 
 /**

@@ -50,7 +50,7 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
     <main className="mx-auto w-full max-w-3xl px-4 py-8" data-testid="class-page">
       <div className="flex flex-wrap items-start gap-4">
         <div className="min-w-0 flex-1">
-          <div className="text-xs font-semibold uppercase tracking-wide text-slate-500">Class</div>
+          <div className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Class</div>
           <h1 className="mt-0.5 text-3xl font-semibold tracking-tight" data-testid="class-name">
             {record.name}
           </h1>
@@ -72,7 +72,7 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
         </div>
       </div>
       <ClassLessons lessons={lessons} />
-      <p className="mt-8 text-center text-sm text-slate-500">
+      <p className="mt-8 text-center text-sm text-slate-500 dark:text-slate-400">
         Each lesson opens beside a terminal into your own sandbox. Your instructor sees which exercises you have solved and when you last typed, and can open a read-only view of your terminal to help you; while they do, your terminal says so.
       </p>
     </main>

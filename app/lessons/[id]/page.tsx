@@ -31,8 +31,8 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
     <main className="grid min-h-0 flex-1 grid-cols-1 gap-3 p-3 lg:h-[calc(100vh-41px)] lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
       <div className="flex min-h-[60vh] flex-col lg:min-h-0">
         <div className="mb-2 flex items-baseline gap-3 text-sm">
-          <h1 className="font-medium text-slate-500">
-            {manifest.title} <span className="text-slate-400">· {manifest.minutes} min</span>
+          <h1 className="font-medium text-slate-500 dark:text-slate-400">
+            {manifest.title} <span className="text-slate-500 dark:text-slate-400">· {manifest.minutes} min</span>
           </h1>
           <Link href={`/lessons/${manifest.id}/present`} className="ml-auto text-sky-700 hover:underline dark:text-sky-400" title="Full-screen slides with a speaker-notes window">
             Present
