@@ -31,7 +31,7 @@ export function ClassControls({
           <PresentMenu classId={classId} lessons={lessons} />
         </>
       )}
-      <span className={`flex items-center gap-2 text-sm text-slate-500 ${open ? 'ml-1' : ''}`}>
+      <span className={`flex items-center gap-2 text-sm text-slate-500 dark:text-slate-400 ${open ? 'ml-1' : ''}`}>
         Grades
         <ExportLinks urls={{ csv: exportUrl(classId, 'csv'), json: exportUrl(classId, 'json') }} />
       </span>

@@ -59,7 +59,7 @@ function LearnerCell({ row, grid, now, actions }: { row: GridRow; grid: ClassGri
   return (
     <th scope="row" className="sticky left-0 z-10 w-64 max-w-64 bg-white px-3 py-1.5 text-left font-normal dark:bg-slate-900">
       <div className="flex items-center gap-2">
-        <span className={`h-2.5 w-2.5 shrink-0 rounded-full ${status.dot}`} title={`${status.label}${row.sockets > 1 ? ` (${row.sockets} terminals)` : ''}`} aria-label={status.label} />
+        <span className={`h-2.5 w-2.5 shrink-0 rounded-full ${status.dot}`} title={`${status.label}${row.sockets > 1 ? ` (${row.sockets} terminals)` : ''}`} role="img" aria-label={status.label} />
         <span className="min-w-0 truncate font-medium" data-testid="learner-name">
           {row.displayName}
         </span>

@@ -60,7 +60,7 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
               <>
                 {' '}
                 ·{' '}
-                <Link href={`/join/${record.joinCode}`} className="text-sky-700 hover:underline dark:text-sky-400">
+                <Link href={`/join/${record.joinCode}`} className="text-sky-700 underline dark:text-sky-400">
                   change name
                 </Link>
               </>
