@@ -88,7 +88,8 @@ describe('deck modes, themes and narrow screens', () => {
     await page.locator('.xterm-rows').waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `the page is ${overflow}px wider than the screen`);
-    const slide = await page.getByTestId('slide').boundingBox();
+    // The slide scrolls inside its column (with its exercise panel): the column's visible box is what must end above the terminal.
+    const slide = await page.getByTestId('slide-scroller').boundingBox();
     const terminal = await page.getByTestId('terminal').boundingBox();
     assert.ok(slide && terminal && terminal.y >= slide.y + slide.height - 1, 'the terminal sits below the slides');
     await page.screenshot({ path: screenshotPath('lesson-phone'), fullPage: true });
