@@ -29,7 +29,7 @@ describe('graded exercises in the browser', () => {
     platform = await startPlatformProcess({ env: ROOM_FOR_A_LEARNER_PER_TEST });
     browser = await launchChromium();
     assert.ok(slide > 0, 'exit-three exercise found');
-    onExercise = new LearnersAtPrompt(browser, platform, { view, slide, count: 5 });
+    onExercise = new LearnersAtPrompt(browser, platform, { view, slide, count: 6 });
   });
   after(async () => {
     await browser?.close();
@@ -44,6 +44,21 @@ describe('graded exercises in the browser', () => {
     assert.match(await result.innerText(), /A container named three must have exited with status 3\. — there is no container named three/);
     // The failing check's own hint, keyed to that check, comes with the verdict (the exercise's hints stay hidden).
     assert.match(await result.getByTestId('check-hint').innerText(), /^Hint: docker ps -a shows three's status/);
+  });
+
+  test('a verdict with some checks met shows them as met, and how many', async (t) => {
+    const page = await newLearnerOnExercise(t);
+    await page.getByRole('button', { name: 'Previous slide' }).click(); // counter-logs: a running counter, and one number a second
+    await page.locator(`[data-testid=slide][data-slide="${slide - 1}"]`).waitFor();
+    await typeInTerminal(page, 'docker run -d --name counter busybox sleep 600 >/dev/null; echo started-$((3*3))');
+    await waitForTerminal(page, /^started-9$/m);
+    await page.getByTestId('check-button').click();
+    const result = page.getByTestId('check-result');
+    await result.getByText('Not yet (attempt 1)').waitFor();
+    assert.equal(await result.getByTestId('checks-met').innerText(), '1 of 2 met');
+    assert.deepEqual(await result.getByTestId('passed-check').allInnerTexts(), ['✓ A running container named counter is needed.']);
+    assert.equal(await result.getByTestId('failed-check').count(), 1);
+    await page.screenshot({ path: screenshotPath('exercise-partly-met') });
   });
 
   test('hints are revealed one at a time', async (t) => {

@@ -73,7 +73,27 @@ export function ExercisePanel({ lessonId, exercise }: { lessonId: string; exerci
       <div aria-live="polite" data-testid="check-result" ref={resultRef}>
         {verdict && (
           <div className={`mt-3 ${verdict.passed ? 'text-emerald-700 dark:text-emerald-400' : 'text-rose-700 dark:text-rose-400'}`}>
-            <p className="font-medium">{verdict.passed ? `Passed (attempt ${verdict.attempt}).` : `Not yet (attempt ${verdict.attempt}):`}</p>
+            <p className="font-medium">
+              {verdict.passed ? `Passed (attempt ${verdict.attempt}).` : `Not yet (attempt ${verdict.attempt}):`}
+              {!verdict.passed && verdict.checks.length > 1 && (
+                <span className="ml-2 font-normal text-slate-700 dark:text-slate-300" data-testid="checks-met">
+                  {verdict.checks.filter((c) => c.passed).length} of {verdict.checks.length} met
+                </span>
+              )}
+            </p>
+            {!verdict.passed && verdict.checks.some((c) => c.passed && c.expects) && (
+              // Partial progress is progress: what already holds is shown as held, before what does not.
+              <ul className="mt-1 pl-1 text-emerald-800 dark:text-emerald-300" aria-label="Met already" data-testid="passed-checks">
+                {verdict.checks
+                  .filter((c) => c.passed && c.expects)
+                  .map((c, i) => (
+                    <li key={i} data-testid="passed-check">
+                      <span aria-hidden>✓ </span>
+                      {c.expects}
+                    </li>
+                  ))}
+              </ul>
+            )}
             {verdict.engine && (
               <p className="mt-1 rounded-md border border-amber-500 bg-amber-50 p-2 text-amber-900 dark:bg-amber-950 dark:text-amber-200" role="alert" data-testid="engine-problem">
                 {verdict.engine}

@@ -106,8 +106,8 @@ describe('every response satisfies the schema the browser parses', () => {
           passed: false,
           durationMs: 12,
           checks: [
-            { index: 0, passed: true, message: 'ok', exitCode: 0, timedOut: false, durationMs: 5, stdout: '', stderr: '' },
-            { index: 1, passed: false, message: 'exit code 3 expected (found 0)', fail: 'exit code 3 expected', found: '0', hint: 'try exit 3', details: ['line 1: no'], exitCode: 1, timedOut: false, durationMs: 7, stdout: '', stderr: '' },
+            { index: 0, passed: true, message: 'ok', expects: 'a container named three', exitCode: 0, timedOut: false, durationMs: 5, stdout: '', stderr: '' },
+            { index: 1, passed: false, message: 'exit code 3 expected (found 0)', fail: 'exit code 3 expected', expects: 'exit code 3 expected', found: '0', hint: 'try exit 3', details: ['line 1: no'], exitCode: 1, timedOut: false, durationMs: 7, stdout: '', stderr: '' },
           ],
         }),
       },
@@ -169,7 +169,8 @@ describe('every response satisfies the schema the browser parses', () => {
     await refusal(await check(EXERCISE, { origin: 'http://evil.example' }), 403);
     await manager.connect(ada, 'dind', new RecordingClient()); // her terminal opens a sandbox, as the lesson page would
     const verdict = await body(await check(), CheckResponseSchema, 200);
-    assert.deepEqual(verdict.checks[1], { passed: false, message: 'exit code 3 expected (found 0)', fail: 'exit code 3 expected', found: '0', details: ['line 1: no'], hint: 'try exit 3' }, 'messages, never scripts or evidence');
+    assert.deepEqual(verdict.checks[1], { passed: false, message: 'exit code 3 expected (found 0)', fail: 'exit code 3 expected', expects: 'exit code 3 expected', found: '0', details: ['line 1: no'], hint: 'try exit 3' }, 'messages, never scripts or evidence');
+    assert.deepEqual(verdict.checks[0], { passed: true, message: 'ok', expects: 'a container named three' }, 'a passed check says what it met');
     for (let i = 0; i < 5; i++) await check().then((r) => r.arrayBuffer());
     await refusal(await check(), 429);
 

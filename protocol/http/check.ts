@@ -14,6 +14,8 @@ export const VerdictCheckSchema = z.object({
   message: z.string(),
   /** The check's `fail` text (what was expected), when it failed. */
   fail: z.string().optional(),
+  /** What the check requires, passed or not (a passed one is shown as met). Absent from older servers. */
+  expects: z.string().optional(),
   /** What the check found, when it failed and said so. */
   found: z.string().optional(),
   /** A failing check's separate findings (a Dockerfile's broken rules, line by line). */

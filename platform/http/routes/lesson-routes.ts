@@ -64,7 +64,7 @@ export function addLessonRoutes(app: AppRouter, deps: { store: Store; grading: G
       passed: verdict.passed,
       everPassed: recorded.everPassed,
       attempt: recorded.attempt,
-      checks: verdict.checks.map((c) => ({ passed: c.passed, message: c.message, fail: c.fail, found: c.found, details: c.details, hint: c.hint })),
+      checks: verdict.checks.map((c) => ({ passed: c.passed, message: c.message, fail: c.fail, expects: c.expects, found: c.found, details: c.details, hint: c.hint })),
       engine: verdict.engine,
       durationMs: verdict.durationMs,
     };

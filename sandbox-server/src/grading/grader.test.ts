@@ -28,7 +28,7 @@ describe('gradeExercise: Docker-state checks', () => {
     const verdict = await gradeExercise(driver, id, exercise({ docker: { container: 'web', running: true }, fail: 'web must run', hint: 'docker start web' }));
     assert.equal(verdict.passed, true);
     const [check] = verdict.checks;
-    assert.deepEqual({ ...check, durationMs: 0 }, { index: 0, passed: true, message: 'ok', fail: undefined, found: undefined, hint: undefined, details: undefined, exitCode: null, timedOut: false, durationMs: 0, stdout: 'web is as expected', stderr: '' });
+    assert.deepEqual({ ...check, durationMs: 0 }, { index: 0, passed: true, message: 'ok', fail: undefined, expects: 'web must run', found: undefined, hint: undefined, details: undefined, exitCode: null, timedOut: false, durationMs: 0, stdout: 'web is as expected', stderr: '' });
   });
 
   test('an unmet one fails with the check\'s text, what was found, and its hint', async () => {

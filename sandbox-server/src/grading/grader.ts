@@ -20,6 +20,8 @@ export interface CheckResult {
   message: string;
   /** The check's `fail` text (what was expected), when it failed. */
   fail?: string;
+  /** What the check requires (its `fail` text), passed or not: a passed check is shown as met. */
+  expects: string;
   /** What the check found, when it failed and said so. */
   found?: string;
   /** The check's own hint, given only when it fails. */
@@ -103,6 +105,7 @@ export async function gradeExercise(driver: SandboxDriver, sandboxId: string, ex
         passed: result.passed,
         message: result.passed ? 'ok' : `${check.fail} — ${result.found}`,
         fail: result.passed ? undefined : check.fail,
+        expects: check.fail,
         found: result.passed ? undefined : result.found,
         hint: result.passed ? undefined : check.hint,
         details: result.passed ? undefined : result.details,
@@ -133,6 +136,7 @@ export async function gradeExercise(driver: SandboxDriver, sandboxId: string, ex
       passed,
       message,
       fail: passed ? undefined : check.fail,
+      expects: check.fail,
       found: passed ? undefined : result.timedOut ? `the check timed out after ${exercise.timeoutSeconds} s` : found || undefined,
       hint: passed ? undefined : check.hint,
       exitCode: result.exitCode,
