@@ -291,6 +291,14 @@ describe('classroom live help and follow mode', () => {
     const name = 'Ada (extended)';
     const { instructor, learner: ada } = await learnerInSharedClass(t, name);
     await openLesson(ada);
+    // The header shows the time left ("3 h 59 min left"); an extension moves it at once.
+    const minutesLeft = async (): Promise<number> => {
+      const text = await ada.getByTestId('time-left').innerText();
+      const match = /^(?:(\d+) h)? ?(?:(\d+) min)? left$/.exec(text);
+      assert.ok(match, `time left reads "${text}"`);
+      return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
+    };
+    const before = await minutesLeft();
     await menuAction(instructor, name, 'extend');
     const dialog = instructor.getByTestId('extend-dialog');
     assert.equal(await dialog.getByLabel('More minutes').inputValue(), '30', 'default 30');
@@ -303,6 +311,8 @@ describe('classroom live help and follow mode', () => {
     await title.waitFor();
     assert.match(await title.innerText(), /^Extended to \d\d:\d\d/);
     await notices(ada).and(ada.locator('[data-kind=sandbox]')).getByText('Your sandbox has more time').waitFor({ timeout: 3000 });
+    const after = await minutesLeft();
+    assert.ok(after >= before + 44 && after <= before + 45, `the header went from ${before} to ${after} minutes left after 45 more`);
   });
 
   test('resetting Ada’s sandbox from the dashboard: her terminal comes back on a fresh one', async (t) => {

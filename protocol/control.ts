@@ -55,6 +55,11 @@ export const ServerControlSchema = z.discriminatedUnion('type', [
     message: z.string(),
   }),
   z.object({
+    /** The sandbox's end moved (an instructor extended it): epoch milliseconds, as in the hello. */
+    type: z.literal('expires'),
+    expiresAt: z.number().int(),
+  }),
+  z.object({
     /**
      * How many read-only viewers (an instructor's shadow view) watch this
      * terminal now: sent to the learner's own sockets when it changes, and

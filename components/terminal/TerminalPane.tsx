@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ENGINE_SIGNAL_OSC, INNER_ENGINE_START_COMMAND, parseEngineSignal, type EngineSignal } from '../../protocol/sandbox-engine-signal';
 import { TerminalConnection, type ConnectionState } from './terminal-connection';
 import { TerminalKeys } from './terminal-keys';
+import { timeLeft } from './time-left';
 import { RUN_IN_TERMINAL_EVENT, commandKeystrokes, type RunInTerminalDetail } from './run-command';
 import '@xterm/xterm/css/xterm.css';
 
@@ -58,6 +59,13 @@ export function TerminalPane({ profile }: { profile: string }) {
   const [held, setHeld] = useState('');
   /** What the sandbox last said of its own Docker engine (an OSC at each prompt); null until it has said anything. */
   const [engine, setEngine] = useState<EngineSignal | null>(null);
+  /** When the sandbox ends (epoch ms): from the hello, moved by an extension. */
+  const [expiresAt, setExpiresAt] = useState<number | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
   /** Read-only viewers of this terminal now (an instructor's shadow view): the learner is told. */
   const [watchers, setWatchers] = useState(0);
   const termRef = useRef<{ options: { screenReaderMode?: boolean; disableStdin?: boolean; cursorBlink?: boolean } } | null>(null);
@@ -138,7 +146,10 @@ export function TerminalPane({ profile }: { profile: string }) {
           // It says afresh how its engine is; the same one's replay says it again.
           setSandboxId(hello.sandboxId);
           setEngine(null);
+          setExpiresAt(hello.expiresAt);
+          setNow(Date.now());
         },
+        expires: setExpiresAt,
         held: setHeld,
         watched: setWatchers,
       });
@@ -230,6 +241,7 @@ export function TerminalPane({ profile }: { profile: string }) {
             queued: {held}
           </span>
         )}
+        {expiresAt !== null && sandboxId && !offline && <TimeLeftBadge expiresAt={expiresAt} now={now} />}
         {watchers > 0 && (
           <span data-testid="watched" role="status" className="shrink-0 rounded bg-violet-900 px-1.5 text-violet-100" title="Your instructor's read-only view of this terminal: they see what it shows, and cannot type">
             Your instructor is watching this terminal
@@ -298,5 +310,20 @@ export function TerminalPane({ profile }: { profile: string }) {
         )}
       </div>
     </section>
+  );
+}
+
+/** How long the sandbox has left; a warning (said to screen readers too) in its last minutes. */
+function TimeLeftBadge({ expiresAt, now }: { expiresAt: number; now: number }) {
+  const left = timeLeft(expiresAt, now);
+  const ends = new Date(expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return left.warn ? (
+    <span data-testid="time-left" data-warn="true" role="status" className="shrink-0 rounded bg-amber-900 px-1.5 text-amber-100" title={`This sandbox and everything in it are removed at ${ends}`}>
+      Sandbox ends in {left.text.replace(' left', '')}: save what you need
+    </span>
+  ) : (
+    <span data-testid="time-left" data-warn="false" className="shrink-0 text-slate-400" title={`This sandbox and everything in it are removed at ${ends}`}>
+      {left.text}
+    </span>
   );
 }

@@ -32,6 +32,8 @@ export interface ConnectionEvents {
   hello(message: Extract<ServerControl, { type: 'hello' }>): void;
   /** The watched terminal changed size (read-only views only). */
   size?(size: TerminalSize): void;
+  /** The sandbox's end moved (epoch ms; the hello gives the first). */
+  expires?(expiresAt: number): void;
   /** How many read-only viewers (the instructor's shadow view) watch this terminal now. */
   watched?(viewers: number): void;
   /**
@@ -189,6 +191,9 @@ export class TerminalConnection extends Disposable {
         break;
       case 'size':
         this.events.size?.(message.size);
+        break;
+      case 'expires':
+        this.events.expires?.(message.expiresAt);
         break;
       case 'watched':
         this.events.watched?.(message.viewers);

@@ -53,12 +53,14 @@ describe('SessionManager: classes and warm pools', () => {
   test('extend moves the expiry and records it; removeClass removes only that class, pool included', async () => {
     const { driver, manager } = setup();
     manager.setPlacement((learnerId) => (learnerId.startsWith('c1') ? { classId: 'c1' } : undefined));
-    const a = await manager.connect('c1-a', 'dind', new RecordingClient());
+    const learner = new RecordingClient();
+    const a = await manager.connect('c1-a', 'dind', learner);
     const other = await manager.connect('solo', 'dind', new RecordingClient());
     await manager.warm({ pool: 'c1', count: 1, profile: 'dind', classId: 'c1' });
     const before = a.info.expiresAt;
     const after = await manager.extend('c1-a', 'dind', 30 * 60_000);
     assert.equal(after, before + 30 * 60_000);
+    assert.deepEqual(learner.controls.at(-1), { type: 'expires', expiresAt: after }, 'the open terminal learns its new end');
     assert.equal((await driver.inspect(a.info.id)).expiresAt, after);
     assert.equal(await manager.extend('nobody', 'dind', 1000), undefined);
 

@@ -117,6 +117,8 @@ export class SandboxSession extends Disposable {
   /** The sandbox lives until `expiresAt` (after the driver recorded it). */
   extendTo(expiresAt: number): void {
     this.current = { ...this.current, expiresAt };
+    // Every terminal showing the time left shows the new end.
+    for (const client of [...this.clients, ...this.viewers]) client.sendControl({ type: 'expires', expiresAt });
   }
 
   /** Last connect, disconnect, keystroke or check: what the idle timeout counts from. */
