@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { ContinueCard } from '@/components/progress/ContinueCard';
 import { LessonProgressBadge } from '@/components/progress/LessonProgressBadge';
 import { lessons as lessonLibrary } from '@/lib/lesson-format/lesson-library';
 
@@ -10,6 +11,13 @@ export default function CataloguePage() {
       <p className="mt-2 max-w-2xl text-slate-600 dark:text-slate-300">
         Each lesson opens beside a real terminal into your own sandbox, with its own Docker engine inside. Nothing to install; break anything you like.
       </p>
+      <ContinueCard
+        course={lessons.flatMap((entry) =>
+          entry.ok
+            ? [{ id: entry.id, title: entry.lesson.manifest.title, exerciseIds: entry.lesson.slides.flatMap((s) => (s.exercise ? [s.exercise.id] : [])), slides: entry.lesson.slides.length }]
+            : [],
+        )}
+      />
       <ol className="mt-8 grid gap-4 sm:grid-cols-2">
         {lessons.map((entry, i) => (
           <li key={entry.id}>

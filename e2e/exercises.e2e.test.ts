@@ -113,9 +113,20 @@ describe('graded exercises in the browser', () => {
     const page = await newLearnerOnExercise(t);
     await solveExitThree(page); // on the exercise's slide, the last one this learner saw
 
+    // exit-three is on the lesson's last slide: its end says how much is solved and leads on to the next lesson.
+    const end = page.getByTestId('lesson-end');
+    await end.getByTestId('lesson-end-solved').getByText(`1 of ${exercises} exercises solved`).waitFor();
+    assert.equal(await end.getByTestId('next-lesson').innerText(), 'Next lesson: Namespaces →');
+    assert.equal(await end.getByTestId('next-lesson').getAttribute('href'), '/lessons/namespaces');
+    await page.screenshot({ path: screenshotPath('lesson-end') });
+
     await page.goto(platform.url);
     const badge = page.getByTestId('progress-containers-101');
     await badge.getByText(`1 / ${exercises} solved`).waitFor();
+    // The Continue card leads back into the unfinished lesson.
+    const card = page.getByTestId('continue-card');
+    assert.equal(await card.getAttribute('data-kind'), 'continue');
+    assert.match(await card.innerText(), new RegExp(`Continue where you left off\\s+Containers 101\\s+1 of ${exercises} exercises solved`));
     await page.screenshot({ path: screenshotPath('catalogue-progress') });
     await page.goto(`${platform.url}/lessons/containers-101`);
     await page.locator(`[data-testid=slide][data-slide="${slide}"]`).waitFor();

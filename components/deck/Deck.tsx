@@ -5,6 +5,7 @@ import { fetchProgress, savePosition } from '../progress/progress-client';
 import { runInTerminal } from '../terminal/run-command';
 import type { DeckSlide } from '../../protocol/http/deck';
 import { ExercisePanel } from './ExercisePanel';
+import { LessonEnd } from './LessonEnd';
 import { isTypingTarget, slideForKey, useSlideHash } from './use-slide-hash';
 
 /** Runs the Nth ▶ Run block of the visible slide (Alt+1 … Alt+9). */
@@ -14,7 +15,13 @@ function runNthBlock(n: number): boolean {
   return Boolean(button);
 }
 
-export function Deck({ lessonId, slides }: { lessonId: string; slides: DeckSlide[] }) {
+/** The lesson around the slides: its title, and the next lesson in the course (null after the last). */
+export interface DeckLesson {
+  title: string;
+  next: { id: string; title: string } | null;
+}
+
+export function Deck({ lessonId, slides, lesson }: { lessonId: string; slides: DeckSlide[]; lesson?: DeckLesson }) {
   const count = slides.length;
   const { current, hasHash, go } = useSlideHash(count);
 
@@ -97,6 +104,9 @@ export function Deck({ lessonId, slides }: { lessonId: string; slides: DeckSlide
           <div data-testid="slide-panel" className="px-3 pb-3">
             <ExercisePanel key={slide.exercise.id} lessonId={lessonId} exercise={slide.exercise} />
           </div>
+        )}
+        {lesson && current === count - 1 && (
+          <LessonEnd lessonId={lessonId} title={lesson.title} exerciseIds={slides.flatMap((s) => (s.exercise ? [s.exercise.id] : []))} next={lesson.next} />
         )}
       </div>
       <nav className="mt-3 flex items-center gap-3 text-sm" aria-label="Slides">

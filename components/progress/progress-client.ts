@@ -2,6 +2,9 @@ import { CheckResponseSchema, type CheckResponse } from '../../protocol/http/che
 import { ProgressResponseSchema, type LessonProgress, type PositionRequest } from '../../protocol/http/progress';
 import { fetchJson, fetchNoContent, jsonBody } from '../http/fetch-json';
 
+/** Dispatched on window when this page changed the learner's progress (a Check was graded). */
+export const PROGRESS_CHANGED_EVENT = 'drydock:progress';
+
 /** One fetch of /api/progress per page load, shared by every component that shows progress. */
 let progressPromise: Promise<Record<string, LessonProgress>> | null = null;
 
@@ -16,9 +19,11 @@ export async function requestCheck(lessonId: string, exerciseId: string): Promis
   const result = await fetchJson(`/api/lessons/${lessonId}/exercises/${exerciseId}/check`, CheckResponseSchema, { method: 'POST' });
   if (!result.ok && result.reason === 'no-answer') return { error: 'The server did not answer; check your connection and try again.' };
   progressPromise = null; // progress may have changed
+  if (result.ok) window.dispatchEvent(new Event(PROGRESS_CHANGED_EVENT));
   return result.ok ? result.value : { error: result.error };
 }
 
 export function savePosition(lessonId: string, slide: number): void {
+  progressPromise = null; // the last slide seen is part of it
   void fetchNoContent(`/api/lessons/${lessonId}/position`, { ...jsonBody('PUT', { slide } satisfies PositionRequest), keepalive: true });
 }

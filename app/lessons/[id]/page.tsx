@@ -27,6 +27,9 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
 
   const { manifest } = entry.lesson;
   const slidesForDeck = deckSlides(entry.lesson, { withNotes: false });
+  const course = lessons().inCourseOrder();
+  const after = course.slice(course.findIndex((l) => l.id === id) + 1).find((l) => l.ok);
+  const next = after?.ok ? { id: after.id, title: after.lesson.manifest.title } : null;
   return (
     <main className="grid min-h-0 flex-1 grid-cols-1 gap-3 p-3 lg:h-[calc(100vh-41px)] lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
       <div className="flex min-h-[60vh] flex-col lg:min-h-0">
@@ -38,7 +41,7 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
             Present
           </Link>
         </div>
-        <Deck lessonId={manifest.id} slides={slidesForDeck} />
+        <Deck lessonId={manifest.id} slides={slidesForDeck} lesson={{ title: manifest.title, next }} />
       </div>
       <div className="h-[70vh] lg:h-auto lg:min-h-0">
         <TerminalPane profile={manifest.profile} />
