@@ -129,4 +129,31 @@ describe('deck modes, themes and narrow screens', () => {
       await page.screenshot({ path: screenshotPath(`exercise-hints-${name}`) });
     }
   });
+
+  test('the splitter between slides and terminal moves by keyboard and by mouse, and the choice survives a reload', async (t) => {
+    const context = await desktop(t);
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/lessons/containers-101#1`);
+    const splitter = page.getByTestId('splitter');
+    const slideWidth = async (): Promise<number> => (await page.getByTestId('slide-scroller').boundingBox())!.width;
+    assert.equal(await splitter.getAttribute('aria-valuenow'), '45');
+    const before = await slideWidth();
+    await splitter.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await splitter.getAttribute('aria-valuenow'), '55');
+    assert.ok((await slideWidth()) > before + 100, 'the slides got wider');
+    await page.reload();
+    assert.equal(await page.getByTestId('splitter').getAttribute('aria-valuenow'), '55', 'remembered');
+
+    const box = (await page.getByTestId('split-view').boundingBox())!;
+    const handle = (await page.getByTestId('splitter').boundingBox())!;
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + 50);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.3, handle.y + 50, { steps: 5 });
+    await page.mouse.up();
+    const dragged = Number(await page.getByTestId('splitter').getAttribute('aria-valuenow'));
+    assert.ok(dragged >= 28 && dragged <= 32, `dragged to ${dragged} %`);
+    await page.screenshot({ path: screenshotPath('lesson-split-dragged') });
+  });
 });

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { SplitView } from '@/components/deck/SplitView';
 import { Deck } from '@/components/deck/Deck';
 import { TerminalPane } from '@/components/terminal/TerminalPane';
 import { LessonProblems } from '@/components/ui/LessonProblems';
@@ -31,21 +32,25 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
   const after = course.slice(course.findIndex((l) => l.id === id) + 1).find((l) => l.ok);
   const next = after?.ok ? { id: after.id, title: after.lesson.manifest.title } : null;
   return (
-    <main className="grid min-h-0 flex-1 grid-cols-1 gap-3 p-3 lg:h-[calc(100vh-41px)] lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
-      <div className="flex min-h-[60vh] flex-col lg:min-h-0">
-        <div className="mb-2 flex items-baseline gap-3 text-sm">
-          <h1 className="font-medium text-slate-500 dark:text-slate-400">
-            {manifest.title} <span className="text-slate-500 dark:text-slate-400">· {manifest.minutes} min</span>
-          </h1>
-          <Link href={`/lessons/${manifest.id}/present`} className="ml-auto text-sky-700 hover:underline dark:text-sky-400" title="Full-screen slides with a speaker-notes window">
-            Present
-          </Link>
+    <SplitView
+      left={
+        <div className="flex min-h-[60vh] flex-col lg:min-h-0">
+          <div className="mb-2 flex items-baseline gap-3 text-sm">
+            <h1 className="font-medium text-slate-500 dark:text-slate-400">
+              {manifest.title} <span className="text-slate-500 dark:text-slate-400">· {manifest.minutes} min</span>
+            </h1>
+            <Link href={`/lessons/${manifest.id}/present`} className="ml-auto text-sky-700 hover:underline dark:text-sky-400" title="Full-screen slides with a speaker-notes window">
+              Present
+            </Link>
+          </div>
+          <Deck lessonId={manifest.id} slides={slidesForDeck} lesson={{ title: manifest.title, next }} />
         </div>
-        <Deck lessonId={manifest.id} slides={slidesForDeck} lesson={{ title: manifest.title, next }} />
-      </div>
-      <div className="h-[70vh] lg:h-auto lg:min-h-0">
-        <TerminalPane profile={manifest.profile} />
-      </div>
-    </main>
+      }
+      right={
+        <div className="h-[70vh] lg:h-auto lg:min-h-0">
+          <TerminalPane profile={manifest.profile} />
+        </div>
+      }
+    />
   );
 }
