@@ -23,12 +23,12 @@ describe('learner in the browser', () => {
   const learnerAtPrompt = (t: TestContext): Promise<Page> => atPrompt.take(t);
 
   before(async () => {
-    // Eight learners arrive at once, so the self-paced pool would aim for its max and boot that many sandboxes in the
+    // Nine learners arrive at once, so the self-paced pool would aim for its max and boot that many sandboxes in the
     // background, one after another, while the later tests run. The flood test's one-second Ctrl-C answer then measures
     // those boots, not the terminal. A pool of one still serves the first learner warm.
     platform = await startPlatformProcess({ env: { ...ROOM_FOR_A_LEARNER_PER_TEST, DRYDOCK_SELF_PACED_WARM_MAX: '1' } });
     browser = await launchChromium();
-    atPrompt = new LearnersAtPrompt(browser, platform, { view, slide: 1, count: 8 });
+    atPrompt = new LearnersAtPrompt(browser, platform, { view, slide: 1, count: 9 });
   });
 
   after(async () => {
@@ -120,6 +120,28 @@ describe('learner in the browser', () => {
     await page.keyboard.press('Shift+Tab');
     assert.equal(await inTerminal(), false, 'Esc then Shift+Tab moved focus out of the terminal');
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'BUTTON', 'onto the terminal header\'s last button');
+  });
+
+  test('the right-click menu pastes into the shell and copies the selection', async (t) => {
+    const page = await learnerAtPrompt(t);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: platform.url });
+    await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((6*7))'));
+    await page.getByTestId('terminal').click({ button: 'right' });
+    const menu = page.getByTestId('terminal-menu');
+    assert.equal(await menu.getByRole('menuitem', { name: /^Copy/ }).isDisabled(), true, 'nothing selected, nothing to copy');
+    await menu.getByRole('menuitem', { name: /^Paste/ }).click();
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, /^pasted-42$/m);
+
+    await page.getByTestId('terminal').click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: 'Select all' }).click();
+    await page.getByTestId('terminal').click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: /^Copy/ }).click();
+    assert.match(await page.evaluate(() => navigator.clipboard.readText()), /pasted-42/);
+    await page.getByTestId('terminal').click({ button: 'right' });
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('xterm-helper-textarea')), true, 'focus back in the terminal');
   });
 
   test('reload reattaches to the same sandbox and replays recent output', async (t) => {

@@ -1,9 +1,10 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
 import { ENGINE_SIGNAL_OSC, INNER_ENGINE_START_COMMAND, parseEngineSignal, type EngineSignal } from '../../protocol/sandbox-engine-signal';
 import { TerminalConnection, type ConnectionState } from './terminal-connection';
 import { TerminalKeys } from './terminal-keys';
+import { TerminalMenu } from './TerminalMenu';
 import { timeLeft } from './time-left';
 import { RUN_IN_TERMINAL_EVENT, commandKeystrokes, type RunInTerminalDetail } from './run-command';
 import '@xterm/xterm/css/xterm.css';
@@ -68,7 +69,21 @@ export function TerminalPane({ profile }: { profile: string }) {
   }, []);
   /** Read-only viewers of this terminal now (an instructor's shadow view): the learner is told. */
   const [watchers, setWatchers] = useState(0);
-  const termRef = useRef<{ options: { screenReaderMode?: boolean; disableStdin?: boolean; cursorBlink?: boolean } } | null>(null);
+  const termRef = useRef<{
+    options: { screenReaderMode?: boolean; disableStdin?: boolean; cursorBlink?: boolean };
+    hasSelection(): boolean;
+    getSelection(): string;
+    selectAll(): void;
+    clear(): void;
+    paste(text: string): void;
+    focus(): void;
+  } | null>(null);
+  /** Where the right-click menu is open (relative to the terminal's box), or null. */
+  const [menuAt, setMenuAt] = useState<{ x: number; y: number; selection: boolean } | null>(null);
+  const closeMenu = useCallback(() => {
+    setMenuAt(null);
+    termRef.current?.focus();
+  }, []);
   /** The terminal has keyboard focus: the way out is shown. */
   const [focused, setFocused] = useState(false);
   const [screenReader, setScreenReader] = useState(false);
@@ -205,6 +220,15 @@ export function TerminalPane({ profile }: { profile: string }) {
 
   // Connected, but the learner's own dockerd is not running: the header must not say "ready" in green.
   const engineStopped = status.state === 'ready' && engine === 'down';
+  const openMenu = (event: MouseEvent<HTMLDivElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    event.preventDefault();
+    // Kept inside the terminal's box (the menu is about 200 × 140 px).
+    const x = Math.max(0, Math.min(event.clientX - box.left, box.width - 200));
+    const y = Math.max(0, Math.min(event.clientY - box.top, box.height - 140));
+    setMenuAt({ x, y, selection: termRef.current?.hasSelection() ?? false });
+  };
+
   // Nothing typed now reaches a shell: no input, no blinking cursor (a terminal that looks alive while typing is lost is worse).
   const offline = OFFLINE_STATES.has(status.state);
   useEffect(() => {
@@ -282,9 +306,26 @@ export function TerminalPane({ profile }: { profile: string }) {
         )}
       </div>
       <div className="relative min-h-0 flex-1">
-        <div ref={hostRef} className={`h-full p-1.5 ${offline ? 'opacity-40' : ''}`} data-testid="terminal" data-offline={offline} />
+        <div ref={hostRef} className={`h-full p-1.5 ${offline ? 'opacity-40' : ''}`} data-testid="terminal" data-offline={offline} onContextMenu={openMenu} />
+        {menuAt && (
+          <TerminalMenu
+            at={menuAt}
+            onClose={closeMenu}
+            actions={[
+              { label: 'Copy', keys: 'Ctrl+Shift+C', disabled: !menuAt.selection, run: () => void navigator.clipboard?.writeText(termRef.current?.getSelection() ?? '') },
+              {
+                label: 'Paste',
+                keys: 'Ctrl+Shift+V',
+                disabled: offline,
+                run: () => void navigator.clipboard?.readText().then((text) => termRef.current?.paste(text), () => undefined),
+              },
+              { label: 'Select all', run: () => termRef.current?.selectAll() },
+              { label: 'Clear the screen', run: () => termRef.current?.clear() },
+            ]}
+          />
+        )}
         <p id="terminal-keys-help" className={focused ? 'pointer-events-none absolute bottom-1 right-2 rounded bg-slate-800/90 px-2 py-0.5 text-xs text-slate-200' : 'sr-only'} data-testid="terminal-keys-help">
-          Esc then Tab leaves the terminal · Ctrl+Shift+C / V copy and paste · Alt+1…9 runs a block, Alt+C checks
+          Esc then Tab leaves the terminal · Ctrl+Shift+C / V or right-click to copy and paste · Alt+1…9 runs a block, Alt+C checks
         </p>
         {(status.state === 'reconnecting' || status.state === 'restarting') && (
           <p role="status" className="absolute inset-x-0 top-0 bg-amber-900/90 px-3 py-1 text-center text-sm text-amber-100" data-testid="terminal-offline">
