@@ -40,10 +40,11 @@ describe('rendering code blocks as the lesson parser read them', () => {
     assert.ok(!html.includes('code-block-run'));
   });
 
-  test('a display block has no buttons', () => {
+  test('a display block has a Copy button and no Run', () => {
     const html = renderSlide(`${FENCE}dockerfile\nFROM busybox\n${FENCE}\n`);
-    assert.equal(count(html, '<button'), 0);
-    assert.ok(!html.includes('code-actions'));
+    assert.equal(count(html, '<button'), 1);
+    assert.match(html, /data-action="copy"/);
+    assert.ok(!html.includes('data-action="run"'));
     assert.match(html, /data-lang="dockerfile"/);
     // Highlighted at render (build) time; the text itself is unchanged.
     assert.match(html, /<pre tabindex="0"><code class="hljs"><span class="hljs-keyword">FROM<\/span> busybox<\/code><\/pre>/);
@@ -103,6 +104,15 @@ describe('renderMarkdown: links', () => {
 
   test('link text keeps its inline formatting', () => {
     assert.match(renderMarkdown('[**bold** link](https://x.test)'), /<a [^>]*><strong>bold<\/strong> link<\/a>/);
+  });
+});
+
+describe('shell highlighting', () => {
+  test('an option is not a command: rm in --rm and help in --help stay plain, a command rm is highlighted', () => {
+    const html = renderMarkdown(`${FENCE}sh\ndocker run --rm busybox rm -f /x; echo --help\n${FENCE}\n`);
+    assert.match(html, /--rm busybox <span class="hljs-built_in">rm<\/span> -f/);
+    assert.match(html, /--help/);
+    assert.doesNotMatch(html, /-<span/);
   });
 });
 

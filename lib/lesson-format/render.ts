@@ -19,7 +19,10 @@ const LANGUAGE_ALIASES: Record<string, string> = { sh: 'bash', shell: 'bash', co
 
 function highlight(code: string, language: string): string {
   const name = LANGUAGE_ALIASES[language] ?? language;
-  return hljs.getLanguage(name) ? hljs.highlight(code, { language: name, ignoreIllegals: true }).value : escapeHtml(code);
+  if (!hljs.getLanguage(name)) return escapeHtml(code);
+  const html = hljs.highlight(code, { language: name, ignoreIllegals: true }).value;
+  // highlight.js's shell grammar takes a word after "-" for a command: `rm` in `--rm`, `help` in `--help`. An option is not one.
+  return name === 'bash' ? html.replace(/-<span class="hljs-(?:built_in|keyword)">([^<]*)<\/span>/g, '-$1') : html;
 }
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -30,9 +33,11 @@ function escapeHtml(text: string): string {
  * component handles their clicks by event delegation, data-action). The `pre`
  * takes focus, so a long line that scrolls sideways can be scrolled by keyboard.
  */
-function codeFrame({ lang, mode, interrupt, code }: Pick<CodeBlock, 'lang' | 'mode' | 'interrupt' | 'code'>): string {
+function codeFrame({ lang, mode, interrupt, code }: Pick<CodeBlock, 'lang' | 'mode' | 'interrupt' | 'code'>, counted: boolean): string {
   const run = mode === 'run';
-  const copy = run || mode === 'copy';
+  // Every block of a slide can be copied (a Dockerfile on a slide is one a learner wants as it is); only `run` blocks also run.
+  // A fence the parser does not count (in speaker notes, a blockquote) is shown bare.
+  const copy = counted;
   const buttons = [
     run ? `<button type="button" class="code-action code-run" data-action="run"${interrupt ? ' data-interrupt="true"' : ''} title="Type this into your terminal and press Enter">▶ Run</button>` : '',
     copy ? `<button type="button" class="code-action" data-action="copy" title="Copy to the clipboard">Copy</button>` : '',
@@ -58,9 +63,9 @@ function markdownRenderer(codeBlocks: readonly CodeBlock[]): Marked {
         const block = codeBlockStyle === 'indented' ? undefined : codeBlocks[next];
         if (block && block.code === text) {
           next++;
-          return codeFrame(block);
+          return codeFrame(block, true);
         }
-        return codeFrame({ lang: codeBlockStyle === 'indented' ? '' : parseCodeInfo(lang ?? '').lang, mode: 'display', interrupt: false, code: text });
+        return codeFrame({ lang: codeBlockStyle === 'indented' ? '' : parseCodeInfo(lang ?? '').lang, mode: 'display', interrupt: false, code: text }, false);
       },
       // One level down: the page around a slide holds the one h1 (the lesson's title), and a slide's own title is an h2.
       heading(this: RendererThis, { tokens, depth }: Tokens.Heading): string {
