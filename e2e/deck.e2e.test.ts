@@ -155,5 +155,12 @@ describe('deck modes, themes and narrow screens', () => {
     const dragged = Number(await page.getByTestId('splitter').getAttribute('aria-valuenow'));
     assert.ok(dragged >= 28 && dragged <= 32, `dragged to ${dragged} %`);
     await page.screenshot({ path: screenshotPath('lesson-split-dragged') });
+
+    // A tablet in portrait (820 px) holds both side by side too.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    const slides = (await page.getByTestId('slide-scroller').boundingBox())!;
+    const terminal = (await page.getByTestId('terminal').boundingBox())!;
+    assert.ok(terminal.x >= slides.x + slides.width && terminal.y < slides.y + slides.height, 'slides and terminal side by side at 820 px');
+    await page.screenshot({ path: screenshotPath('lesson-tablet') });
   });
 });

@@ -42,7 +42,7 @@ function subscribe(listener: () => void): () => void {
 }
 
 /**
- * The lesson page's two panes side by side (1024 px and wider), with a
+ * The lesson page's two panes side by side (768 px and wider: a tablet holds both), with a
  * splitter between them: drag it, or focus it and use ← / → (Home/End for
  * the bounds). The share is remembered in this browser. Narrower screens
  * stack the panes and show no splitter.
@@ -68,7 +68,7 @@ export function SplitView({ left, right }: { left: ReactNode; right: ReactNode }
   return (
     <main
       ref={root}
-      className="grid min-h-0 flex-1 grid-cols-1 gap-3 p-3 lg:h-[calc(100vh-41px)] lg:grid-cols-[minmax(0,var(--split-left))_0.5rem_minmax(0,1fr)] lg:gap-1"
+      className="grid min-h-0 flex-1 grid-cols-1 gap-3 p-3 md:h-[calc(100vh-41px)] md:grid-cols-[minmax(0,var(--split-left))_0.5rem_minmax(0,1fr)] md:gap-1"
       style={{ ['--split-left' as string]: `${(share * 100).toFixed(1)}%` }}
       data-testid="split-view"
     >
@@ -81,7 +81,7 @@ export function SplitView({ left, right }: { left: ReactNode; right: ReactNode }
         aria-valuemax={MAX_SHARE * 100}
         aria-valuenow={Math.round(share * 100)}
         tabIndex={0}
-        className="hidden cursor-col-resize touch-none rounded bg-slate-200 hover:bg-sky-400 focus:bg-sky-500 focus:outline-none dark:bg-slate-700 lg:block"
+        className="hidden cursor-col-resize touch-none rounded bg-slate-200 hover:bg-sky-400 focus:bg-sky-500 focus:outline-none dark:bg-slate-700 md:block"
         data-testid="splitter"
         onPointerDown={(event) => {
           dragging.current = true;

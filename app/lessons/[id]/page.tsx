@@ -34,7 +34,7 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
   return (
     <SplitView
       left={
-        <div className="flex min-h-[60vh] flex-col lg:min-h-0">
+        <div className="flex min-h-[60vh] flex-col md:min-h-0">
           <div className="mb-2 flex items-baseline gap-3 text-sm">
             <h1 className="font-medium text-slate-500 dark:text-slate-400">
               {manifest.title} <span className="text-slate-500 dark:text-slate-400">· {manifest.minutes} min</span>
@@ -47,7 +47,7 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
         </div>
       }
       right={
-        <div className="h-[70vh] lg:h-auto lg:min-h-0">
+        <div className="h-[70vh] md:h-auto md:min-h-0">
           <TerminalPane profile={manifest.profile} />
         </div>
       }
