@@ -1,4 +1,4 @@
-import { CheckResponseSchema, type CheckResponse } from '../../protocol/http/check';
+import { CheckResponseSchema, SolutionResponseSchema, type CheckResponse } from '../../protocol/http/check';
 import { ProgressResponseSchema, type LessonProgress, type PositionRequest } from '../../protocol/http/progress';
 import { fetchJson, fetchNoContent, jsonBody } from '../http/fetch-json';
 
@@ -21,6 +21,13 @@ export async function requestCheck(lessonId: string, exerciseId: string): Promis
   progressPromise = null; // progress may have changed
   if (result.ok) window.dispatchEvent(new Event(PROGRESS_CHANGED_EVENT));
   return result.ok ? result.value : { error: result.error };
+}
+
+/** The exercise's solution (the server records that this learner asked), or what went wrong. */
+export async function requestSolution(lessonId: string, exerciseId: string): Promise<{ solution: string } | { error: string }> {
+  const result = await fetchJson(`/api/lessons/${lessonId}/exercises/${exerciseId}/solution`, SolutionResponseSchema, { method: 'POST' });
+  if (!result.ok) return { error: result.reason === 'no-answer' ? 'The server did not answer; check your connection and try again.' : result.error };
+  return { solution: result.value.solution };
 }
 
 export function savePosition(lessonId: string, slide: number): void {

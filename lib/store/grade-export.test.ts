@@ -58,10 +58,10 @@ describe('grade export', () => {
       assert.equal(csvField(given!), written, JSON.stringify(given));
     }
     const csv = classGradesToCsv('=1+1', [
-      { learnerId: 'l1', displayName: '=HYPERLINK("http://evil.example","x")', lessonId: 'l', exerciseId: 'e', passed: false, attempts: 0, firstPassedAt: null, lastAttemptAt: null },
+      { learnerId: 'l1', displayName: '=HYPERLINK("http://evil.example","x")', lessonId: 'l', exerciseId: 'e', passed: false, attempts: 0, firstPassedAt: null, lastAttemptAt: null, solutionShownAt: Date.UTC(2026, 10, 22, 9) },
     ]);
     const row = csv.split('\r\n')[1]!;
-    assert.equal(row, `'=1+1,"'=HYPERLINK(""http://evil.example"",""x"")",l1,l,e,no,0,,`);
+    assert.equal(row, `'=1+1,"'=HYPERLINK(""http://evil.example"",""x"")",l1,l,e,no,0,,,2026-11-22T09:00:00.000Z`);
     // No field of the row starts with a formula character once the quoting is undone.
     assert.ok(!/(^|,)"?[=+\-@]/.test(row), row);
   });

@@ -45,14 +45,16 @@ export interface ClassGradeRow {
   attempts: number;
   firstPassedAt: number | null;
   lastAttemptAt: number | null;
+  /** When the learner first looked at the exercise's solution; null if never. */
+  solutionShownAt: number | null;
 }
 
-const CLASS_COLUMNS = ['class', 'name', 'learner', 'lesson', 'exercise', 'passed', 'attempts', 'first_passed_at', 'last_attempt_at'] as const;
+const CLASS_COLUMNS = ['class', 'name', 'learner', 'lesson', 'exercise', 'passed', 'attempts', 'first_passed_at', 'last_attempt_at', 'solution_shown_at'] as const;
 
 /** A class's grades as CSV: the class name and each learner's display name on every row, so the file stands alone. */
 export function classGradesToCsv(className: string, rows: ClassGradeRow[]): string {
   const lines = rows.map((r) =>
-    [className, r.displayName, r.learnerId, r.lessonId, r.exerciseId, r.passed ? 'yes' : 'no', String(r.attempts), iso(r.firstPassedAt), iso(r.lastAttemptAt)]
+    [className, r.displayName, r.learnerId, r.lessonId, r.exerciseId, r.passed ? 'yes' : 'no', String(r.attempts), iso(r.firstPassedAt), iso(r.lastAttemptAt), iso(r.solutionShownAt)]
       .map(csvField)
       .join(','),
   );
@@ -64,7 +66,7 @@ export function classGradesToJson(meta: { id: string; name: string; exportedAt: 
     {
       class: { id: meta.id, name: meta.name },
       exportedAt: iso(meta.exportedAt),
-      grades: rows.map((r) => ({ ...r, firstPassedAt: iso(r.firstPassedAt) || null, lastAttemptAt: iso(r.lastAttemptAt) || null })),
+      grades: rows.map((r) => ({ ...r, firstPassedAt: iso(r.firstPassedAt) || null, lastAttemptAt: iso(r.lastAttemptAt) || null, solutionShownAt: iso(r.solutionShownAt) || null })),
     },
     null,
     2,

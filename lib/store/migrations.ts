@@ -69,4 +69,12 @@ export const MIGRATIONS: readonly string[] = [
      UNIQUE (class_id, namespace),
      FOREIGN KEY (class_id, learner_id) REFERENCES class_members (class_id, learner_id)
    ) STRICT;`,
+  // 5: when a learner first looked at an exercise's solution (kept in the grades beside the attempts).
+  `CREATE TABLE solution_views (
+     learner_id   TEXT NOT NULL REFERENCES learners(id),
+     lesson_id    TEXT NOT NULL,
+     exercise_id  TEXT NOT NULL,
+     shown_at     INTEGER NOT NULL,
+     PRIMARY KEY (learner_id, lesson_id, exercise_id)
+   ) STRICT;`,
 ];

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from './index';
+import { solutionKey } from './progress';
 import { testStores } from './test-stores';
 
 const withStore = testStores('progress');
@@ -81,6 +82,18 @@ describe('ProgressRepository', () => {
       assert.equal(row.passed, 0);
       assert.equal(row.duration_ms, 13, 'rounded to whole milliseconds');
       assert.equal(row.created_at, 1234);
+    });
+  });
+
+  test('showSolution keeps the first look; solutionViews gives it per learner and exercise', () => {
+    withStore(['ann', 'bob'], (store) => {
+      assert.equal(store.progress.showSolution('ann', 'l1', 'e1', 100), 100);
+      assert.equal(store.progress.showSolution('ann', 'l1', 'e1', 200), 100, 'a second look changes nothing');
+      store.progress.showSolution('bob', 'l1', 'e2', 300);
+      const views = store.progress.solutionViews();
+      assert.deepEqual([...views.values()].sort(), [100, 300]);
+      assert.equal(views.get(solutionKey('ann', 'l1', 'e1')), 100);
+      assert.equal(views.get(solutionKey('bob', 'l1', 'e1')), undefined);
     });
   });
 

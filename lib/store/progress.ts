@@ -77,6 +77,21 @@ export class ProgressRepository {
     }).immediate();
   }
 
+  /** Records that the learner looked at an exercise's solution; returns when they first did (a second look changes nothing). */
+  showSolution(learnerId: string, lessonId: string, exerciseId: string, now = Date.now()): number {
+    this.db.prepare('INSERT OR IGNORE INTO solution_views (learner_id, lesson_id, exercise_id, shown_at) VALUES (?, ?, ?, ?)').run(learnerId, lessonId, exerciseId, now);
+    const row = this.db
+      .prepare<[string, string, string], { shown_at: number }>('SELECT shown_at FROM solution_views WHERE learner_id = ? AND lesson_id = ? AND exercise_id = ?')
+      .get(learnerId, lessonId, exerciseId);
+    return row!.shown_at;
+  }
+
+  /** When each learner first looked at each solution, keyed "learner\0lesson\0exercise" (for the grade exports). */
+  solutionViews(): Map<string, number> {
+    const rows = this.db.prepare<[], { learner_id: string; lesson_id: string; exercise_id: string; shown_at: number }>('SELECT * FROM solution_views').all();
+    return new Map(rows.map((r) => [solutionKey(r.learner_id, r.lesson_id, r.exercise_id), r.shown_at]));
+  }
+
   setPosition(learnerId: string, lessonId: string, slide: number, now = Date.now()): void {
     this.writePosition.run(learnerId, lessonId, slide, now);
   }
@@ -115,3 +130,6 @@ export class ProgressRepository {
     return lessons;
   }
 }
+
+/** The key of solutionViews(). */
+export const solutionKey = (learnerId: string, lessonId: string, exerciseId: string): string => `${learnerId}\u0000${lessonId}\u0000${exerciseId}`;

@@ -4,6 +4,7 @@ import { lessons } from '../../lib/lesson-format/lesson-library';
 import type { Store } from '../../lib/store';
 import type { ClassRecord } from '../../lib/store/classes';
 import { classGradesToCsv, classGradesToJson, type ClassGradeRow } from '../../lib/store/grade-export';
+import { solutionKey } from '../../lib/store/progress';
 
 export type ExportFormat = 'csv' | 'json';
 
@@ -17,14 +18,16 @@ export function classGrades(store: Store, classId: string): { record: ClassRecor
   const record = store.classes.get(classId);
   if (!record) return null;
   const { members, progress } = store.classes.progress(classId);
-  const byKey = new Map(progress.map((p) => [`${p.learnerId}\u0000${p.lessonId}\u0000${p.exerciseId}`, p]));
+  const byKey = new Map(progress.map((p) => [solutionKey(p.learnerId, p.lessonId, p.exerciseId), p]));
+  const solutions = store.progress.solutionViews();
   const exercises = record.lessonIds.flatMap((lessonId) => {
     const entry = lessons().get(lessonId);
     return entry?.ok ? entry.lesson.slides.flatMap((s) => (s.exercise ? [{ lessonId, exerciseId: s.exercise.id }] : [])) : [];
   });
   const rows = members.flatMap((m) =>
     exercises.map(({ lessonId, exerciseId }) => {
-      const p = byKey.get(`${m.learnerId}\u0000${lessonId}\u0000${exerciseId}`);
+      const key = solutionKey(m.learnerId, lessonId, exerciseId);
+      const p = byKey.get(key);
       return {
         learnerId: m.learnerId,
         displayName: m.displayName,
@@ -34,6 +37,7 @@ export function classGrades(store: Store, classId: string): { record: ClassRecor
         attempts: p?.attempts ?? 0,
         firstPassedAt: p?.firstPassedAt ?? null,
         lastAttemptAt: p?.lastAttemptAt ?? null,
+        solutionShownAt: solutions.get(key) ?? null,
       };
     }),
   );

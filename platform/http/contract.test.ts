@@ -14,6 +14,7 @@ import { ClientAddresses } from '../../lib/web-guards/client-address';
 import { createSiteGuard } from '../../lib/web-guards/site-guard';
 import {
   CheckResponseSchema,
+  SolutionResponseSchema,
   ClassGradesFileSchema,
   ClassGridSchema,
   ClassListResponseSchema,
@@ -176,6 +177,14 @@ describe('every response satisfies the schema the browser parses', () => {
 
     const progress = await body(await call('GET', '/api/progress', { cookie: adaCookie }), ProgressResponseSchema, 200);
     assert.ok(progress.lessons[LESSON]?.exercises[EXERCISE]);
+
+    // The solution: given on request, the first look recorded (a second one keeps it), refused from a foreign origin.
+    const solution = await body(await call('POST', `/api/lessons/${LESSON}/exercises/${EXERCISE}/solution`, { cookie: adaCookie }), SolutionResponseSchema, 200);
+    assert.match(solution.solution, /--name three/);
+    const again = await body(await call('POST', `/api/lessons/${LESSON}/exercises/${EXERCISE}/solution`, { cookie: adaCookie }), SolutionResponseSchema, 200);
+    assert.equal(again.shownAt, solution.shownAt);
+    await refusal(await call('POST', `/api/lessons/${LESSON}/exercises/no-such-exercise/solution`, { cookie: adaCookie }), 404);
+    await refusal(await call('POST', `/api/lessons/${LESSON}/exercises/${EXERCISE}/solution`, { cookie: adaCookie, origin: 'http://evil.example' }), 403);
 
     await empty(await call('PUT', `/api/lessons/${LESSON}/position`, { cookie: adaCookie, body: { slide: 2 } }));
     await refusal(await call('PUT', `/api/lessons/${LESSON}/position`, { cookie: adaCookie, body: { slide: -1 } }), 400);

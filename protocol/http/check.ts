@@ -38,3 +38,17 @@ export const CheckResponseSchema = z.object({
   durationMs: z.number().nonnegative(),
 });
 export type CheckResponse = z.infer<typeof CheckResponseSchema>;
+
+/**
+ * POST /api/lessons/:lessonId/exercises/:exerciseId/solution → 200: the
+ * exercise's reference solution, shown when the learner asks for it. The
+ * first time is recorded, and class grade exports carry it.
+ */
+export const SolutionResponseSchema = z.object({
+  exerciseId: z.string(),
+  /** Shell commands that solve the exercise in a fresh sandbox (content CI runs them). */
+  solution: z.string(),
+  /** When this learner first looked (epoch ms). */
+  shownAt: z.number().int(),
+});
+export type SolutionResponse = z.infer<typeof SolutionResponseSchema>;

@@ -18,6 +18,8 @@ export const ClassGradeSchema = z.object({
   attempts: CountSchema,
   firstPassedAt: z.iso.datetime().nullable(),
   lastAttemptAt: z.iso.datetime().nullable(),
+  /** When the learner first looked at the exercise's solution; absent from files written before solutions were recorded. */
+  solutionShownAt: z.iso.datetime().nullable().optional(),
 });
 export type ClassGrade = z.infer<typeof ClassGradeSchema>;
 

@@ -2,7 +2,7 @@ import type { Exercise } from '../../../lib/lesson-format/schema';
 import { lessons } from '../../../lib/lesson-format/lesson-library';
 import type { Store } from '../../../lib/store';
 import { RateLimiter } from '../../../lib/web-guards/rate-limiter';
-import { CheckResponseSchema, PositionRequestSchema, ProgressResponseSchema, type CheckResponse } from '../../../protocol/http';
+import { CheckResponseSchema, PositionRequestSchema, ProgressResponseSchema, SolutionResponseSchema, type CheckResponse } from '../../../protocol/http';
 import type { Verdict } from '../../../sandbox-server/src/grading/grader';
 import { EngineUnavailableError, SandboxNotFoundError } from '../../../sandbox-server/src/engine/errors';
 import type { ClassEvents } from '../../classroom/class-events';
@@ -30,15 +30,20 @@ export function addLessonRoutes(app: AppRouter, deps: { store: Store; grading: G
   // A check is cheap (tens of ms) but runs processes in a sandbox: 5 at once, then one per 2 s.
   const checkLimiter = new RateLimiter(5, 0.5);
 
-  async function check(learnerId: string, lessonId: string, exerciseId: string): Promise<CheckResponse> {
+  function findExercise(lessonId: string, exerciseId: string): { exercise: Exercise; profile: string } {
     const entry = lessons().get(lessonId);
     if (!entry) throw new HttpError(404, `no lesson "${lessonId}"`);
     if (!entry.ok) throw new HttpError(409, `lesson "${lessonId}" has errors and cannot be graded`);
     const exercise = entry.lesson.slides.find((s) => s.exercise?.id === exerciseId)?.exercise;
     if (!exercise) throw new HttpError(404, `lesson "${lessonId}" has no exercise "${exerciseId}"`);
+    return { exercise, profile: entry.lesson.manifest.profile };
+  }
+
+  async function check(learnerId: string, lessonId: string, exerciseId: string): Promise<CheckResponse> {
+    const { exercise, profile } = findExercise(lessonId, exerciseId);
     const wait = checkLimiter.take(learnerId);
     if (wait > 0) throw new HttpError(429, `too many checks; try again in ${wait} s`, { 'retry-after': String(wait) });
-    const sandboxId = deps.grading.sandboxIdOf(learnerId, entry.lesson.manifest.profile);
+    const sandboxId = deps.grading.sandboxIdOf(learnerId, profile);
     if (!sandboxId) throw new HttpError(409, 'you have no sandbox yet: open the terminal and do the exercise there first');
 
     let verdict: Verdict;
@@ -75,6 +80,15 @@ export function addLessonRoutes(app: AppRouter, deps: { store: Store; grading: G
   app.post(`/api/lessons/${LESSON}/exercises/${EXERCISE}/check`, async (c) =>
     sendJson(c, CheckResponseSchema, await check(c.var.learnerId, c.req.param('lessonId'), c.req.param('exerciseId'))),
   );
+
+  // The solution is behind its own button, and asking for it is recorded (the grades say who looked, and when).
+  app.post(`/api/lessons/${LESSON}/exercises/${EXERCISE}/solution`, (c) => {
+    const lessonId = c.req.param('lessonId');
+    const exerciseId = c.req.param('exerciseId');
+    const { exercise } = findExercise(lessonId, exerciseId);
+    const shownAt = deps.store.progress.showSolution(c.var.learnerId, lessonId, exerciseId);
+    return sendJson(c, SolutionResponseSchema, { exerciseId, solution: exercise.solution, shownAt });
+  });
 
   app.put(`/api/lessons/${LESSON}/position`, limitBody('position'), async (c) => {
     const lessonId = c.req.param('lessonId');
