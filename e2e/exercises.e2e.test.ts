@@ -120,7 +120,7 @@ describe('graded exercises in the browser', () => {
     // exit-three is on the lesson's last slide: its end says how much is solved and leads on to the next lesson.
     const end = page.getByTestId('lesson-end');
     await end.getByTestId('lesson-end-solved').getByText(`1 of ${exercises} exercises solved`).waitFor();
-    assert.equal(await end.getByTestId('next-lesson').innerText(), 'Next lesson: Namespaces →');
+    assert.equal(await end.getByTestId('next-lesson').innerText(), 'Next lesson: Namespaces: how containers are isolated →');
     assert.equal(await end.getByTestId('next-lesson').getAttribute('href'), '/lessons/namespaces');
     await page.screenshot({ path: screenshotPath('lesson-end') });
 
