@@ -130,7 +130,7 @@ describe('graded exercises in the browser', () => {
     // The Continue card leads back into the unfinished lesson.
     const card = page.getByTestId('continue-card');
     assert.equal(await card.getAttribute('data-kind'), 'continue');
-    assert.match(await card.innerText(), new RegExp(`Continue where you left off\\s+Containers 101\\s+1 of ${exercises} exercises solved`));
+    assert.match(await card.innerText(), new RegExp(`Continue where you left off\\s+Containers 101\\s+1 of ${exercises} exercises solved`, "i")); // the label is uppercased by CSS
     await page.screenshot({ path: screenshotPath('catalogue-progress') });
     await page.goto(`${platform.url}/lessons/containers-101`);
     await page.locator(`[data-testid=slide][data-slide="${slide}"]`).waitFor();
