@@ -37,11 +37,19 @@ export async function joinClass(page: Page, platform: RunningPlatform, joinCode:
   return ((await response.json()) as { classId: string }).classId;
 }
 
-/** Opens containers-101 on a slide and waits for the sandbox's prompt. */
-export async function openLessonTerminal(page: Page, platform: RunningPlatform, slide = 1): Promise<void> {
+/** Opens containers-101 on a slide and waits for the sandbox's prompt (one cold boot: 90 s is ample). */
+export async function openLessonTerminal(page: Page, platform: RunningPlatform, slide = 1, timeoutMs = 90_000): Promise<void> {
   await page.goto(`${platform.url}/lessons/containers-101#${slide}`);
-  await waitForTerminal(page, /root@sandbox:~#/, 90_000);
+  await waitForTerminal(page, /root@sandbox:~#/, timeoutMs);
 }
+
+/**
+ * How long a learner of a batch that boots together may wait for the prompt.
+ * Nine cold boots on two cores took 32-38 s to their engine and some over
+ * 90 s to their prompt in a fresh-clone CI run (2026-12-01); the entrypoint
+ * itself waits up to 120 s for the engine and the server's probe 180 s.
+ */
+const BATCH_PROMPT_TIMEOUT_MS = 180_000;
 
 /** Solves exit-three in the terminal and waits for Check to say it passed (the page is on its slide, at the prompt). */
 export async function solveExitThree(page: Page): Promise<void> {
@@ -85,7 +93,7 @@ export class LearnersAtPrompt {
     const page = await (await this.browser.newContext(this.options.view)).newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await openLessonTerminal(page, this.platform, this.options.slide);
+    await openLessonTerminal(page, this.platform, this.options.slide, BATCH_PROMPT_TIMEOUT_MS);
     return { page, errors };
   }
 }
