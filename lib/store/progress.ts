@@ -37,8 +37,18 @@ export class ProgressRepository {
   private readonly readPositions;
   private readonly writePosition;
   private readonly readOne;
+  private readonly insertSolutionView;
+  private readonly readSolutionView;
+  private readonly readSolutionViews;
 
   constructor(private readonly db: Database.Database) {
+    this.insertSolutionView = db.prepare('INSERT OR IGNORE INTO solution_views (learner_id, lesson_id, exercise_id, shown_at) VALUES (?, ?, ?, ?)');
+    this.readSolutionView = db.prepare<[string, string, string], { shown_at: number }>(
+      'SELECT shown_at FROM solution_views WHERE learner_id = ? AND lesson_id = ? AND exercise_id = ?',
+    );
+    this.readSolutionViews = db.prepare<[], { learner_id: string; lesson_id: string; exercise_id: string; shown_at: number }>(
+      'SELECT learner_id, lesson_id, exercise_id, shown_at FROM solution_views',
+    );
     this.readOne = db.prepare<[string, string, string], ProgressRow>(
       'SELECT lesson_id, exercise_id, attempts, first_passed_at, last_attempt_at FROM exercise_progress WHERE learner_id = ? AND lesson_id = ? AND exercise_id = ?',
     );
@@ -79,17 +89,13 @@ export class ProgressRepository {
 
   /** Records that the learner looked at an exercise's solution; returns when they first did (a second look changes nothing). */
   showSolution(learnerId: string, lessonId: string, exerciseId: string, now = Date.now()): number {
-    this.db.prepare('INSERT OR IGNORE INTO solution_views (learner_id, lesson_id, exercise_id, shown_at) VALUES (?, ?, ?, ?)').run(learnerId, lessonId, exerciseId, now);
-    const row = this.db
-      .prepare<[string, string, string], { shown_at: number }>('SELECT shown_at FROM solution_views WHERE learner_id = ? AND lesson_id = ? AND exercise_id = ?')
-      .get(learnerId, lessonId, exerciseId);
-    return row!.shown_at;
+    this.insertSolutionView.run(learnerId, lessonId, exerciseId, now);
+    return this.readSolutionView.get(learnerId, lessonId, exerciseId)!.shown_at;
   }
 
   /** When each learner first looked at each solution, keyed "learner\0lesson\0exercise" (for the grade exports). */
   solutionViews(): Map<string, number> {
-    const rows = this.db.prepare<[], { learner_id: string; lesson_id: string; exercise_id: string; shown_at: number }>('SELECT * FROM solution_views').all();
-    return new Map(rows.map((r) => [solutionKey(r.learner_id, r.lesson_id, r.exercise_id), r.shown_at]));
+    return new Map(this.readSolutionViews.all().map((r) => [solutionKey(r.learner_id, r.lesson_id, r.exercise_id), r.shown_at]));
   }
 
   setPosition(learnerId: string, lessonId: string, slide: number, now = Date.now()): void {
