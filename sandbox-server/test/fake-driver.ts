@@ -1,4 +1,5 @@
-import { Duplex } from 'node:stream';
+import { connect } from 'node:net';
+import { Duplex, Readable, Writable } from 'node:stream';
 import type { TerminalSize } from '../../protocol';
 import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from '../src/engine/driver';
 import { EngineUnavailableError, SandboxNotFoundError } from '../src/engine/errors';
@@ -204,6 +205,28 @@ export class FakeDriver implements SandboxDriver {
   async list(): Promise<SandboxInfo[]> {
     await Promise.resolve();
     return [...this.sandboxes.values()].filter((s) => s.serverId === this.serverId).map((s) => ({ ...s.info }));
+  }
+
+  /**
+   * Ports of the fake sandboxes, each carried to a real TCP server of the
+   * test (openPort connects there): port → address on this host.
+   */
+  readonly ports = new Map<number, { host: string; port: number }>();
+
+  async listeningPorts(id: string): Promise<number[]> {
+    await Promise.resolve();
+    this.require(id);
+    return [...this.ports.keys()].sort((a, b) => a - b);
+  }
+
+  async openPort(id: string, port: number): Promise<Duplex> {
+    await Promise.resolve();
+    this.require(id);
+    this.calls.push(`openPort:${id}:${port}`);
+    const target = this.ports.get(port);
+    // Like the relay in a sandbox where nothing listens: the connection ends at once, with nothing said.
+    if (!target) return Duplex.from({ readable: Readable.from([]), writable: new Writable({ write: (_c, _e, cb) => cb() }) });
+    return connect(target.port, target.host);
   }
 
   /** The inner engine each sandbox answers with (a FakeInnerEngine serving recorded answers); none: the grader cannot reach one. */

@@ -115,4 +115,15 @@ export interface SandboxDriver {
   update(id: string, record: { learnerId: string; expiresAt: number }): Promise<void>;
   /** Reads a file of the sandbox (symlinks resolved inside the sandbox), at most maxBytes of it. */
   readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile>;
+  /**
+   * TCP ports something listens on in the sandbox's own network namespace
+   * (a learner's server, or a port an inner `docker run -p` published), ascending.
+   */
+  listeningPorts(id: string): Promise<number[]>;
+  /**
+   * A byte connection to 127.0.0.1:port inside the sandbox, made without any
+   * host port or host route into the sandbox's network (the web preview).
+   * The Duplex ends when the far side closes; destroy it to hang up.
+   */
+  openPort(id: string, port: number): Promise<Duplex>;
 }

@@ -5,6 +5,9 @@ import { hostBoundingCapabilities } from './isolation/capabilities';
 import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from '../driver';
 import { EngineUnavailableError, ignoreNotFound, isNotModified, mapDockerError, SandboxNotFoundError } from '../errors';
 import { execInContainer } from './container-exec';
+import { readFile as readProcText } from 'node:fs/promises';
+import { openSandboxPort } from './sandbox-port';
+import { tcpListeningPorts } from './proc-files';
 import { Label, SANDBOX_PREFIX, sandboxName } from './labels';
 import { verifiedInnerEngine } from './engine-identity';
 import { DockerInnerEngine } from './inner-engine';
@@ -284,6 +287,24 @@ export class DockerDriver implements SandboxDriver {
 
   async readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile> {
     return readSandboxFile(this.docker, id, path, maxBytes);
+  }
+
+  /**
+   * Read from the host's /proc/<init pid>/net/tcp{,6}: the kernel's own list
+   * for the sandbox's network namespace, so no program of the learner's is
+   * asked (like innerEngine(), this needs the server on the engine's host).
+   */
+  async listeningPorts(id: string): Promise<number[]> {
+    const info = await this.docker.getContainer(id).inspect().catch((error: unknown) => {
+      throw mapDockerError(error, `inspect sandbox ${id.slice(0, 12)}`);
+    });
+    if (!info.State.Running || !info.State.Pid) throw new SandboxNotFoundError(`sandbox ${id.slice(0, 12)} is not running`);
+    const tables = await Promise.all(['tcp', 'tcp6'].map((name) => readProcText(`/proc/${info.State.Pid}/net/${name}`).catch(() => '')));
+    return tcpListeningPorts(tables.join('\n'));
+  }
+
+  openPort(id: string, port: number): Promise<Duplex> {
+    return openSandboxPort(this.docker, id, port);
   }
 
   /** Networks and disks this server made whose sandbox is gone (left by a crash between create and remove); how many networks. */

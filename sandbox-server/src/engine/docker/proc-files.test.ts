@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { execMappings, loaderVariablesIn, parentPidOf, parseUnixListeners, startTimeOf, statDevFromSs, statusField } from './proc-files';
+import { execMappings, loaderVariablesIn, parentPidOf, parseUnixListeners, startTimeOf, statDevFromSs, statusField, tcpListeningPorts } from './proc-files';
 
 const NAMES = ['/var/run/docker.sock', '/run/docker.sock'];
 
@@ -82,5 +82,24 @@ describe('reading /proc and ss', () => {
     assert.equal(statDevFromSs(0, 66305), 0x10301);
     // An anonymous device past minor 255 (0:300): kernel 300 → printed 1/44 → stat makedev(0, 300).
     assert.equal(statDevFromSs(1, 44), (300 & 0xff) + (300 >>> 8) * 2 ** 20);
+  });
+});
+
+describe('tcpListeningPorts', () => {
+  test('reads LISTEN sockets of tcp and tcp6, once each, ascending, and skips the rest', () => {
+    const tcp = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 00000000:2382 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1001 1 0000000000000000 100 0 0 10 0',
+      '   1: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1002 1 0000000000000000 100 0 0 10 0',
+      '   2: 0100007F:0BB8 0100007F:D2F0 01 00000000:00000000 00:00000000 00000000     0        0 1003 1 0000000000000000 100 0 0 10 0',
+    ].join('\n');
+    const tcp6 = [
+      '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 00000000000000000000000000000000:2382 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1004 1 0000000000000000 100 0 0 10 0',
+      '   1: 00000000000000000000000000000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1005 1 0000000000000000 100 0 0 10 0',
+      'garbage line',
+    ].join('\n');
+    assert.deepEqual(tcpListeningPorts(`${tcp}\n${tcp6}`), [80, 3000, 9090]);
+    assert.deepEqual(tcpListeningPorts(''), []);
   });
 });

@@ -118,3 +118,23 @@ export function statDevFromSs(printedMajor: number, printedMinor: number): numbe
   // glibc makedev(major, minor) for majors below 4096 (the kernel's limit).
   return (minor & 0xff) + major * 2 ** 8 + Math.floor(minor / 2 ** 8) * 2 ** 20;
 }
+
+/** TCP state LISTEN in /proc/net/tcp's "st" column. */
+const TCP_LISTEN = '0A';
+
+/**
+ * The ports in state LISTEN in the text of /proc/<pid>/net/tcp and tcp6
+ * (header lines and anything unreadable are skipped), each once, ascending.
+ * A line: "sl local_address rem_address st …", the local address as
+ * HEXIP:HEXPORT.
+ */
+export function tcpListeningPorts(text: string): number[] {
+  const ports = new Set<number>();
+  for (const line of text.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 4 || fields[3] !== TCP_LISTEN) continue;
+    const hexPort = /:([0-9A-Fa-f]{4})$/.exec(fields[1] ?? '')?.[1];
+    if (hexPort) ports.add(parseInt(hexPort, 16));
+  }
+  return [...ports].filter((p) => p > 0).sort((a, b) => a - b);
+}
