@@ -14,6 +14,8 @@ import { openDataDir, type DataDir } from '../lib/config/data-dir';
 import { readCookie } from '../lib/identity/learner-identity';
 import { Store } from '../lib/store';
 import { createSiteGuard } from '../lib/web-guards/site-guard';
+import { PreviewProxy } from './preview/preview-proxy';
+import { previewOriginsFromEnv } from './preview/preview-origin';
 
 export interface PlatformOptions {
   port: number;
@@ -44,6 +46,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const clients = ClientAddresses.fromEnv(env); // the one instance: whatever counts clients gets this
   const hosts = AllowedHosts.fromEnv(env, options.host);
   const guard = createSiteGuard({ hosts, log, dev: options.dev });
+  const previewOrigins = previewOriginsFromEnv(env);
   // Watching a terminal needs the instructor cookie. Instructor access is opened only once the sandboxes
   // are up: a generated secret is written at once but printed after the server listens, and a start that
   // fails in between (no engine) must not leave a secret nobody saw.
@@ -61,6 +64,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   publishClassroom(classroom);
   runtime.resumeOpenClasses().catch((error: Error) => log.error(`resuming open classes: ${error.stack ?? error.message}`));
 
+  const preview = new PreviewProxy({
+    secret: data.cookieSecret,
+    origins: previewOrigins,
+    clients,
+    log,
+    sandboxes: { sandboxIdOf: (learnerId, profile) => sandboxes.manager.sandboxIdOf(learnerId, profile), openPort: (id, port) => sandboxes.driver.openPort(id, port) },
+  });
+
   const pages = next({ dev: options.dev ?? false, dir: options.projectDir, hostname: options.host, port: options.port });
   await pages.prepare();
   const nextUpgrade = pages.getUpgradeHandler();
@@ -76,13 +87,22 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       sandboxIdOf: (learnerId, profile) => sandboxes.manager.sandboxIdOf(learnerId, profile),
       grade: (sandboxId, exercise) => gradeExercise(sandboxes.driver, sandboxId, exercise),
     },
+    preview: {
+      sandboxIdOf: (learnerId, profile) => sandboxes.manager.sandboxIdOf(learnerId, profile),
+      listeningPorts: (id) => sandboxes.driver.listeningPorts(id),
+      offeredAt: (host) => preview.offeredAt(host),
+      entryUrl: (target, host) => preview.entryUrl(target, host),
+    },
     sandboxCount: () => sandboxes.manager.size,
     engineState: () => sandboxes.manager.engineState,
     pages: pages.getRequestHandler(),
   });
 
-  const server = createServer(nodeListener(http.router, { guard, log }));
+  // A preview host is answered by the preview alone, before the platform's guard and router: nothing of the platform is served there.
+  const platformListener = nodeListener(http.router, { guard, log });
+  const server = createServer((req, res) => (preview.handles(req) ? preview.request(req, res) : platformListener(req, res)));
   server.on('upgrade', (req, socket, head) => {
+    if (preview.handles(req)) return preview.upgrade(req, socket, head);
     if (!guard.upgrade(req, socket)) return;
     if (sandboxes.handleUpgrade(req, socket, head)) return;
     if (options.dev) {
@@ -101,6 +121,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
   announceGeneratedSecret(access, `http://${shownHost}:${port}`, data.path);
+  log.info(previewOrigins.describe());
   log.info(`answering to host names: ${hosts.list().join(', ')} (DRYDOCK_ALLOWED_HOSTS); forwarded headers trusted from: ${env.DRYDOCK_TRUSTED_PROXIES?.trim() || 'nobody'} (DRYDOCK_TRUSTED_PROXIES)`);
 
   return {

@@ -53,10 +53,12 @@ import { addClassRoutes } from './routes/class-routes';
 import { addHealthRoute } from './routes/health';
 import { addInstructorRoutes } from './routes/instructor-routes';
 import { addLessonRoutes, type Grading } from './routes/lesson-routes';
+import { addPreviewRoutes, type PreviewDoor } from './routes/preview-routes';
 import { addSignInRoutes } from './routes/sign-in-routes';
 
 export type { PageHandler } from './fallthrough';
 export type { Grading } from './routes/lesson-routes';
+export type { PreviewDoor } from './routes/preview-routes';
 
 export interface HttpAppDeps {
   /** The server secret that signs learner cookies. */
@@ -75,6 +77,8 @@ export interface HttpAppDeps {
   sandboxCount?(): number;
   /** Whether the Docker engine answers, for /healthz. */
   engineState?(): 'ok' | 'away';
+  /** Opening web previews of sandboxes; without it there are no preview routes. */
+  preview?: PreviewDoor;
   /** Whatever no route answers: Next.js. */
   pages: PageHandler;
 }
@@ -102,6 +106,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   addClassActionRoutes(router, { classroom, runtime });
   addClassRoutes(router, { classroom, clients, runtime });
   if (deps.grading) addLessonRoutes(router, { store: deps.store, grading: deps.grading, classEvents: classroom.events });
+  if (deps.preview) addPreviewRoutes(router, { door: deps.preview, classroom });
 
   router.notFound(fallThrough(router, deps.pages, log));
   router.onError(handleErrors(log));
