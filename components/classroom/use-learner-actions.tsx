@@ -7,6 +7,7 @@ import { resetSandbox } from './instructor-client';
 import type { LearnerActionContext, LearnerActionId, OnLearnerAction } from './learner-actions';
 import { MessageDialog } from './MessageDialog';
 import { ShadowTerminal } from './ShadowTerminal';
+import { PreviewDialog } from '../preview/PreviewDialog';
 
 type Open = { action: Exclude<LearnerActionId, 'reset'>; context: LearnerActionContext } | null;
 
@@ -31,6 +32,7 @@ export function useLearnerActions(notify: Notify): { onAction: OnLearnerAction; 
 
   let view: ReactNode = null;
   if (open?.action === 'shadow') view = <ShadowTerminal learnerId={open.context.learnerId} displayName={open.context.displayName} onClose={close} />;
+  else if (open?.action === 'preview') view = <PreviewDialog context={open.context} onClose={close} />;
   else if (open?.action === 'extend') view = <ExtendDialog context={open.context} onClose={close} notify={notify} />;
   else if (open?.action === 'message') view = <MessageDialog classId={open.context.classId} to={open.context} onClose={close} notify={notify} />;
   return { onAction, view };

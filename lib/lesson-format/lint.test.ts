@@ -141,6 +141,16 @@ describe('lintCourse on a temporary course', () => {
     ]);
   });
 
+  test('a preview link must name a port', () => {
+    const { root, file } = course({
+      linker: { body: ['# First', 'Open [your site](preview:9090), not [this](preview:web) or [that](preview:70000).'] },
+    });
+    assert.deepEqual(lintCourse(root).problems.map((p) => [p.file, p.message]), [
+      [file('linker'), 'link to preview:web names no port: write preview:<1–65535>, e.g. preview:9090'],
+      [file('linker'), 'link to preview:70000 names no port: write preview:<1–65535>, e.g. preview:9090'],
+    ]);
+  });
+
   test('a link to a missing lesson is reported at its slide', () => {
     const { root, file } = course({
       linker: { body: ['# First', 'fine', '---', '# Second', 'See [this](/lessons/nowhere) and [that](/lessons/linker).'] },

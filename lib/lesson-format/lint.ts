@@ -4,8 +4,11 @@ import { COURSE_FILE, lessonsRoot, readCourseOrder, type LoadedLesson } from './
 import { canonicalImageName } from '../image-reference/image-reference';
 import { locallyMadeImages, referencedImages } from './image-references';
 import type { Lesson, LessonProblem } from './schema';
+import { previewPortOf } from './render';
 
 const LESSON_LINK = /\]\(\/lessons\/([^)#\s/]+)[^)]*\)/g;
+/** A lesson's link to the learner's web preview: [text](preview:9090). */
+const PREVIEW_LINK = /\]\((preview:[^)\s]*)\)/g;
 
 /** Problems that need the whole course to see: links, prerequisites, undeclared images. */
 function courseProblems(lesson: Lesson, known: ReadonlySet<string>): LessonProblem[] {
@@ -30,6 +33,9 @@ function courseProblems(lesson: Lesson, known: ReadonlySet<string>): LessonProbl
           problems.push({ file, line, message: `image "${image}" is used but not declared in the manifest's images (lessons must work offline)` });
         }
       }
+    }
+    for (const m of slide.body.matchAll(PREVIEW_LINK)) {
+      if (previewPortOf(m[1]!) === undefined) problems.push({ file, line: slide.line, message: `link to ${m[1]} names no port: write preview:<1–65535>, e.g. preview:9090` });
     }
     for (const m of slide.body.matchAll(LESSON_LINK)) {
       if (!known.has(m[1]!)) problems.push({ file, line: slide.line, message: `link to /lessons/${m[1]} points to no lesson` });

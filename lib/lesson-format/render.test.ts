@@ -83,6 +83,14 @@ describe('only the lesson parser decides what a code block is', () => {
     assert.match(notes!.notesHtml, /data-lang="sh"/);
   });
 
+  test('a preview:<port> link opens the learner’s web preview of that port in a tab of its own', () => {
+    assert.equal(
+      renderMarkdown('Open [your site](preview:9090).'),
+      '<p>Open <a href="/preview/9090" target="_blank" rel="noopener noreferrer" data-preview-port="9090">your site</a>.</p>\n',
+    );
+    assert.doesNotMatch(renderMarkdown('[x](preview:0)'), /\/preview\//);
+  });
+
   test('renderMarkdown without the parsed blocks gives no buttons', () => {
     assert.equal(count(renderMarkdown(`${FENCE}sh run\nls\n${FENCE}\n`), '<button'), 0);
   });

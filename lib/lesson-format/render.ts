@@ -74,11 +74,27 @@ function markdownRenderer(codeBlocks: readonly CodeBlock[]): Marked {
       },
       // External links open in a new tab: leaving the page would drop the learner's terminal view.
       link(this: RendererThis, { href, tokens }: Tokens.Link): string {
+        const preview = previewPortOf(href);
+        if (preview !== undefined) {
+          // [your site](preview:9090): the learner's own web preview of that port, in a tab of its own (platform/preview).
+          return `<a href="/preview/${preview}" target="_blank" rel="noopener noreferrer" data-preview-port="${preview}">${this.parser.parseInline(tokens)}</a>`;
+        }
         const external = /^https?:/.test(href);
         return `<a href="${escapeHtml(href)}"${external ? ' target="_blank" rel="noreferrer"' : ''}>${this.parser.parseInline(tokens)}</a>`;
       },
     },
   });
+}
+
+/**
+ * The port of a `preview:<port>` link (a lesson's link to the learner's web
+ * preview), undefined for any other link. A malformed one (`preview:x`) is
+ * a lint error (lint.ts) and renders as written.
+ */
+export function previewPortOf(href: string): number | undefined {
+  const match = /^preview:(\d{1,5})$/.exec(href);
+  const port = match ? Number(match[1]) : NaN;
+  return port >= 1 && port <= 65_535 ? port : undefined;
 }
 
 /** For inline Markdown, which has no code blocks. */

@@ -36,7 +36,7 @@ function splitHost(host: string): { name: string; port: string } {
   return match ? { name: match[1] ?? '', port: match[2] ?? '' } : { name: '', port: '' };
 }
 
-export function previewOriginsFromEnv(env: NodeJS.ProcessEnv): PreviewOrigins {
+export function previewOriginsFromEnv(env: Readonly<Record<string, string | undefined>>): PreviewOrigins {
   const configured = env.DRYDOCK_PREVIEW_ORIGIN?.trim();
   if (!configured) return loopbackOrigins();
   const match = /^(https?):\/\/\*\.([a-z0-9.-]+?)(?::(\d{1,5}))?\/?$/i.exec(configured);

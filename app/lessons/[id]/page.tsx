@@ -4,6 +4,7 @@ import { SplitView } from '@/components/deck/SplitView';
 import { Deck } from '@/components/deck/Deck';
 import { TerminalPane } from '@/components/terminal/TerminalPane';
 import { LessonProblems } from '@/components/ui/LessonProblems';
+import { PreviewMenu } from '@/components/preview/PreviewMenu';
 import { lessons } from '@/lib/lesson-format/lesson-library';
 import Link from 'next/link';
 import { deckSlides } from '@/lib/lesson-format/deck-data';
@@ -39,7 +40,10 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
             <h1 className="font-medium text-slate-500 dark:text-slate-400">
               {manifest.title} <span className="text-slate-500 dark:text-slate-400">· {manifest.minutes} min</span>
             </h1>
-            <Link href={`/lessons/${manifest.id}/present`} className="ml-auto text-sky-700 hover:underline dark:text-sky-400" title="Full-screen slides with a speaker-notes window">
+            <span className="ml-auto">
+              <PreviewMenu />
+            </span>
+            <Link href={`/lessons/${manifest.id}/present`} className=" text-sky-700 hover:underline dark:text-sky-400" title="Full-screen slides with a speaker-notes window">
               Present
             </Link>
           </div>

@@ -86,20 +86,25 @@ describe('reading /proc and ss', () => {
 });
 
 describe('tcpListeningPorts', () => {
-  test('reads LISTEN sockets of tcp and tcp6, once each, ascending, and skips the rest', () => {
+  test('reads LISTEN sockets of tcp and tcp6, once each, ascending, and skips the rest and the engine’s loopback ephemeral ports', () => {
     const tcp = [
       '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
       '   0: 00000000:2382 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1001 1 0000000000000000 100 0 0 10 0',
       '   1: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1002 1 0000000000000000 100 0 0 10 0',
       '   2: 0100007F:0BB8 0100007F:D2F0 01 00000000:00000000 00:00000000 00000000     0        0 1003 1 0000000000000000 100 0 0 10 0',
+      // containerd's stream server: loopback, ephemeral port (39837): not listed
+      '   3: 0100007F:9B9D 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1006 1 0000000000000000 100 0 0 10 0',
+      // the same port on every address is a server: listed
+      '   4: 00000000:9B9E 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1007 1 0000000000000000 100 0 0 10 0',
     ].join('\n');
     const tcp6 = [
       '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
       '   0: 00000000000000000000000000000000:2382 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1004 1 0000000000000000 100 0 0 10 0',
       '   1: 00000000000000000000000000000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1005 1 0000000000000000 100 0 0 10 0',
+      '   2: 00000000000000000000000001000000:A000 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1008 1 0000000000000000 100 0 0 10 0',
       'garbage line',
     ].join('\n');
-    assert.deepEqual(tcpListeningPorts(`${tcp}\n${tcp6}`), [80, 3000, 9090]);
+    assert.deepEqual(tcpListeningPorts(`${tcp}\n${tcp6}`), [80, 3000, 9090, 39838]);
     assert.deepEqual(tcpListeningPorts(''), []);
   });
 });

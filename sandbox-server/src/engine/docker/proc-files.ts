@@ -122,19 +122,36 @@ export function statDevFromSs(printedMajor: number, printedMinor: number): numbe
 /** TCP state LISTEN in /proc/net/tcp's "st" column. */
 const TCP_LISTEN = '0A';
 
+/** Linux's default ephemeral range (net.ipv4.ip_local_port_range). */
+const EPHEMERAL = { from: 32768, to: 60999 };
+
+/** Whether a /proc/net/tcp{,6} local address (hex, in the kernel's byte order) is loopback: 127/8 or ::1. */
+function isLoopbackHex(hexAddress: string): boolean {
+  if (hexAddress.length === 8) return hexAddress.slice(6, 8).toUpperCase() === '7F'; // little-endian: the first octet is last
+  return hexAddress === '00000000000000000000000001000000';
+}
+
 /**
  * The ports in state LISTEN in the text of /proc/<pid>/net/tcp and tcp6
  * (header lines and anything unreadable are skipped), each once, ascending.
  * A line: "sl local_address rem_address st …", the local address as
  * HEXIP:HEXPORT.
+ *
+ * A loopback-only listener on an ephemeral port is left out: that is the
+ * inner engine's own plumbing (containerd's stream server picks one), not a
+ * server the learner started. A learner's server there still opens by
+ * number; it is only not listed.
  */
 export function tcpListeningPorts(text: string): number[] {
   const ports = new Set<number>();
   for (const line of text.split('\n')) {
     const fields = line.trim().split(/\s+/);
     if (fields.length < 4 || fields[3] !== TCP_LISTEN) continue;
-    const hexPort = /:([0-9A-Fa-f]{4})$/.exec(fields[1] ?? '')?.[1];
-    if (hexPort) ports.add(parseInt(hexPort, 16));
+    const match = /^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/.exec(fields[1] ?? '');
+    if (!match) continue;
+    const port = parseInt(match[2]!, 16);
+    if (isLoopbackHex(match[1]!) && port >= EPHEMERAL.from && port <= EPHEMERAL.to) continue;
+    if (port > 0) ports.add(port);
   }
-  return [...ports].filter((p) => p > 0).sort((a, b) => a - b);
+  return [...ports].sort((a, b) => a - b);
 }
