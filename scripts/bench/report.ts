@@ -1,6 +1,7 @@
 import type { BenchContext } from './context';
 import type { FirstPrompt } from './first-prompt';
 import type { GradeLatency } from './grade-latency';
+import type { WebPreviewLatency } from './web-preview';
 import type { IsolationCost } from './isolation-cost';
 import { cell, ratio, table, type Summary } from './stats';
 import type { Echo, Throughput } from './terminal-figures';
@@ -13,6 +14,7 @@ export interface BenchResults {
   echo: Echo;
   throughput: Throughput;
   grade: GradeLatency;
+  preview: WebPreviewLatency;
   peer: PeerFigures;
   warmPool: WarmPoolLatency;
   selfPaced: SelfPacedStart;
@@ -21,7 +23,7 @@ export interface BenchResults {
 
 /** The printed report: one table, ratios against each figure's baseline, and what each baseline is. */
 export function textReport(bench: BenchContext, results: BenchResults): string {
-  const { firstPrompt: fp, echo, throughput: tp, grade, peer, warmPool, selfPaced, tiers } = results;
+  const { firstPrompt: fp, echo, throughput: tp, grade, preview, peer, warmPool, selfPaced, tiers } = results;
   const rows: string[][] = [
     ['first prompt, new learner (ms)', cell(fp.drydock), cell(fp.baseline), ratio(fp.drydock, fp.baseline), 'A'],
     ['  of which lesson page GET (ms)', cell(fp.page), '', '', ''],
@@ -35,6 +37,8 @@ export function textReport(bench: BenchContext, results: BenchResults): string {
     ['grade, 1 Docker-state check (ms)', cell(grade.dockerState), cell(grade.bareExec), ratio(grade.dockerState, grade.bareExec), 'D'],
     ['grade, 1 state + 2 shell checks (ms)', cell(grade.mixed), cell(grade.bareExec), ratio(grade.mixed, grade.bareExec), 'D'],
     ['grade, 1 Dockerfile check, 5 rules (ms)', cell(grade.dockerfile), cell(grade.bareExec), ratio(grade.dockerfile, grade.bareExec), 'D'],
+    ['web preview GET, via proxy (ms)', cell(preview.proxied), cell(preview.bareExec), ratio(preview.proxied, preview.bareExec), 'I'],
+    ['web preview GET, curl in sandbox (ms)', cell(preview.curlInSandbox), cell(preview.bareExec), ratio(preview.curlInSandbox, preview.bareExec), 'I'],
     ...('skipped' in peer
       ? [['beside a peer: skipped', peer.skipped.slice(0, 60), '', '', 'H']]
       : [
@@ -81,13 +85,16 @@ export function textReport(bench: BenchContext, results: BenchResults): string {
     'H  wetty (a web terminal on npm, installed once into ~/.cache/drydock-bench; its flow control is the one Drydock\'s follows)',
     '   serving `docker exec -it <sandbox> bash -l` into the same sandbox as Drydock\'s learner, driven by the same echo and',
     '   throughput code as C over socket.io (input up, data down, commit what was rendered), samples interleaved with Drydock\'s.',
+    'I  one bare `docker exec true` in the same sandbox, interleaved with a GET of a small page from busybox httpd in it: through',
+    '   the web preview proxy (cookie check, one exec of nc as the relay, HTTP both ways; platform/preview), and by curl run',
+    '   in the sandbox with one exec. The proxy in the bench process, on the real engine, as the platform runs it.',
     '',
   ].join('\n');
 }
 
 /** Every figure and sample, for tools (--json). */
 export function jsonReport(bench: BenchContext, results: BenchResults): string {
-  const { firstPrompt, echo, throughput, grade, peer, warmPool, selfPaced, tiers } = results;
+  const { firstPrompt, echo, throughput, grade, preview, peer, warmPool, selfPaced, tiers } = results;
   const figures = {
     runId: bench.runId,
     image: bench.image,
@@ -97,6 +104,7 @@ export function jsonReport(bench: BenchContext, results: BenchResults): string {
     echoMs: { drydock: echo.drydock, baseline: echo.baseline, samples: echo.samples },
     peer: 'skipped' in peer ? peer : { tool: peer.tool, echoMs: { drydock: peer.echo.drydock, peer: peer.echo.baseline }, throughputMBps: { drydock: peer.throughput.drydock, peer: peer.throughput.baseline } },
     gradeMs: grade,
+    webPreviewMs: preview,
     warmPoolFirstPromptMs: warmPool,
     selfPacedFirstPromptMs: selfPaced,
     isolationTiers: tiers,
@@ -109,6 +117,7 @@ export function jsonReport(bench: BenchContext, results: BenchResults): string {
       gradeDockerStateVsBareExec: grade.dockerState.median / grade.bareExec.median,
       gradeMixedVsBareExec: grade.mixed.median / grade.bareExec.median,
       gradeDockerfileVsBareExec: grade.dockerfile.median / grade.bareExec.median,
+      webPreviewVsBareExec: preview.proxied.median / preview.bareExec.median,
       warmPoolFirstPromptVsCold: warmPool.warm.median / warmPool.cold.median,
       selfPacedFirstPromptVsCold: selfPaced.warm.median / selfPaced.cold.median,
       hardenedVsCapabilityFirstPrompt: tiers.userns.firstPrompt.median / tiers.capability.firstPrompt.median,

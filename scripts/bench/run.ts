@@ -19,6 +19,7 @@
  *                             self-paced warm pool vs one without (the main server runs without it)
  *   8. beside a peer          echo and throughput through wetty serving a shell in the same sandbox
  *                             (peer-wetty.ts; installed once into ~/.cache/drydock-bench, or skipped with the reason)
+ *   9. web preview           a GET through the preview proxy (exec relay) vs curl in the sandbox vs a bare exec
  *
  * The Drydock server runs in a child process (platform-process.ts forks
  * platform-child.ts) with a throw-away data folder, hence its own server id;
@@ -48,6 +49,7 @@ import { prepareBenchEngine } from './engine';
 import { measureSelfPacedStart } from './self-paced-start';
 import { measurePeer } from './peer-wetty';
 import { measureWarmPool } from './warm-pool';
+import { measureWebPreview } from './web-preview';
 
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 
@@ -68,6 +70,7 @@ async function measure(bench: BenchContext, onServer: (server: PlatformProcess) 
   let echo: BenchResults['echo'];
   let throughput: BenchResults['throughput'];
   let grade: BenchResults['grade'];
+  let preview: BenchResults['preview'];
   let peer: BenchResults['peer'];
   try {
     await sleep(500); // let both sandboxes settle after start
@@ -76,6 +79,8 @@ async function measure(bench: BenchContext, onServer: (server: PlatformProcess) 
     throughput = await measureThroughput(bench, server, learner.link, base.link);
     log('grade latency: the grader vs a bare exec, in the baseline sandbox…');
     grade = await measureGradeLatency(bench.baselineDriver, base.id, bench.params.gradeSamples);
+    log('web preview: a GET through the preview proxy vs curl in the sandbox vs a bare exec…');
+    preview = await measureWebPreview(bench.baselineDriver, base.id, bench.params.gradeSamples);
     log('beside a peer: wetty serving a shell in the same sandbox…');
     peer = await measurePeer(bench, server, learner.link, SIZE);
   } finally {
@@ -95,7 +100,7 @@ async function measure(bench: BenchContext, onServer: (server: PlatformProcess) 
   }
   log('isolation tiers: hardened vs capability…');
   const tiers = await measureIsolationCost(bench.image, bench.params.tierSamples, '/var/run/docker.sock', log);
-  return { firstPrompt, echo, throughput, grade, peer, warmPool, selfPaced, tiers };
+  return { firstPrompt, echo, throughput, grade, preview, peer, warmPool, selfPaced, tiers };
 }
 
 async function main(): Promise<number> {
