@@ -42,6 +42,11 @@ describe('accessibility', () => {
       await page.goto(`${platform.url}/lessons/containers-101#1`);
       await waitForTerminal(page, /root@sandbox:~#/, 90_000);
       await audit.audit(page, `lesson, first slide (${theme})`);
+      await page.getByTestId('preview-button').click();
+      await page.getByTestId('preview-panel').getByText(/Nothing listens|Only you/).first().waitFor();
+      await audit.audit(page, `lesson, web preview menu open (${theme})`);
+      await page.keyboard.press('Escape');
+      assert.equal(await page.getByTestId('preview-panel').count(), 0, 'Esc closes the web preview menu');
 
       await page.goto(`${platform.url}/lessons/containers-101#${EXIT_THREE.slide}`);
       await page.getByTestId('check-button').click();
