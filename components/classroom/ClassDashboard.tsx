@@ -128,7 +128,7 @@ export function ClassDashboard({ initial }: { initial: ClassGrid }) {
           onChange={(e) => setSearch(e.target.value)}
           placeholder="Search by name"
           aria-label="Search learners by name"
-          className="w-56 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-400 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/30 dark:border-slate-600 dark:bg-slate-900"
+          className="w-56 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-500 dark:placeholder:text-slate-400 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/30 dark:border-slate-600 dark:bg-slate-900"
         />
         <label className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
           Sort by

@@ -36,7 +36,7 @@ export function JoinForm({ initialCode, initialName }: { initialCode: string; in
       <label className="block">
         <span className="text-sm font-medium">Class code</span>
         <input
-          className={`${field} indent-[0.35em] text-center font-mono text-2xl uppercase tracking-[0.35em] placeholder:tracking-[0.35em] placeholder:text-slate-300 dark:placeholder:text-slate-700`}
+          className={`${field} indent-[0.35em] text-center font-mono text-2xl uppercase tracking-[0.35em] placeholder:tracking-[0.35em] placeholder:text-slate-500 dark:placeholder:text-slate-400`}
           value={code}
           onChange={(e) => setCode(e.target.value.toUpperCase())}
           placeholder="K7PM2Q"

@@ -119,7 +119,7 @@ export function PreviewPorts({ portsUrl, openPath, who }: { portsUrl: string; op
             placeholder="8080"
             aria-invalid={otherError !== ''}
             aria-describedby={otherError ? `${formId}-error` : undefined}
-            className="w-full rounded border border-slate-400 bg-white px-2 py-1 dark:border-slate-500 dark:bg-slate-800"
+            className="w-full rounded border border-slate-400 bg-white px-2 py-1 placeholder:text-slate-500 dark:border-slate-500 dark:bg-slate-800 dark:placeholder:text-slate-400"
             data-testid="preview-port-input"
           />
         </label>

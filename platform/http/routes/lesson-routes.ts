@@ -33,7 +33,7 @@ export function addLessonRoutes(app: AppRouter, deps: { store: Store; grading: G
   function findExercise(lessonId: string, exerciseId: string): { exercise: Exercise; profile: string } {
     const entry = lessons().get(lessonId);
     if (!entry) throw new HttpError(404, `no lesson "${lessonId}"`);
-    if (!entry.ok) throw new HttpError(409, `lesson "${lessonId}" has errors and cannot be graded`);
+    if (!entry.ok) throw new HttpError(409, `lesson "${lessonId}" has errors and cannot be used until they are fixed`);
     const exercise = entry.lesson.slides.find((s) => s.exercise?.id === exerciseId)?.exercise;
     if (!exercise) throw new HttpError(404, `lesson "${lessonId}" has no exercise "${exerciseId}"`);
     return { exercise, profile: entry.lesson.manifest.profile };
