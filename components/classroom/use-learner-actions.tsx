@@ -7,7 +7,7 @@ import { resetSandbox } from './instructor-client';
 import type { LearnerActionContext, LearnerActionId, OnLearnerAction } from './learner-actions';
 import { MessageDialog } from './MessageDialog';
 import { ShadowTerminal } from './ShadowTerminal';
-import { PreviewDialog } from '../preview/PreviewDialog';
+import { PreviewDialog } from './PreviewDialog';
 
 type Open = { action: Exclude<LearnerActionId, 'reset'>; context: LearnerActionContext } | null;
 

@@ -1,8 +1,8 @@
 'use client';
 
 import { Dialog } from '../ui/Dialog';
-import type { LearnerActionContext } from '../classroom/learner-actions';
-import { PreviewPorts } from './PreviewMenu';
+import type { LearnerActionContext } from './learner-actions';
+import { PreviewPorts } from '../preview/PreviewMenu';
 
 /** The instructor's "Web preview" of one learner: their sandbox's ports, each opening in a new tab. */
 export function PreviewDialog({ context, onClose }: { context: LearnerActionContext; onClose: () => void }) {
