@@ -391,7 +391,7 @@ describe('classroom live help and follow mode', () => {
     await instructor.getByText('Ended', { exact: true }).waitFor();
     assert.equal(await instructor.getByTestId('end-class').count(), 0);
     await row(instructor, 'Ada').getByTestId('learner-actions').click();
-    assert.equal(await instructor.locator('[role=menuitem]:disabled').count(), 4);
+    assert.equal(await instructor.locator('[role=menuitem]:disabled').count(), 5);
     await instructor.keyboard.press('Escape');
   });
 });

@@ -208,7 +208,7 @@ describe('instructor-led classroom', () => {
     assert.deepEqual(await names(), ['Ada Lovelace', 'Grace']);
     // The per-learner actions (driven in classroom-live.e2e.test.ts), all available while the class is open.
     await row(instructor, 'Grace').getByTestId('learner-actions').click();
-    assert.deepEqual(await instructor.getByRole('menuitem').allInnerTexts().then((t) => t.map((x) => x.split('\n')[0])), ['Shadow terminal', 'Reset sandbox', 'Extend time', 'Message']);
+    assert.deepEqual(await instructor.getByRole('menuitem').allInnerTexts().then((t) => t.map((x) => x.split('\n')[0])), ['Shadow terminal', 'Web preview', 'Reset sandbox', 'Extend time', 'Message']);
     assert.equal(await instructor.locator('[role=menuitem]:disabled').count(), 0);
     await instructor.keyboard.press('Escape');
     await instructor.getByTestId('theme-toggle').click();
