@@ -7,6 +7,7 @@ import { silentLogger } from '../../lib/logging/logger';
 import { ClientAddresses } from '../../lib/web-guards/client-address';
 import { previewLabel, signPass } from './preview-pass';
 import { previewOriginsFromEnv } from './preview-origin';
+import { EngineUnavailableError } from '../../sandbox-server/src/engine/errors';
 import { acceptableSetCookies, PREVIEW_COOKIE, PreviewProxy, withoutCookie } from './preview-proxy';
 
 const secret = Buffer.alloc(32, 7);
@@ -60,6 +61,7 @@ describe('PreviewProxy', () => {
         sandboxIdOf: (learnerId) => (learnerId === LEARNER ? sandboxId : undefined),
         openPort: async (_id, port) => {
           await Promise.resolve();
+          if (port === 7001) throw new EngineUnavailableError('Docker Engine is not reachable (ECONNREFUSED)');
           // 9090 is the learner's server; anything else: nobody listens (the relay ends at once).
           return connect(port === 9090 ? learnerPort : 1, '127.0.0.1');
         },
@@ -148,6 +150,13 @@ describe('PreviewProxy', () => {
     const answer = await ask(frontPort, host, '/', { cookie });
     assert.equal(answer.status, 502);
     assert.match(answer.body, /Nothing in your sandbox answered on port 8080/);
+  });
+
+  test('an engine that is away is a 503 that says so, not a server error', async () => {
+    const { host, cookie } = await enter(7001);
+    const answer = await ask(frontPort, host, '/', { cookie });
+    assert.equal(answer.status, 503);
+    assert.match(answer.body, /Docker engine is not answering/);
   });
 
   test('a WebSocket goes through to the learner’s server, and not without the cookie', async () => {

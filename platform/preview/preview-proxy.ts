@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from '../../lib/logging/logger';
 import type { ClientAddresses } from '../../lib/web-guards/client-address';
 import { RateLimiter } from '../../lib/web-guards/rate-limiter';
+import { EngineUnavailableError, SandboxNotFoundError } from '../../sandbox-server/src/engine/errors';
 import { COOKIE_LIFETIME_MS, previewLabel, signPass, TICKET_LIFETIME_MS, verifyPass, type PreviewPass } from './preview-pass';
 import type { PreviewOrigins } from './preview-origin';
 
@@ -84,14 +85,18 @@ export class PreviewProxy {
 
   request(req: IncomingMessage, res: ServerResponse): void {
     this.serve(req, res).catch((error: Error) => {
-      this.options.log.error(`preview ${req.method} ${req.url}: ${error.stack ?? error.message}`);
-      if (!res.headersSent) page(res, 500, 'Preview failed', 'The preview failed on the server; the server log has the details.');
-      else res.destroy();
+      const known = knownFailure(error);
+      if (!known) this.options.log.error(`preview ${req.method} ${req.url}: ${error.stack ?? error.message}`);
+      if (res.headersSent) return void res.destroy();
+      if (known) page(res, known.status, known.title, known.text);
+      else page(res, 500, 'Preview failed', 'The preview failed on the server; the server log has the details.');
     });
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.serveUpgrade(req, socket, head).catch((error: Error) => {
+      const known = knownFailure(error);
+      if (known) return rawRefusal(socket, known.status, known.text);
       this.options.log.error(`preview upgrade ${req.url}: ${error.stack ?? error.message}`);
       socket.destroy();
     });
@@ -289,6 +294,13 @@ export function withoutCookie(header: string | undefined, name: string): string 
     .map((part) => part.trim())
     .filter((part) => part !== '' && !part.startsWith(`${name}=`))
     .join('; ');
+}
+
+/** Failures of the engine seam a visitor is told about plainly (the sandbox went, the engine is away), not logged as bugs. */
+function knownFailure(error: Error): { status: number; title: string; text: string } | null {
+  if (error instanceof SandboxNotFoundError) return { status: 410, title: 'This sandbox has ended', text: 'The sandbox this preview showed is gone. Open the preview again from the lesson page.' };
+  if (error instanceof EngineUnavailableError) return { status: 503, title: 'The Docker engine is not answering', text: 'The sandboxes’ Docker engine is not answering just now; try again in a minute, or tell your instructor.' };
+  return null;
 }
 
 function relayErrorOf(connection: Duplex): string {
