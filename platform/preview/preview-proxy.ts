@@ -127,14 +127,19 @@ export class PreviewProxy {
       headers: this.upstreamHeaders(req),
       createConnection: () => connection as never,
       timeout: this.answerTimeoutMs,
+      // A learner's server may be sloppy (busybox httpd's CGI ends header lines with LF alone), and browsers take that.
+      // Node's strict parser guards a connection shared between clients against request smuggling; this one carries
+      // one request of one viewer to one sandbox and is closed after it, so leniency risks nothing.
+      insecureHTTPParser: true,
     });
     upstream.once('timeout', () => upstream.destroy(new Error('no answer in time')));
     upstream.once('response', (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, this.downstreamHeaders(answer.headers));
       answer.pipe(res);
     });
-    upstream.once('error', (error) => {
+    upstream.once('error', (error: NodeJS.ErrnoException) => {
       if (res.headersSent) return void res.destroy();
+      if (error.code?.startsWith('HPE_')) return page(res, 502, `Port ${pass.port} does not speak HTTP`, `The server on port ${pass.port} in your sandbox answered with something that is not HTTP (${error.message}).`);
       page(res, 502, `Nothing answers on port ${pass.port}`, nothingAnswers(pass.port, error.message, relayErrorOf(connection)));
     });
     req.pipe(upstream);
@@ -154,7 +159,7 @@ export class PreviewProxy {
     // An upgrade keeps its Connection and Upgrade headers (they are the request).
     headers.connection = 'Upgrade';
     if (req.headers.upgrade) headers.upgrade = req.headers.upgrade;
-    const upstream = httpRequest({ method: req.method, path: req.url, headers, createConnection: () => connection as never, timeout: this.answerTimeoutMs });
+    const upstream = httpRequest({ method: req.method, path: req.url, headers, createConnection: () => connection as never, timeout: this.answerTimeoutMs, insecureHTTPParser: true });
     upstream.once('timeout', () => upstream.destroy(new Error('no answer in time')));
     upstream.once('upgrade', (answer, upstreamSocket, upstreamHead) => {
       upstream.setTimeout(0);

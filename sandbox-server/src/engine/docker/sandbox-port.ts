@@ -61,6 +61,8 @@ class ExecConnection extends Duplex {
   private readonly stdout = new PassThrough();
   private readonly stderr = new PassThrough();
   private errorText = '';
+  private idleMs = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     docker: Docker,
@@ -69,6 +71,7 @@ class ExecConnection extends Duplex {
     super({ allowHalfOpen: true });
     docker.modem.demuxStream(raw, this.stdout, this.stderr);
     this.stdout.on('data', (chunk: Buffer) => {
+      this.touch();
       if (!this.push(chunk)) raw.pause();
     });
     this.stderr.on('data', (chunk: Buffer) => {
@@ -84,11 +87,39 @@ class ExecConnection extends Duplex {
     return this.errorText.trim();
   }
 
+  /*
+   * The socket surface Node's HTTP client uses on a connection it is given
+   * (createConnection): an idle timeout that emits 'timeout', and two TCP
+   * options that mean nothing for an exec stream. Without setTimeout, a
+   * ClientRequest's setTimeout() throws inside its 'upgrade' handling.
+   */
+  setTimeout(ms: number, callback?: () => void): this {
+    if (callback) this.once('timeout', callback);
+    this.idleMs = ms;
+    this.touch();
+    return this;
+  }
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  setKeepAlive(): this {
+    return this;
+  }
+
+  /** Activity: the idle timeout starts again. */
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = this.idleMs > 0 && !this.destroyed ? setTimeout(() => this.emit('timeout'), this.idleMs) : undefined;
+  }
+
   override _read(): void {
     this.raw.resume();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.touch();
     this.raw.write(chunk, callback);
   }
 
@@ -99,6 +130,7 @@ class ExecConnection extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    clearTimeout(this.idleTimer);
     this.raw.destroy();
     callback(error);
   }
