@@ -110,7 +110,7 @@ export function TerminalTabs({ profile }: { profile: string }) {
   const activeEntry = shells.find((s) => s.shell === active);
   return (
     <div className="flex h-full min-h-0 flex-col gap-1">
-      <div className="flex items-center gap-1 text-xs">
+      <div className="flex items-center gap-1 rounded-t-lg bg-slate-900 px-1 pt-1 text-xs">
         <div role="tablist" aria-label="Terminals" className="flex min-w-0 items-center gap-1 overflow-x-auto" data-testid="terminal-tabs">
           {shells.map(({ shell, exited }) => {
             const selected = shell === active;
@@ -132,7 +132,7 @@ export function TerminalTabs({ profile }: { profile: string }) {
                 data-shell={shell}
                 data-exited={exited}
                 className={`flex shrink-0 cursor-pointer select-none items-center gap-1.5 rounded-t border border-b-0 px-2.5 py-1 ${
-                  selected ? 'border-slate-600 bg-[#0b1220] text-slate-100' : 'border-transparent text-slate-400 hover:bg-slate-800 hover:text-slate-200'
+                  selected ? 'border-slate-600 bg-[#0b1220] text-slate-100' : 'border-transparent text-slate-300 hover:bg-slate-800 hover:text-slate-100'
                 }`}
                 onClick={() => setActive(shell, true)}
                 onKeyDown={(event) => onTabKey(event, shell)}
@@ -144,7 +144,7 @@ export function TerminalTabs({ profile }: { profile: string }) {
                   <span
                     aria-hidden="true"
                     data-testid={`close-terminal-${shell}`}
-                    className="rounded px-1 text-slate-400 hover:bg-slate-700 hover:text-slate-100"
+                    className="rounded px-1 text-slate-300 hover:bg-slate-700 hover:text-slate-100"
                     onClick={(event) => {
                       event.stopPropagation();
                       closeShell(shell);
@@ -159,7 +159,7 @@ export function TerminalTabs({ profile }: { profile: string }) {
         </div>
         <button
           type="button"
-          className="shrink-0 rounded border border-slate-600 px-2 py-0.5 text-slate-200 hover:bg-slate-800 disabled:cursor-not-allowed disabled:opacity-50"
+          className="mb-1 shrink-0 rounded border border-slate-600 px-2 py-0.5 text-slate-200 hover:bg-slate-800 disabled:cursor-not-allowed disabled:opacity-50"
           aria-label="Open another terminal in this sandbox"
           title={full ? `At most ${max} terminals at once; close one first` : 'Open another terminal in this sandbox'}
           disabled={opening || full}
@@ -169,7 +169,7 @@ export function TerminalTabs({ profile }: { profile: string }) {
           +
         </button>
         {refusal && (
-          <span role="status" className="truncate text-amber-200" data-testid="terminal-tabs-refusal">
+          <span role="status" className="mb-1 truncate text-amber-200" data-testid="terminal-tabs-refusal">
             {refusal}
           </span>
         )}
