@@ -109,7 +109,7 @@ export function TerminalTabs({ profile }: { profile: string }) {
   const full = max !== null && shells.length >= max;
   const activeEntry = shells.find((s) => s.shell === active);
   return (
-    <div className="flex h-full min-h-0 flex-col gap-1">
+    <div className="flex h-full min-h-0 flex-col">
       <div className="flex items-center gap-1 rounded-t-lg bg-slate-900 px-1 pt-1 text-xs">
         <div role="tablist" aria-label="Terminals" className="flex min-w-0 items-center gap-1 overflow-x-auto" data-testid="terminal-tabs">
           {shells.map(({ shell, exited }) => {
