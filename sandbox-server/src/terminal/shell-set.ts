@@ -1,10 +1,14 @@
 import { CloseCode, MAIN_SHELL, MAX_SHELL_NUMBER, type ServerControl, type ShellEntry } from '../../../protocol';
 import { Disposable } from '../../../lib/lifecycle/disposable';
+import { withDeadline } from '../../../lib/lifecycle/deadline';
 import type { Logger } from '../../../lib/logging/logger';
 import type { SandboxServerConfig } from '../config/config';
 import type { SandboxDriver } from '../engine/driver';
 import { ExtraShell, type ShellEnding } from './extra-shell';
 import type { TerminalClient } from './terminal-client';
+
+/** How long starting a shell may take: a hung engine never answers, and the learner's "+" waits for the answer. */
+const OPEN_TIMEOUT_MS = 30_000;
 
 /** Refused: the sandbox has as many shells open as it may, or the shell numbers ran out. */
 export class ShellLimitError extends Error {
@@ -83,9 +87,14 @@ export class ShellSet extends Disposable {
     if (this.nextNumber > MAX_SHELL_NUMBER) throw new ShellLimitError('This sandbox has opened all the shells it may; press Reset for a fresh one.');
     const number = this.nextNumber++;
     this.opening++;
+    const starting = this.options.driver.openShell(this.options.sandboxId);
     let handle;
     try {
-      handle = await this.options.driver.openShell(this.options.sandboxId);
+      handle = await withDeadline(starting, OPEN_TIMEOUT_MS, () => new Error(`the engine did not start it within ${OPEN_TIMEOUT_MS / 1000} s`));
+    } catch (error) {
+      // Should it start after all, nobody would ever see it: end it then.
+      starting.then((late) => void late.kill(), () => undefined);
+      throw error;
     } finally {
       this.opening--;
     }
