@@ -2,6 +2,7 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CloseCode } from '../../../protocol';
 import { FakeDriver } from '../../test/fake-driver';
+import { loadSandboxServerConfig } from '../config/config';
 import { ShellLimitError, ShellNotFoundError } from '../terminal/shell-set';
 import { RecordingClient, setup, shutdownManagers, waitFor } from './test/session-fixtures';
 
@@ -160,5 +161,11 @@ describe('SessionManager: extra shells', () => {
     session.end({ state: 'removed', message: 'gone', closeCode: CloseCode.SHUTDOWN });
     await assert.rejects(opening, ShellLimitError);
     await waitFor(() => driver.shells[0]?.killed === true, 'the late shell to be killed');
+  });
+
+  test('the cap is DRYDOCK_SHELLS_PER_SANDBOX (default 4, 1 to 16)', () => {
+    assert.equal(loadSandboxServerConfig('t', {}).shellsPerSandbox, 4);
+    assert.equal(loadSandboxServerConfig('t', { DRYDOCK_SHELLS_PER_SANDBOX: '2' }).shellsPerSandbox, 2);
+    for (const bad of ['0', '17', 'four']) assert.throws(() => loadSandboxServerConfig('t', { DRYDOCK_SHELLS_PER_SANDBOX: bad }), /DRYDOCK_SHELLS_PER_SANDBOX/);
   });
 });
