@@ -164,8 +164,8 @@ describe('SessionManager: extra shells', () => {
   });
 
   test('the cap is DRYDOCK_SHELLS_PER_SANDBOX (default 4, 1 to 16)', () => {
-    assert.equal(loadSandboxServerConfig('t', {}).shellsPerSandbox, 4);
-    assert.equal(loadSandboxServerConfig('t', { DRYDOCK_SHELLS_PER_SANDBOX: '2' }).shellsPerSandbox, 2);
-    for (const bad of ['0', '17', 'four']) assert.throws(() => loadSandboxServerConfig('t', { DRYDOCK_SHELLS_PER_SANDBOX: bad }), /DRYDOCK_SHELLS_PER_SANDBOX/);
+    assert.equal(loadSandboxServerConfig('t', { NODE_ENV: 'test' }).shellsPerSandbox, 4);
+    assert.equal(loadSandboxServerConfig('t', { NODE_ENV: 'test', DRYDOCK_SHELLS_PER_SANDBOX: '2' }).shellsPerSandbox, 2);
+    for (const bad of ['0', '17', 'four']) assert.throws(() => loadSandboxServerConfig('t', { NODE_ENV: 'test', DRYDOCK_SHELLS_PER_SANDBOX: bad }), /DRYDOCK_SHELLS_PER_SANDBOX/);
   });
 });
