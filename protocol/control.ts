@@ -13,6 +13,31 @@ export const TerminalSizeSchema = z.object({
 });
 export type TerminalSize = z.infer<typeof TerminalSizeSchema>;
 
+/**
+ * A sandbox has several shells, each a terminal of its own, numbered from 1
+ * and never reused within the sandbox's life (a browser still showing a
+ * closed shell cannot land in a newer one). Shell 1 is the sandbox's own
+ * terminal (its main process); the others are opened by the learner. A
+ * socket names its shell in the URL (`/ws/terminal?shell=2`; absent: 1).
+ */
+export const MAIN_SHELL = 1;
+export const MAX_SHELL_NUMBER = 9999;
+export const ShellNumberSchema = z.number().int().min(MAIN_SHELL).max(MAX_SHELL_NUMBER);
+
+/** The `shell` query parameter, strictly: absent is the main shell, anything but a plain number in range is null. */
+export function parseShellParam(value: string | null): number | null {
+  if (value === null) return MAIN_SHELL;
+  if (!/^[1-9][0-9]{0,3}$/.test(value)) return null;
+  return Number(value);
+}
+
+export const ShellEntrySchema = z.object({
+  shell: ShellNumberSchema,
+  /** Its process ended: the tab says so and can be closed; it never comes back. */
+  exited: z.boolean(),
+});
+export type ShellEntry = z.infer<typeof ShellEntrySchema>;
+
 export const SandboxStateSchema = z.enum(['starting', 'ready', 'restarting', 'expired', 'removed', 'error']);
 export type SandboxState = z.infer<typeof SandboxStateSchema>;
 
@@ -38,6 +63,8 @@ export const ServerControlSchema = z.discriminatedUnion('type', [
      * the learner types (and shows it held). Absent from older servers: ready.
      */
     engineReady: z.boolean().optional(),
+    /** The shell this socket shows (see MAIN_SHELL). Absent from older servers: the main shell. */
+    shell: ShellNumberSchema.optional(),
   }),
   z.object({
     /** The learner's terminal changed size (sent to read-only viewers). */
@@ -79,6 +106,28 @@ export const ServerControlSchema = z.discriminatedUnion('type', [
     /** 1 is next. */
     position: z.number().int().positive(),
   }),
+  z.object({
+    /**
+     * The sandbox's open shells, in order, so every browser tab of the
+     * learner shows the same terminal tabs. Sent after the hello when there
+     * is more than the main shell, and to every socket of the sandbox
+     * whenever a shell opens, exits or is closed.
+     */
+    type: z.literal('shells'),
+    shells: z.array(ShellEntrySchema).min(1).max(64),
+    /** The most shells the sandbox may have open at once, the main one included. */
+    max: z.number().int().positive(),
+  }),
+  z.object({
+    /** Answers this socket's open-shell: the new shell, which the asking tab shows next. */
+    type: z.literal('shell-opened'),
+    shell: ShellNumberSchema,
+  }),
+  z.object({
+    /** Answers this socket's open-shell when no shell was opened (the cap, or the engine failed); the socket carries on. */
+    type: z.literal('shell-refused'),
+    message: z.string(),
+  }),
 ]);
 export type ServerControl = z.infer<typeof ServerControlSchema>;
 
@@ -87,6 +136,25 @@ export const ClientControlSchema = z.discriminatedUnion('type', [
   z.object({
     /** Ask the server to recreate this learner's sandbox from scratch. */
     type: z.literal('reset'),
+  }),
+  z.object({
+    /**
+     * Open another shell in this learner's sandbox. Answered on the same
+     * socket by shell-opened or shell-refused; then the tab connects a
+     * socket to it (…&shell=<n>).
+     *
+     * A control message, not a `shell=new` socket: the asking socket is
+     * already admitted and counted against the learner's sockets, so
+     * opening a shell costs no join, a refusal (the cap) does not cost the
+     * learner the terminal they asked from, and a shell is only made for a
+     * learner who already has a sandbox.
+     */
+    type: z.literal('open-shell'),
+  }),
+  z.object({
+    /** End one of the sandbox's extra shells and its processes (the main shell cannot be closed; Reset replaces it). */
+    type: z.literal('close-shell'),
+    shell: ShellNumberSchema,
   }),
 ]);
 export type ClientControl = z.infer<typeof ClientControlSchema>;
@@ -112,4 +180,6 @@ export const CloseCode = {
    * An `error` control message before the close says which, in full.
    */
   LIMIT: 4429,
+  /** The shell this socket named does not exist (closed, or gone with an earlier sandbox): show another one. */
+  SHELL_GONE: 4404,
 } as const;

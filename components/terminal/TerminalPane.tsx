@@ -1,8 +1,9 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
+import { MAIN_SHELL } from '../../protocol/control';
 import { ENGINE_SIGNAL_OSC, INNER_ENGINE_START_COMMAND, parseEngineSignal, type EngineSignal } from '../../protocol/sandbox-engine-signal';
-import { TerminalConnection, type ConnectionState } from './terminal-connection';
+import { TerminalConnection, type ConnectionEvents, type ConnectionState } from './terminal-connection';
 import { TerminalKeys } from './terminal-keys';
 import { TerminalMenu } from './TerminalMenu';
 import { timeLeft } from './time-left';
@@ -46,12 +47,40 @@ const OFFLINE_STATES: ReadonlySet<ConnectionState> = new Set(['reconnecting', 'r
 /** Delay between Ctrl-C and the command, so the shell has printed its new prompt. */
 const AFTER_INTERRUPT_MS = 150;
 
+/** What the terminal tabs hear from the pane's socket about the sandbox's shells (TerminalTabs). */
+export type ShellEvents = Pick<ConnectionEvents, 'shells' | 'shellOpened' | 'shellRefused' | 'shellGone'> & {
+  /** A hello: the sandbox this pane shows (after a Reset, another one, with its own shell only). */
+  hello?(sandboxId: string): void;
+  /** The pane's way to open and close shells: available once it is connected, unavailable once the pane is gone. */
+  control?(control: ShellControl, available: boolean): void;
+};
+
+/** What the terminal tabs ask of the sandbox through the pane's socket. */
+export interface ShellControl {
+  openShell(): void;
+  closeShell(shell: number): void;
+}
+
+export interface TerminalPaneProps {
+  profile: string;
+  /** Which of the sandbox's shells this pane shows. default MAIN_SHELL (the sandbox's own terminal) */
+  shell?: number;
+  /** Focus the terminal once it is open (a tab the learner just opened or picked). */
+  autoFocus?: boolean;
+  shellEvents?: ShellEvents;
+}
+
 /**
  * The learner's terminal: xterm.js bound to a TerminalConnection. xterm is
  * loaded in the effect because it needs the DOM; everything created here is
  * disposed when the component unmounts.
  */
-export function TerminalPane({ profile }: { profile: string }) {
+export function TerminalPane({ profile, shell = MAIN_SHELL, autoFocus = false, shellEvents }: TerminalPaneProps) {
+  // Read by the connection's callbacks: the latest handlers, without reconnecting when they change.
+  const shellEventsRef = useRef(shellEvents);
+  useEffect(() => {
+    shellEventsRef.current = shellEvents;
+  }, [shellEvents]);
   const hostRef = useRef<HTMLDivElement>(null);
   const connectionRef = useRef<TerminalConnection | null>(null);
   const [status, setStatus] = useState<{ state: ConnectionState; message: string }>({ state: 'connecting', message: 'Loading terminal…' });
@@ -142,7 +171,8 @@ export function TerminalPane({ profile }: { profile: string }) {
       /** The sandbox whose output the screen shows. */
       let shownSandbox: string | null = null;
       const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-      const connection = new TerminalConnection(`${scheme}://${window.location.host}/ws/terminal?profile=${encodeURIComponent(profile)}`, {
+      const shellQuery = shell === MAIN_SHELL ? '' : `&shell=${shell}`;
+      const connection = new TerminalConnection(`${scheme}://${window.location.host}/ws/terminal?profile=${encodeURIComponent(profile)}${shellQuery}`, {
         output: (data, done) => term.write(data, done),
         replayStarting: () => term.reset(),
         state: (state, message) => {
@@ -163,12 +193,19 @@ export function TerminalPane({ profile }: { profile: string }) {
           setEngine(null);
           setExpiresAt(hello.expiresAt);
           setNow(Date.now());
+          shellEventsRef.current?.hello?.(hello.sandboxId);
         },
         expires: setExpiresAt,
         held: setHeld,
         watched: setWatchers,
+        shells: (shells, max) => shellEventsRef.current?.shells?.(shells, max),
+        shellOpened: (opened) => shellEventsRef.current?.shellOpened?.(opened),
+        shellRefused: (message) => shellEventsRef.current?.shellRefused?.(message),
+        shellGone: (reason) => shellEventsRef.current?.shellGone?.(reason),
       });
       connectionRef.current = connection;
+      const control: ShellControl = { openShell: () => connection.openShell(), closeShell: (n) => connection.closeShell(n) };
+      shellEventsRef.current?.control?.(control, true);
 
       const subscriptions = [
         term.onData((data) => connection.send(data)),
@@ -182,6 +219,7 @@ export function TerminalPane({ profile }: { profile: string }) {
       fit.fit();
       connection.resize({ cols: term.cols, rows: term.rows });
       connection.connect();
+      if (autoFocus) term.focus();
 
       let pendingRun: ReturnType<typeof setTimeout> | undefined;
       const onRun = (event: Event) => {
@@ -207,6 +245,7 @@ export function TerminalPane({ profile }: { profile: string }) {
         textarea?.removeEventListener('blur', onBlur);
         connection.dispose();
         connectionRef.current = null;
+        shellEventsRef.current?.control?.(control, false);
         termRef.current = null;
         term.dispose();
       };
@@ -216,7 +255,9 @@ export function TerminalPane({ profile }: { profile: string }) {
       cancelled = true;
       cleanup?.();
     };
-  }, [profile]);
+    // autoFocus is read once, when the pane opens its terminal.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [profile, shell]);
 
   // Connected, but the learner's own dockerd is not running: the header must not say "ready" in green.
   const engineStopped = status.state === 'ready' && engine === 'down';
@@ -242,7 +283,7 @@ export function TerminalPane({ profile }: { profile: string }) {
   // Waiting in line or refused: said over the terminal, in full, where the learner looks (the status line truncates).
   const notice = status.state === 'queued' || status.state === 'refused';
   return (
-    <section className="flex h-full min-h-0 flex-col overflow-hidden rounded-lg border border-slate-700 bg-[#0b1220]" aria-label="Sandbox terminal">
+    <section className="flex h-full min-h-0 flex-col overflow-hidden rounded-lg border border-slate-700 bg-[#0b1220]" aria-label={shell === MAIN_SHELL ? 'Sandbox terminal' : `Sandbox terminal ${shell}`}>
       <div className="flex items-center gap-3 border-b border-slate-700 px-3 py-1.5 text-xs text-slate-300">
         <span className={`inline-block h-2.5 w-2.5 rounded-full ${engineStopped ? 'bg-amber-400' : STATE_STYLE[status.state]}`} aria-hidden />
         <span

@@ -138,6 +138,53 @@ describe('TerminalConnection over a real WebSocket', () => {
     });
   }
 
+  test('shells: the list, open-shell and close-shell go over the wire; the answers reach the page', async () => {
+    const page = pageRecorder();
+    const heard: string[] = [];
+    connection = new TerminalConnection(
+      url,
+      {
+        ...page.events,
+        shells: (shells, max) => heard.push(`shells ${shells.map((s) => `${s.shell}${s.exited ? 'x' : ''}`).join(',')} of ${max}`),
+        shellOpened: (shell) => heard.push(`opened ${shell}`),
+        shellRefused: (message) => heard.push(`refused ${message}`),
+      },
+      openWs,
+    );
+    connection.connect();
+    await until(() => peers.length === 1 && peers[0]!.socket.readyState === WsClient.OPEN, 'the connection');
+    connection.openShell();
+    connection.closeShell(3);
+    await until(() => peers[0]!.frames.filter((f) => f.type === 'control').length === 2, 'two control frames');
+    assert.deepEqual(
+      peers[0]!.frames.filter((f) => f.type === 'control'),
+      [
+        { type: 'control', message: { type: 'open-shell' } },
+        { type: 'control', message: { type: 'close-shell', shell: 3 } },
+      ],
+    );
+    const socket = peers[0]!.socket;
+    socket.send(encodeServerControl({ type: 'shells', shells: [{ shell: 1, exited: false }, { shell: 2, exited: true }], max: 4 }));
+    socket.send(encodeServerControl({ type: 'shell-opened', shell: 2 }));
+    socket.send(encodeServerControl({ type: 'shell-refused', message: 'at most 4' }));
+    await until(() => heard.length === 3, 'three answers');
+    assert.deepEqual(heard, ['shells 1,2x of 4', 'opened 2', 'refused at most 4']);
+    assert.equal(lastState(page.seen.states)?.[0], 'connecting', 'a refused shell is no error of this terminal');
+  });
+
+  test('a SHELL_GONE close tells the page the shell is gone and does not reconnect', async () => {
+    const page = pageRecorder();
+    const gone: string[] = [];
+    connection = new TerminalConnection(url, { ...page.events, shellGone: (reason) => gone.push(reason) }, openWs);
+    connection.connect();
+    await until(() => peers.length === 1 && peers[0]!.socket.readyState === WsClient.OPEN, 'the connection');
+    peers[0]!.socket.close(CloseCode.SHELL_GONE, 'Terminal 3 was closed.');
+    await until(() => gone.length === 1, 'shellGone');
+    assert.deepEqual(gone, ['Terminal 3 was closed.']);
+    await sleep(400);
+    assert.equal(peers.length, 1, 'no second connection');
+  });
+
   test('dispose closes the socket as a page leaving (1000) and reconnects no more', async () => {
     const page = pageRecorder();
     connection = new TerminalConnection(url, page.events, openWs);

@@ -6,6 +6,7 @@ import {
   encodeInput,
   encodeResize,
   type ServerControl,
+  type ShellEntry,
   type TerminalSize,
 } from '../../protocol';
 import { Disposable, disposableTimeout, MutableDisposable, toDisposable } from '../../lib/lifecycle/disposable';
@@ -41,6 +42,13 @@ export interface ConnectionEvents {
    * held until it is ready (as text to show; '' once it went in).
    */
   held?(text: string): void;
+  /** The sandbox's open shells (every socket of it hears when they change). */
+  shells?(shells: ShellEntry[], max: number): void;
+  /** This socket's open-shell was answered: the new shell's number, or why there is none. */
+  shellOpened?(shell: number): void;
+  shellRefused?(message: string): void;
+  /** The shell this socket shows is not open (closed, or gone with an earlier sandbox): show another one. */
+  shellGone?(reason: string): void;
 }
 
 /** Keystrokes held while the engine starts, at most: beyond it a paste is cut (and the learner sees what was kept). */
@@ -148,6 +156,17 @@ export class TerminalConnection extends Disposable {
     if (isOpen(this.ws)) this.ws.send(encodeClientControl({ type: 'reset' }));
   }
 
+  /** Asks for another shell in the sandbox; answered by the shellOpened or shellRefused event. */
+  openShell(): void {
+    if (isOpen(this.ws)) this.ws.send(encodeClientControl({ type: 'open-shell' }));
+    else this.events.shellRefused?.('The terminal is not connected; try again once it is.');
+  }
+
+  /** Ends one of the sandbox's extra shells (for every browser tab showing it). */
+  closeShell(shell: number): void {
+    if (isOpen(this.ws)) this.ws.send(encodeClientControl({ type: 'close-shell', shell }));
+  }
+
   private onFrame(bytes: Uint8Array): void {
     let frame;
     try {
@@ -198,6 +217,15 @@ export class TerminalConnection extends Disposable {
       case 'watched':
         this.events.watched?.(message.viewers);
         break;
+      case 'shells':
+        this.events.shells?.(message.shells, message.max);
+        break;
+      case 'shell-opened':
+        this.events.shellOpened?.(message.shell);
+        break;
+      case 'shell-refused':
+        this.events.shellRefused?.(message.message);
+        break;
     }
   }
 
@@ -233,6 +261,12 @@ export class TerminalConnection extends Disposable {
     }
     if (event.code === CloseCode.SANDBOX_FAILED) {
       this.events.state('error', event.reason || 'The sandbox could not be started.');
+      return;
+    }
+    if (event.code === CloseCode.SHELL_GONE) {
+      // Reconnecting would find it gone again: whoever shows the tabs picks another shell.
+      this.events.state('expired', event.reason || 'This terminal was closed.');
+      this.events.shellGone?.(event.reason || 'This terminal was closed.');
       return;
     }
     if (event.code === CloseCode.LIMIT) {

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { Duplex, Readable, Writable } from 'node:stream';
 import type { TerminalSize } from '../../protocol';
-import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from '../src/engine/driver';
+import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxShell, SandboxSpec } from '../src/engine/driver';
 import { EngineUnavailableError, SandboxNotFoundError } from '../src/engine/errors';
 import type { InnerEngine } from '../src/engine/inner-engine';
 
@@ -56,6 +56,28 @@ export interface FakeDriverOptions {
   execResult?: Partial<ExecResult> | ((id: string, cmd: string[], options: ExecOptions) => Partial<ExecResult>);
 }
 
+/** An extra shell of a fake sandbox (openShell): its terminal, its sizes, and whether it was killed. */
+export class FakeShell implements SandboxShell {
+  readonly resizes: TerminalSize[] = [];
+  killed = false;
+
+  constructor(
+    readonly sandboxId: string,
+    readonly stream: FakeTerminalStream,
+  ) {}
+
+  async resize(size: TerminalSize): Promise<void> {
+    await Promise.resolve();
+    this.resizes.push(size);
+  }
+
+  async kill(): Promise<void> {
+    await Promise.resolve();
+    this.killed = true;
+    if (!this.stream.destroyed) this.stream.exit();
+  }
+}
+
 interface FakeSandbox {
   info: SandboxInfo;
   serverId: string;
@@ -80,6 +102,8 @@ export class FakeDriver implements SandboxDriver {
   readonly execs: { id: string; cmd: string[]; options: ExecOptions }[] = [];
   /** Every stream handed out by attach(), per sandbox id, oldest first. */
   readonly streams = new Map<string, FakeTerminalStream[]>();
+  /** Every extra shell opened (openShell), oldest first. */
+  readonly shells: FakeShell[] = [];
   /** Make the next attach() calls fail with this error (consumed one per call). */
   readonly attachFailures: Error[] = [];
   private readonly sandboxes = new Map<string, FakeSandbox>();
@@ -178,6 +202,15 @@ export class FakeDriver implements SandboxDriver {
     return { exitCode: 0, stdout: '', stderr: '', timedOut: false, durationMs: 1, ...scripted };
   }
 
+  async openShell(id: string): Promise<SandboxShell> {
+    await Promise.resolve();
+    this.calls.push(`openShell:${id}`);
+    this.require(id);
+    const shell = new FakeShell(id, new FakeTerminalStream(this.options.echo ?? false));
+    this.shells.push(shell);
+    return shell;
+  }
+
   async update(id: string, record: { learnerId: string; expiresAt: number }): Promise<void> {
     await Promise.resolve();
     const sandbox = this.require(id);
@@ -200,6 +233,8 @@ export class FakeDriver implements SandboxDriver {
     this.removed.push(id);
     this.sandboxes.delete(id);
     for (const stream of this.streams.get(id) ?? []) if (!stream.destroyed) stream.destroy();
+    // The sandbox's processes go with it, extra shells included.
+    for (const shell of this.shells) if (shell.sandboxId === id && !shell.stream.destroyed) shell.stream.destroy();
   }
 
   async list(): Promise<SandboxInfo[]> {

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { SplitView } from '@/components/deck/SplitView';
 import { Deck } from '@/components/deck/Deck';
-import { TerminalPane } from '@/components/terminal/TerminalPane';
+import { TerminalTabs } from '@/components/terminal/TerminalTabs';
 import { LessonProblems } from '@/components/ui/LessonProblems';
 import { PreviewMenu } from '@/components/preview/PreviewMenu';
 import { lessons } from '@/lib/lesson-format/lesson-library';
@@ -52,7 +52,7 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
       }
       right={
         <div className="h-[70vh] md:h-auto md:min-h-0">
-          <TerminalPane profile={manifest.profile} />
+          <TerminalTabs profile={manifest.profile} />
         </div>
       }
     />

@@ -65,6 +65,13 @@ export interface SandboxServerConfig {
   /** The range sandbox networks take /28 subnets from (about 30 fit in an engine's default pools). [DRYDOCK_SANDBOX_SUBNETS] default 10.213.0.0/16 */
   sandboxSubnets: string;
   admission: AdmissionLimits;
+  /**
+   * Terminals (shells) one sandbox may have open at once, its own included:
+   * the learner opens the others as tabs beside it. Each is a process in the
+   * sandbox, under its pids limit; a browser tab shows one at a time, so it
+   * costs no more terminal sockets. [DRYDOCK_SHELLS_PER_SANDBOX] default 4
+   */
+  shellsPerSandbox: number;
   selfPacedWarm: SelfPacedWarmLimits;
 }
 
@@ -99,6 +106,7 @@ const Settings = z.object({
   DRYDOCK_SANDBOXES_PER_ADDRESS: wholeNumber(0).default(2),
   DRYDOCK_SOCKETS_PER_LEARNER: wholeNumber(1).default(4),
   DRYDOCK_SOCKET_JOINS_PER_MINUTE: positiveNumber().default(120),
+  DRYDOCK_SHELLS_PER_SANDBOX: wholeNumber(1, 16).default(4),
   DRYDOCK_SELF_PACED_WARM_MIN: wholeNumber(0, 100).default(1),
   DRYDOCK_SELF_PACED_WARM_MAX: wholeNumber(0, 100).default(4),
   DRYDOCK_SELF_PACED_WARM_WINDOW_MINUTES: wholeNumber(1, 60).default(10),
@@ -146,6 +154,7 @@ export function loadSandboxServerConfig(serverId: string, env: NodeJS.ProcessEnv
       socketsPerLearner: settings.DRYDOCK_SOCKETS_PER_LEARNER,
       joinsPerMinute: settings.DRYDOCK_SOCKET_JOINS_PER_MINUTE,
     },
+    shellsPerSandbox: settings.DRYDOCK_SHELLS_PER_SANDBOX,
     selfPacedWarm: {
       max: settings.DRYDOCK_SELF_PACED_WARM_MAX,
       min: Math.min(settings.DRYDOCK_SELF_PACED_WARM_MIN, settings.DRYDOCK_SELF_PACED_WARM_MAX),

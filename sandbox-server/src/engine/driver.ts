@@ -90,6 +90,20 @@ export type SandboxFile =
   | { kind: 'missing' }
   | { kind: 'not-a-file'; type: string };
 
+/**
+ * An extra interactive shell in a running sandbox (a TTY exec: what
+ * `docker exec -it <sandbox> bash -l` gives). Its stream is the shell's
+ * terminal, raw (a TTY has no stdout/stderr apart): what is written is
+ * typed, what is read is shown. The stream closes when the shell exits.
+ */
+export interface SandboxShell {
+  readonly stream: Duplex;
+  /** Sets the shell's terminal size. */
+  resize(size: TerminalSize): Promise<void>;
+  /** Ends the shell's processes (its children too) and closes the stream. Best effort, never throws; idempotent. */
+  kill(): Promise<void>;
+}
+
 export interface SandboxDriver {
   /** Creates (does not start) a sandbox. */
   create(spec: SandboxSpec): Promise<SandboxInfo>;
@@ -98,6 +112,8 @@ export interface SandboxDriver {
   start(id: string): Promise<void>;
   resize(id: string, size: TerminalSize): Promise<void>;
   exec(id: string, cmd: string[], options: ExecOptions): Promise<ExecResult>;
+  /** Starts another login shell in the (running) sandbox, with a terminal of its own. */
+  openShell(id: string): Promise<SandboxShell>;
   /** Removes the sandbox and everything created for it (network, volumes). Idempotent. */
   remove(id: string): Promise<void>;
   /** Sandboxes this server created, running or not. */

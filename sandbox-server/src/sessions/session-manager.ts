@@ -4,6 +4,8 @@ import type { Logger } from '../../../lib/logging/logger';
 import type { SandboxServerConfig } from '../config/config';
 import type { SandboxDriver, SandboxRegistryAccess } from '../engine/driver';
 import type { SandboxSession } from '../terminal/sandbox-session';
+import type { ExtraShell } from '../terminal/extra-shell';
+import { ShellNotFoundError } from '../terminal/shell-set';
 import type { TerminalClient } from '../terminal/terminal-client';
 import { Admission, type AdmissionReport, type ConnectOptions } from './admission';
 import type { PlacementLookup } from './placement';
@@ -226,6 +228,18 @@ export class SessionManager extends Disposable {
     const { session, reattached } = await this.gate.admit(learnerId, profile, client, options);
     session.addClient(client, reattached);
     return session;
+  }
+
+  /**
+   * Connects a browser to one of the extra shells of the learner's live
+   * sandbox. Never creates a sandbox or a shell, so it needs no admission
+   * (the sandbox has its place); ShellNotFoundError when there is no such
+   * shell (the learner has no live sandbox, or the shell was closed).
+   */
+  connectShell(learnerId: string, profile: string, number: number, client: TerminalClient): { session: SandboxSession; shell: ExtraShell } {
+    const session = this.index.live.get(keyOf(learnerId, profile));
+    if (!session || session.isDisposed) throw new ShellNotFoundError(`There is no terminal ${number}: this sandbox has only its own.`);
+    return { session, shell: session.addShellClient(number, client, true) };
   }
 
   /** What admission allows and uses now: a report for operators (and what the admission tests check). */

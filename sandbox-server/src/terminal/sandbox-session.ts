@@ -12,6 +12,8 @@ import type { Logger } from '../../../lib/logging/logger';
 import { OutputBatcher } from './output-batcher';
 import { OutputRing } from './output-ring';
 import type { TerminalClient } from './terminal-client';
+import type { ExtraShell } from './extra-shell';
+import { ShellSet } from './shell-set';
 
 /** Respawning stops after this many main-process exits within RESPAWN_WINDOW_MS (a crash loop). */
 const MAX_RESPAWNS = 5;
@@ -57,6 +59,8 @@ export class SandboxSession extends Disposable {
   private engineIsReady = false;
   /** Waiting for a lost engine to come back (outlastEngine). */
   private outlasting = false;
+  /** The learner's other shells in this sandbox (shell 1 is this session's own terminal); they end with it. */
+  readonly shells: ShellSet;
   private readonly ended = new Emitter<SandboxSession>();
   /** Fires once when the session ends for good (crash loop, failed restart, removal), so its holder forgets it. */
   readonly onDidEnd: Event<SandboxSession> = this.ended.event;
@@ -75,6 +79,13 @@ export class SandboxSession extends Disposable {
       resume: () => this.stream?.resume(),
     });
     this.batcher = this.register(new OutputBatcher(config.batchDelayMs, config.batchMaxBytes, (chunk) => this.broadcast(chunk)));
+    this.shells = this.register(new ShellSet({ driver, sandboxId: info.id, config, log, sockets: () => this.learnerSockets() }));
+  }
+
+  /** The learner's own sockets, whichever shell they show (not the read-only viewers). */
+  private *learnerSockets(): Iterable<TerminalClient> {
+    yield* this.clients;
+    yield* this.shells.readers();
   }
 
   /** The sandbox as the engine describes it; changed only through this session's methods. */
@@ -99,7 +110,7 @@ export class SandboxSession extends Disposable {
     if (this.engineIsReady || this.isDisposed) return;
     this.engineIsReady = true;
     this.batcher.flush();
-    for (const client of this.clients) client.sendControl({ type: 'status', state: 'ready', message });
+    for (const client of this.learnerSockets()) client.sendControl({ type: 'status', state: 'ready', message });
   }
 
   /**
@@ -109,7 +120,7 @@ export class SandboxSession extends Disposable {
    */
   noteEngine(state: 'ok' | 'away'): void {
     if (this.outlasting || this.isDisposed) return;
-    for (const client of this.clients) {
+    for (const client of this.learnerSockets()) {
       client.sendControl(state === 'away' ? { type: 'status', state: 'restarting', message: ENGINE_LOST_MESSAGE } : { type: 'status', state: 'ready', message: ENGINE_BACK_MESSAGE });
     }
   }
@@ -118,7 +129,7 @@ export class SandboxSession extends Disposable {
   extendTo(expiresAt: number): void {
     this.current = { ...this.current, expiresAt };
     // Every terminal showing the time left shows the new end.
-    for (const client of [...this.clients, ...this.viewers]) client.sendControl({ type: 'expires', expiresAt });
+    for (const client of [...this.learnerSockets(), ...this.viewers]) client.sendControl({ type: 'expires', expiresAt });
   }
 
   /** Last connect, disconnect, keystroke or check: what the idle timeout counts from. */
@@ -140,8 +151,9 @@ export class SandboxSession extends Disposable {
     return this.info.id.slice(0, 12);
   }
 
+  /** The learner's open sockets, on any of its shells (what idle and the dashboard count). */
   get clientCount(): number {
-    return this.clients.size;
+    return this.clients.size + this.shells.readerCount;
   }
 
   /** Attaches to the container (before starting it, so the first prompt is not lost) and starts it if needed. */
@@ -160,6 +172,39 @@ export class SandboxSession extends Disposable {
     const replayed = this.greet(client, { reattached });
     if (replayed > 0) this.flow.sentTo(client, replayed);
     if (this.viewers.size > 0) client.sendControl({ type: 'watched', viewers: this.viewers.size });
+    if (this.shells.hasExtras) client.sendControl(this.shells.listMessage());
+  }
+
+  /**
+   * A browser shows extra shell `number` from now on (ShellNotFoundError
+   * when it is not open): its hello, its replay and the list of shells.
+   */
+  addShellClient(number: number, client: TerminalClient, reattached: boolean): ExtraShell {
+    const shell = this.shells.get(number);
+    this.activityAt = Date.now();
+    shell.addClient(client, (replayBytes) => ({
+      type: 'hello',
+      sandboxId: this.shortId,
+      reattached,
+      replayBytes,
+      expiresAt: this.info.expiresAt,
+      idleTimeoutMinutes: this.config.limits.idleTimeoutMs / 60_000,
+      engineReady: this.engineIsReady,
+      shell: number,
+    }));
+    client.sendControl(this.shells.listMessage());
+    return shell;
+  }
+
+  removeShellClient(shell: ExtraShell, client: TerminalClient): void {
+    shell.removeClient(client);
+    this.activityAt = Date.now();
+  }
+
+  /** Keystrokes for an extra shell: they count as the learner's input like the main shell's. */
+  shellInput(shell: ExtraShell, data: Uint8Array): void {
+    this.activityAt = this.inputAt = Date.now();
+    shell.input(data);
   }
 
   /** A read-only watcher: the replay, then live output; not counted by flow control, idle or connection state. */
@@ -229,6 +274,7 @@ export class SandboxSession extends Disposable {
     }
     this.clients.clear();
     this.viewers.clear();
+    this.shells.end(ending);
     try {
       super.dispose();
     } finally {

@@ -1,12 +1,14 @@
 import type { WebSocket } from 'ws';
 import {
   CloseCode,
+  MAIN_SHELL,
   FrameType,
   ProtocolError,
   decodeClientFrame,
   encodeOutput,
   encodeServerControl,
   type ServerControl,
+  type TerminalSize,
 } from '../../../protocol';
 import { DisposableStore, toDisposable } from '../../../lib/lifecycle/disposable';
 import type { Logger } from '../../../lib/logging/logger';
@@ -15,6 +17,7 @@ import { DISK_FULL_MESSAGE, DiskFullError, EngineUnavailableError } from '../eng
 import { AdmissionRefusedError, type SessionManager } from '../sessions/session-manager';
 import type { TerminalClient } from '../terminal/terminal-client';
 import { LeftTheLineError } from '../sessions/waiting-line';
+import { ShellLimitError, ShellNotFoundError } from '../terminal/shell-set';
 
 /** Frames that arrive while the sandbox is still starting are held, up to this many. */
 const MAX_EARLY_FRAMES = 256;
@@ -36,6 +39,15 @@ export interface TerminalSocketContext {
   role: SocketRole;
   /** The client's address (ClientAddresses.of), which admission counts a new sandbox against. */
   address: string;
+  /** The shell this socket shows (MAIN_SHELL: the sandbox's own terminal; a viewer always watches that one). */
+  shell?: number;
+}
+
+/** Where a socket's keystrokes, sizes and acks go: the sandbox's own terminal or one of its extra shells. */
+interface ShellTarget {
+  input(data: Uint8Array): void;
+  resize(size: TerminalSize): void;
+  ack(bytes: number): void;
 }
 
 /**
@@ -46,7 +58,9 @@ export interface TerminalSocketContext {
  */
 export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContext): void {
   const { learnerId, profile, manager, log, role, address } = context;
+  const shellNumber = role === 'viewer' ? MAIN_SHELL : (context.shell ?? MAIN_SHELL);
   let session: SandboxSession | undefined;
+  let target: ShellTarget | undefined;
   let closed = false;
   let early: Buffer[] = [];
   /** Set once the server told this socket its place in line (the site is full). */
@@ -61,6 +75,7 @@ export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContex
   /** The socket holds `s` from now until it closes. */
   const join = (s: SandboxSession): void => {
     session = s;
+    target = { input: (data) => s.input(data), resize: (size) => void s.resize(size), ack: (bytes) => s.ack(client, bytes) };
     held.add(toDisposable(() => (role === 'viewer' ? s.removeViewer(client) : manager.disconnect(s, client))));
   };
 
@@ -94,7 +109,7 @@ export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContex
   };
 
   const handle = (raw: Buffer): void => {
-    if (!session || closed) return;
+    if (!session || !target || closed) return;
     let frame;
     try {
       frame = decodeClientFrame(raw);
@@ -106,23 +121,44 @@ export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContex
     if (role === 'viewer') return;
     switch (frame.type) {
       case 'input':
-        session.input(frame.data);
+        target.input(frame.data);
         break;
       case 'resize':
-        void session.resize(frame.size);
+        target.resize(frame.size);
         break;
       case 'ack':
-        session.ack(client, frame.bytes);
+        target.ack(frame.bytes);
         break;
       case 'control':
-        if (frame.message.type === 'reset') {
-          void manager.reset(learnerId, profile).catch((e: Error) => log.error(`reset: ${e.message}`));
+        switch (frame.message.type) {
+          case 'reset':
+            void manager.reset(learnerId, profile).catch((e: Error) => log.error(`reset: ${e.message}`));
+            break;
+          case 'open-shell':
+            openShell(session);
+            break;
+          case 'close-shell':
+            // The main shell is the sandbox's own process: Reset replaces it, nothing closes it.
+            if (frame.message.shell !== MAIN_SHELL) session.shells.close(frame.message.shell);
+            break;
         }
         break;
       case 'unknown-control':
         log.warn(`ignoring unknown control message "${frame.controlType}"`);
         break;
     }
+  };
+
+  /** Answers this socket's open-shell: the new shell's number, or why there is none (the socket carries on either way). */
+  const openShell = (s: SandboxSession): void => {
+    s.shells.open().then(
+      (shell) => client.sendControl({ type: 'shell-opened', shell }),
+      (error: Error) => {
+        if (!(error instanceof ShellLimitError)) log.warn(`learner ${learnerId.slice(0, 8)}: a new shell failed: ${error.message}`);
+        const message = error instanceof ShellLimitError ? error.message : `A new terminal could not be opened: ${error.message}`;
+        client.sendControl({ type: 'shell-refused', message });
+      },
+    );
   };
 
   ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -150,6 +186,21 @@ export function serveTerminalSocket(ws: WebSocket, context: TerminalSocketContex
         join(s);
       })
       .catch((error: Error) => client.close(CloseCode.SANDBOX_FAILED, `cannot watch: ${error.message}`.slice(0, 120)));
+    return;
+  }
+
+  if (shellNumber !== MAIN_SHELL) {
+    // An extra shell of a sandbox the learner has now: nothing to admit or start, it is there or it is not.
+    try {
+      const { session: s, shell } = manager.connectShell(learnerId, profile, shellNumber, client);
+      session = s;
+      target = { input: (data) => s.shellInput(shell, data), resize: (size) => void shell.resize(size), ack: (bytes) => shell.ack(client, bytes) };
+      held.add(toDisposable(() => s.removeShellClient(shell, client)));
+      for (const frame of early.splice(0)) handle(frame);
+    } catch (error) {
+      if (!(error instanceof ShellNotFoundError)) throw error;
+      client.close(CloseCode.SHELL_GONE, error.message.slice(0, 120));
+    }
     return;
   }
 

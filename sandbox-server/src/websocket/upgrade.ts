@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { DisposableStore, disposableInterval, toDisposable } from '../../../lib/lifecycle/disposable';
 import { RateLimiter } from '../../../lib/web-guards/rate-limiter';
-import { CloseCode, encodeServerControl } from '../../../protocol';
+import { CloseCode, MAIN_SHELL, encodeServerControl, parseShellParam } from '../../../protocol';
 import { addressGroup } from '../../../lib/web-guards/address-group';
 import { ClientAddresses } from '../../../lib/web-guards/client-address';
 import { isAllowedOrigin } from '../../../lib/web-guards/origin';
@@ -141,13 +141,20 @@ export function createTerminalUpgrade(options: TerminalUpgradeOptions) {
       reject(socket, 400, `Bad Request: unknown sandbox profile "${profile.slice(0, 40)}"`);
       return true;
     }
+    // Which of the sandbox's shells this socket shows (absent: its own terminal); a viewer watches that one only.
+    const shell = role === 'learner' ? parseShellParam(url.searchParams.get('shell')) : MAIN_SHELL;
+    if (shell === null) {
+      reject(socket, 400, `Bad Request: shell must be a terminal's number (1 to 9999), got "${(url.searchParams.get('shell') ?? '').slice(0, 20)}"`);
+      return true;
+    }
     wss.handleUpgrade(req, socket, head, (ws: AliveSocket) => {
       ws.isAlive = true;
       // Listeners on the socket itself live and go with it: nothing to release.
       ws.on('pong', () => (ws.isAlive = true));
       ws.on('error', (error) => log.warn(`socket error: ${error.message}`));
       if (role === 'learner' && !countSocket(ws, learnerId)) return;
-      serveTerminalSocket(ws, { learnerId, profile, manager: options.manager, log, role, address });
+      // Every socket counts, whichever shell it shows: a browser tab shows one shell at a time, so tabs cost no more sockets.
+      serveTerminalSocket(ws, { learnerId, profile, manager: options.manager, log, role, address, shell });
     });
     return true;
   }

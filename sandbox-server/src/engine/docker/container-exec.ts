@@ -60,7 +60,7 @@ export async function execInContainer(docker: Docker, containerId: string, cmd: 
 }
 
 /** The variable every exec's processes carry (see execInContainer). */
-const EXEC_MARKER = 'DRYDOCK_EXEC';
+export const EXEC_MARKER = 'DRYDOCK_EXEC';
 
 /**
  * Kills every process whose environment holds the marker, a few rounds
@@ -84,7 +84,7 @@ const KILL_TIMEOUT_MS = 10_000;
  * reported as timed out even when this cannot run (the container is gone,
  * or at its pids limit).
  */
-async function killMarked(docker: Docker, containerId: string, marker: string): Promise<void> {
+export async function killMarked(docker: Docker, containerId: string, marker: string): Promise<void> {
   let exec: Docker.Exec | undefined;
   let stream: Duplex | undefined;
   let timer: NodeJS.Timeout | undefined;

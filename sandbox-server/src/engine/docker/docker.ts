@@ -2,12 +2,13 @@ import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../../protocol';
 import { hostBoundingCapabilities } from './isolation/capabilities';
-import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from '../driver';
+import type { ExecOptions, ExecResult, SandboxDriver, SandboxShell, SandboxFile, SandboxInfo, SandboxSpec } from '../driver';
 import { EngineUnavailableError, ignoreNotFound, isNotModified, mapDockerError, SandboxNotFoundError } from '../errors';
 import { execInContainer } from './container-exec';
 import { readFile as readProcText } from 'node:fs/promises';
 import { openSandboxPort } from './sandbox-port';
 import { tcpListeningPorts } from './proc-files';
+import { openShellInContainer } from './container-shell';
 import { Label, SANDBOX_PREFIX, sandboxName } from './labels';
 import { verifiedInnerEngine } from './engine-identity';
 import { DockerInnerEngine } from './inner-engine';
@@ -221,6 +222,10 @@ export class DockerDriver implements SandboxDriver {
 
   exec(id: string, cmd: string[], options: ExecOptions): Promise<ExecResult> {
     return execInContainer(this.docker, id, cmd, options);
+  }
+
+  openShell(id: string): Promise<SandboxShell> {
+    return openShellInContainer(this.docker, id);
   }
 
   async remove(id: string): Promise<void> {
