@@ -76,6 +76,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       sandboxIdOf: (learnerId, profile) => sandboxes.manager.sandboxIdOf(learnerId, profile),
       grade: (sandboxId, exercise) => gradeExercise(sandboxes.driver, sandboxId, exercise),
     },
+    sandboxFiles: {
+      sandboxIdOf: (learnerId, profile) => sandboxes.manager.sandboxIdOf(learnerId, profile),
+      driver: sandboxes.driver,
+    },
     sandboxCount: () => sandboxes.manager.size,
     engineState: () => sandboxes.manager.engineState,
     pages: pages.getRequestHandler(),

@@ -53,10 +53,12 @@ import { addClassRoutes } from './routes/class-routes';
 import { addHealthRoute } from './routes/health';
 import { addInstructorRoutes } from './routes/instructor-routes';
 import { addLessonRoutes, type Grading } from './routes/lesson-routes';
+import { addSandboxFileRoutes, type SandboxFiles } from './routes/sandbox-file-routes';
 import { addSignInRoutes } from './routes/sign-in-routes';
 
 export type { PageHandler } from './fallthrough';
 export type { Grading } from './routes/lesson-routes';
+export type { SandboxFiles } from './routes/sandbox-file-routes';
 
 export interface HttpAppDeps {
   /** The server secret that signs learner cookies. */
@@ -71,6 +73,8 @@ export interface HttpAppDeps {
   runtime?: ClassRuntime;
   /** Checking exercises; without it there are no lesson routes (tests of the classroom alone). */
   grading?: Grading;
+  /** The editor's view of a learner's own sandbox files; without it there are no /api/sandbox routes. */
+  sandboxFiles?: SandboxFiles;
   /** Sandboxes running now, for an instructor's /healthz. */
   sandboxCount?(): number;
   /** Whether the Docker engine answers, for /healthz. */
@@ -102,6 +106,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   addClassActionRoutes(router, { classroom, runtime });
   addClassRoutes(router, { classroom, clients, runtime });
   if (deps.grading) addLessonRoutes(router, { store: deps.store, grading: deps.grading, classEvents: classroom.events });
+  if (deps.sandboxFiles) addSandboxFileRoutes(router, deps.sandboxFiles);
 
   router.notFound(fallThrough(router, deps.pages, log));
   router.onError(handleErrors(log));

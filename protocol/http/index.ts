@@ -8,3 +8,4 @@ export * from './instructor';
 export * from './deck';
 export * from './grades';
 export * from './body';
+export * from './sandbox-files';

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../../protocol';
 import { hostBoundingCapabilities } from './isolation/capabilities';
-import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxSpec } from '../driver';
+import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxListing, SandboxSpec, SandboxWrite } from '../driver';
 import { EngineUnavailableError, ignoreNotFound, isNotModified, mapDockerError, SandboxNotFoundError } from '../errors';
 import { execInContainer } from './container-exec';
 import { Label, SANDBOX_PREFIX, sandboxName } from './labels';
@@ -16,6 +16,8 @@ import { DiskRoom, type DiskPlace } from './disk-room';
 import { z } from 'zod';
 import { readEnvSettings } from '../../../../lib/config/env-settings';
 import { readSandboxFile } from './sandbox-files';
+import { listSandboxDirectory } from './sandbox-listing';
+import { writeSandboxFile } from './sandbox-write';
 import { infoFromLabels, innerEngineVolume, sandboxCreateOptions, sandboxLabels } from './sandbox-container';
 import { delegateCgroups } from './isolation/cgroup-delegation';
 import { describeEndpoint, HardenedEngine, type Hardening, type HardeningOptions } from './isolation/hardened-engine';
@@ -284,6 +286,14 @@ export class DockerDriver implements SandboxDriver {
 
   async readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile> {
     return readSandboxFile(this.docker, id, path, maxBytes);
+  }
+
+  async listDirectory(id: string, path: string, maxEntries: number): Promise<SandboxListing> {
+    return listSandboxDirectory(this, id, path, maxEntries);
+  }
+
+  async writeFile(id: string, path: string, content: Buffer): Promise<SandboxWrite> {
+    return writeSandboxFile(this.docker, id, path, content);
   }
 
   /** Networks and disks this server made whose sandbox is gone (left by a crash between create and remove); how many networks. */
