@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { SplitView } from '@/components/deck/SplitView';
 import { Deck } from '@/components/deck/Deck';
 import { TerminalPane } from '@/components/terminal/TerminalPane';
+import { TerminalEditorSwitch } from '@/components/editor/TerminalEditorSwitch';
 import { LessonProblems } from '@/components/ui/LessonProblems';
 import { lessons } from '@/lib/lesson-format/lesson-library';
 import Link from 'next/link';
@@ -48,7 +49,9 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
       }
       right={
         <div className="h-[70vh] md:h-auto md:min-h-0">
-          <TerminalPane profile={manifest.profile} />
+          <TerminalEditorSwitch profile={manifest.profile}>
+            <TerminalPane profile={manifest.profile} />
+          </TerminalEditorSwitch>
         </div>
       }
     />
