@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import { LessonLibrary } from './lesson-library';
 import { COURSE_FILE, lessonsRoot, readCourseOrder, type LoadedLesson } from './loader';
 import { canonicalImageName } from '../image-reference/image-reference';
+import { editorLinksIn, editorLinkTarget } from './editor-links';
 import { locallyMadeImages, referencedImages } from './image-references';
 import type { Lesson, LessonProblem } from './schema';
 
@@ -30,6 +31,10 @@ function courseProblems(lesson: Lesson, known: ReadonlySet<string>): LessonProbl
           problems.push({ file, line, message: `image "${image}" is used but not declared in the manifest's images (lessons must work offline)` });
         }
       }
+    }
+    for (const href of [...editorLinksIn(slide.body), ...editorLinksIn(slide.notes ?? '')]) {
+      const target = editorLinkTarget(href);
+      if (target && !target.ok) problems.push({ file, line: slide.line, message: target.problem });
     }
     for (const m of slide.body.matchAll(LESSON_LINK)) {
       if (!known.has(m[1]!)) problems.push({ file, line: slide.line, message: `link to /lessons/${m[1]} points to no lesson` });
