@@ -23,7 +23,6 @@ export function sandboxPathProblem(path: string): string | null {
   if (path.length === 0) return 'the path is empty';
   if (path.length > MAX_SANDBOX_PATH_LENGTH) return `the path is longer than ${MAX_SANDBOX_PATH_LENGTH} characters`;
   if (!path.startsWith('/')) return 'the path must be absolute (start with /)';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) return 'the path has a control character';
   if (path === '/') return null;
   if (path.endsWith('/')) return 'the path must not end with /';

@@ -92,6 +92,7 @@ export function addSandboxFileRoutes(app: AppRouter, deps: SandboxFiles): void {
     const id = sandboxOf(c, profile.data, writeLimiter);
     const written = await engine(deps.driver.writeFile(id, body.path, Buffer.from(body.content, 'utf8')));
     if (written.kind === 'not-a-file') throw new HttpError(422, `cannot save ${body.path}: ${written.type}`);
+    if (written.kind === 'read-only') throw new HttpError(422, `cannot save ${body.path}: that part of the sandbox is read-only (save under /root, for one)`);
     return sendJson(c, FileSavedSchema, { path: written.path, size: written.size, created: written.created });
   });
 }

@@ -114,7 +114,9 @@ export type SandboxListing =
 export type SandboxWrite =
   | { kind: 'written'; path: string; size: number; created: boolean }
   /** The path (after symlinks) is a folder or a device, or its parent is not a folder. */
-  | { kind: 'not-a-file'; type: string };
+  | { kind: 'not-a-file'; type: string }
+  /** That part of the sandbox cannot be written (the hardened tier's root filesystem is read-only outside its writable folders). */
+  | { kind: 'read-only' };
 
 export interface SandboxDriver {
   /** Creates (does not start) a sandbox. */

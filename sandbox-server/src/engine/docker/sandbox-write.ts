@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { posix } from 'node:path';
 import tar from 'tar-stream';
 import type { SandboxWrite } from '../driver';
-import { ignoreNotFound, mapDockerError } from '../errors';
+import { EngineUnavailableError, ignoreNotFound, mapDockerError, SandboxNotFoundError } from '../errors';
 import { MAX_SYMLINK_HOPS } from './archive-entry';
 import { execInContainer } from './container-exec';
 
@@ -28,7 +28,13 @@ export async function writeSandboxFile(docker: Docker, containerId: string, path
   let target = path;
   let existing: PathStat | undefined;
   for (let hop = 0; ; hop++) {
-    existing = await statPath(container, target);
+    try {
+      existing = await statPath(container, target);
+    } catch (error) {
+      // A HEAD through a file (/root/file/x) fails with a bare 500 (ENOTDIR in the engine): no folder to write in.
+      if (error instanceof EngineUnavailableError || error instanceof SandboxNotFoundError) throw error;
+      return { kind: 'not-a-file', type: `a part of ${target} is not a folder` };
+    }
     if (!existing || !isSymlink(existing.mode)) break;
     if (hop >= MAX_SYMLINK_HOPS) return { kind: 'not-a-file', type: `chain of more than ${MAX_SYMLINK_HOPS} symlinks` };
     target = posix.resolve(posix.dirname(target), existing.linkTarget);
@@ -47,6 +53,8 @@ export async function writeSandboxFile(docker: Docker, containerId: string, path
   try {
     await container.putArchive(archive, { path: folder, noOverwriteDirNonDir: true });
   } catch (error) {
+    // The engine refuses a read-only root filesystem with a 500 and this message, before it writes anything.
+    if (/rootfs is marked read-only|read-only file system/i.test((error as Error).message)) return { kind: 'read-only' };
     throw mapDockerError(error, `write ${target} in ${containerId.slice(0, 12)}`);
   }
   return { kind: 'written', path: target, size: content.length, created: !existing };
