@@ -65,9 +65,10 @@ describe('the sandbox editor', () => {
     // Accessible in both themes, with a file open and its problems listed.
     const audit = new AccessibilityAudit();
     await audit.audit(page, 'editor with a lint problem (light)');
-    await page.getByRole('button', { name: /Dark/ }).click();
+    await page.getByTestId('theme-toggle').click();
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
     await audit.audit(page, 'editor with a lint problem (dark)');
+    await page.screenshot({ path: screenshotPath('editor-lint-dark') });
     audit.assertClean();
 
     // A save that fails keeps the text and says why.
