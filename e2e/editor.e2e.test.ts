@@ -50,7 +50,7 @@ describe('the sandbox editor', () => {
     // The lesson's link: the editor shows, on a new (empty) file.
     await page.getByRole('button', { name: `Open ${GREETER} in the editor` }).click();
     await page.getByTestId('editor').waitFor();
-    await page.getByRole('tab', { name: /Dockerfile/ }).waitFor();
+    await page.getByRole('group', { name: 'Open files' }).getByRole('button', { name: /^Dockerfile/ }).waitFor();
     await page.getByTestId('editor-notice').getByText(`${GREETER} is new`).waitFor();
     assert.equal(await page.getByTestId('terminal').isVisible(), false, 'the terminal is hidden, not gone');
 

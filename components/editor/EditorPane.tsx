@@ -148,14 +148,14 @@ export function EditorPane({ profile, request }: { profile: string; request?: { 
         </div>
         <div className="flex min-w-0 flex-1 flex-col">
           <div className="flex items-center gap-1 border-b border-slate-300 px-1 py-1 text-xs dark:border-slate-700">
-            <div role="tablist" aria-label="Open files" className="flex min-w-0 flex-1 gap-1 overflow-x-auto">
+            {/* A group of buttons, not an ARIA tablist: each file has a close button beside it, which a tablist may not hold. */}
+            <div role="group" aria-label="Open files" className="flex min-w-0 flex-1 gap-1 overflow-x-auto">
               {tabs.map((tab) => (
                 <span key={tab.path} className={`flex shrink-0 items-center rounded ${tab.path === active ? 'bg-slate-200 dark:bg-slate-800' : ''}`}>
                   <button
                     type="button"
-                    role="tab"
-                    aria-selected={tab.path === active}
-                    className="px-2 py-0.5 font-mono"
+                    aria-pressed={tab.path === active}
+                    className="min-h-6 px-2 py-0.5 font-mono"
                     title={tab.path}
                     onClick={() => {
                       editorRef.current?.show(tab.path);
@@ -170,7 +170,7 @@ export function EditorPane({ profile, request }: { profile: string; request?: { 
                       </span>
                     )}
                   </button>
-                  <button type="button" className="px-1 text-slate-500 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white" aria-label={`Close ${baseName(tab.path)}`} onClick={() => closeTab(tab.path)}>
+                  <button type="button" className="min-h-6 min-w-6 px-1 text-slate-500 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white" aria-label={`Close ${baseName(tab.path)}`} onClick={() => closeTab(tab.path)}>
                     ×
                   </button>
                 </span>
@@ -179,7 +179,7 @@ export function EditorPane({ profile, request }: { profile: string; request?: { 
             </div>
             <button
               type="button"
-              className="shrink-0 rounded border border-slate-300 px-2 py-0.5 enabled:hover:bg-slate-200 disabled:opacity-50 dark:border-slate-600 dark:enabled:hover:bg-slate-800"
+              className="min-h-6 shrink-0 rounded border border-slate-300 px-2 py-0.5 enabled:hover:bg-slate-200 disabled:opacity-50 dark:border-slate-600 dark:enabled:hover:bg-slate-800"
               disabled={!current || saving}
               onClick={() => void save()}
               title="Save (Ctrl+S / ⌘S)"
@@ -196,7 +196,7 @@ export function EditorPane({ profile, request }: { profile: string; request?: { 
               <ul aria-label="Problems" data-testid="editor-problems">
                 {current.problems.map((p, i) => (
                   <li key={i}>
-                    <button type="button" className="w-full px-2 py-0.5 text-left hover:bg-slate-200 dark:hover:bg-slate-800" onClick={() => editorRef.current?.reveal(p.from)}>
+                    <button type="button" className="min-h-6 w-full px-2 py-0.5 text-left hover:bg-slate-200 dark:hover:bg-slate-800" onClick={() => editorRef.current?.reveal(p.from)}>
                       <span className={p.severity === 'error' ? 'text-rose-700 dark:text-rose-300' : 'text-amber-700 dark:text-amber-300'}>{p.severity}</span> line {p.line}: {p.message}
                     </button>
                   </li>

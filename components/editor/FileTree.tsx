@@ -66,7 +66,7 @@ export function FileTree({ profile, root, active, onOpenFile }: { profile: strin
         {folder.entries.map((entry) => {
           const full = join(path, entry.name);
           const style = { paddingLeft: depth * 12 + 8 };
-          const base = 'block w-full truncate rounded px-2 py-0.5 text-left text-xs font-mono hover:bg-slate-200 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-500 dark:hover:bg-slate-800';
+          const base = 'block min-h-6 w-full truncate rounded px-2 py-0.5 text-left text-xs font-mono hover:bg-slate-200 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-500 dark:hover:bg-slate-800';
           if (isFolder(entry)) {
             const expanded = open.has(full);
             return (
@@ -106,7 +106,7 @@ export function FileTree({ profile, root, active, onOpenFile }: { profile: strin
     <nav aria-label="Sandbox files" className="flex min-h-0 flex-col">
       <div className="flex items-center gap-2 border-b border-slate-300 px-2 py-1 text-xs dark:border-slate-700">
         <span className="truncate font-mono text-slate-600 dark:text-slate-300">{root}</span>
-        <button type="button" className="ml-auto rounded border border-slate-300 px-1.5 py-0.5 hover:bg-slate-200 dark:border-slate-600 dark:hover:bg-slate-800" onClick={refresh} data-testid="editor-refresh">
+        <button type="button" className="ml-auto min-h-6 rounded border border-slate-300 px-1.5 py-0.5 hover:bg-slate-200 dark:border-slate-600 dark:hover:bg-slate-800" onClick={refresh} data-testid="editor-refresh">
           Refresh
         </button>
       </div>

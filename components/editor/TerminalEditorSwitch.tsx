@@ -45,7 +45,8 @@ export function TerminalEditorSwitch({ profile, children }: { profile: string; c
       role="tab"
       id={`pane-tab-${name}`}
       aria-selected={view === name}
-      aria-controls={`pane-${name}`}
+      // The editor's panel exists once it was first shown; aria-controls must name an element that exists.
+      aria-controls={name === 'terminal' || editorMounted ? `pane-${name}` : undefined}
       data-testid={`pane-tab-${name}`}
       className={`rounded-t px-3 py-1 text-sm ${view === name ? 'bg-slate-200 font-medium dark:bg-slate-800' : 'text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white'}`}
       onClick={() => show(name)}
