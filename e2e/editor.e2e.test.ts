@@ -90,7 +90,8 @@ describe('the sandbox editor', () => {
     await page.getByTestId('editor-notice').getByText(`Saved ${GREETER}`).waitFor();
     await page.getByTestId('dirty-marker').waitFor({ state: 'detached' });
 
-    // The tree shows it after a refresh.
+    // The tree lists the new folder at once (a save that creates a file lists the open folders again), and Refresh works too.
+    await page.getByRole('navigation', { name: 'Sandbox files' }).getByRole('button', { name: 'greeter/' }).waitFor();
     await page.getByTestId('editor-refresh').click();
     await page.getByRole('navigation', { name: 'Sandbox files' }).getByRole('button', { name: 'greeter/' }).click();
     await page.getByRole('navigation', { name: 'Sandbox files' }).getByRole('button', { name: 'Dockerfile', exact: true }).waitFor();

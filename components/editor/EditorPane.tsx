@@ -43,6 +43,8 @@ export function EditorPane({ profile, request }: { profile: string; request?: { 
   const [active, setActive] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
   const [saving, setSaving] = useState(false);
+  /** Bumped when a save created a file, so the tree lists it. */
+  const [treeReload, setTreeReload] = useState(0);
   const theme = useSyncExternalStore(subscribeTheme, readTheme, () => 'light' as EditorTheme);
   const tabsRef = useRef(tabs);
   const activeRef = useRef(active);
@@ -64,6 +66,7 @@ export function EditorPane({ profile, request }: { profile: string; request?: { 
       return;
     }
     setNotice({ kind: 'info', text: `Saved ${result.value.path} (${result.value.size} bytes)` });
+    if (result.value.created) setTreeReload((n) => n + 1);
     setTabs((all) => all.map((t) => (t.path === path ? { ...t, saved: text, isNew: false, dirty: (editor.text(path) ?? '') !== text } : t)));
   }, [profile]);
   const saveRef = useRef(save);
@@ -144,7 +147,7 @@ export function EditorPane({ profile, request }: { profile: string; request?: { 
     <section className="flex h-full min-h-0 flex-col overflow-hidden rounded-lg border border-slate-300 bg-white text-slate-900 dark:border-slate-700 dark:bg-[#0b1220] dark:text-slate-100" aria-label="Sandbox editor" data-testid="editor">
       <div className="flex min-h-0 flex-1">
         <div className="flex w-48 shrink-0 flex-col border-r border-slate-300 dark:border-slate-700">
-          <FileTree profile={profile} root={ROOT} active={active} onOpenFile={(path) => void openFile(path)} />
+          <FileTree profile={profile} root={ROOT} active={active} onOpenFile={(path) => void openFile(path)} reloadKey={treeReload} />
         </div>
         <div className="flex min-w-0 flex-1 flex-col">
           <div className="flex items-center gap-1 border-b border-slate-300 px-1 py-1 text-xs dark:border-slate-700">

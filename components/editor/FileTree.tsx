@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DirectoryEntry } from '../../protocol/http/sandbox-files';
 import { listFolder } from './sandbox-files-client';
 
@@ -14,7 +14,20 @@ const isFolder = (e: DirectoryEntry) => e.type === 'directory' || e.target === '
  * opened, and Refresh lists the open ones again. Plain buttons in nested
  * lists: Tab moves through them, Enter opens; a folder says whether it is open.
  */
-export function FileTree({ profile, root, active, onOpenFile }: { profile: string; root: string; active: string | null; onOpenFile(path: string): void }) {
+export function FileTree({
+  profile,
+  root,
+  active,
+  onOpenFile,
+  reloadKey = 0,
+}: {
+  profile: string;
+  root: string;
+  active: string | null;
+  onOpenFile(path: string): void;
+  /** Changed by the editor after a save created a file: the open folders are listed again. */
+  reloadKey?: number;
+}) {
   const [folders, setFolders] = useState<Map<string, Folder>>(() => new Map());
   const [open, setOpen] = useState<Set<string>>(() => new Set([root]));
 
@@ -46,6 +59,14 @@ export function FileTree({ profile, root, active, onOpenFile }: { profile: strin
   const refresh = () => {
     for (const path of open) void load(path);
   };
+  const openRef = useRef(open);
+  useEffect(() => {
+    openRef.current = open;
+  }, [open]);
+  useEffect(() => {
+    // A file was created: list the open folders again (the first render lists the root above).
+    if (reloadKey > 0) for (const path of openRef.current) void load(path);
+  }, [reloadKey, load]);
 
   function renderFolder(path: string, depth: number) {
     const folder = folders.get(path);
