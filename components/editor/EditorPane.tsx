@@ -69,6 +69,14 @@ export function EditorPane({ profile, request }: { profile: string; request?: { 
     if (result.value.created) setTreeReload((n) => n + 1);
     setTabs((all) => all.map((t) => (t.path === path ? { ...t, saved: text, isNew: false, dirty: (editor.text(path) ?? '') !== text } : t)));
   }, [profile]);
+  // Unsaved edits: the browser asks before the page goes (a reload, a link to another lesson).
+  const anyDirty = tabs.some((t) => t.dirty);
+  useEffect(() => {
+    if (!anyDirty) return;
+    const onLeave = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', onLeave);
+    return () => window.removeEventListener('beforeunload', onLeave);
+  }, [anyDirty]);
   const saveRef = useRef(save);
   useEffect(() => {
     saveRef.current = save;
