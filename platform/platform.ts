@@ -93,6 +93,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       offeredAt: (host) => preview.offeredAt(host),
       entryUrl: (target, host) => preview.entryUrl(target, host),
     },
+    sandboxFiles: {
+      sandboxIdOf: (learnerId, profile) => sandboxes.manager.sandboxIdOf(learnerId, profile),
+      driver: sandboxes.driver,
+    },
     sandboxCount: () => sandboxes.manager.size,
     engineState: () => sandboxes.manager.engineState,
     pages: pages.getRequestHandler(),

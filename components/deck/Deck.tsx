@@ -3,6 +3,7 @@
 import { useEffect, type MouseEvent } from 'react';
 import { fetchProgress, savePosition } from '../progress/progress-client';
 import { runInTerminal } from '../terminal/run-command';
+import { openInEditor } from '../editor/editor-events';
 import type { DeckSlide } from '../../protocol/http/deck';
 import { ExercisePanel } from './ExercisePanel';
 import { LessonEnd } from './LessonEnd';
@@ -70,6 +71,10 @@ export function Deck({ lessonId, slides, lesson }: { lessonId: string; slides: D
 
   const onClick = (event: MouseEvent<HTMLElement>) => {
     const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-action]');
+    if (button?.dataset.action === 'open-file' && button.dataset.path) {
+      openInEditor(button.dataset.path);
+      return;
+    }
     const code = button?.closest('.code-block')?.querySelector('code')?.textContent;
     if (!button || code == null) return;
     if (button.dataset.action === 'run') {

@@ -158,6 +158,16 @@ describe('lintCourse on a temporary course', () => {
     assert.deepEqual(lintCourse(root).problems, [{ file: file('linker'), line: 13, message: 'link to /lessons/nowhere points to no lesson' }]);
   });
 
+  test('an editor link with a path the editor would refuse is reported at its slide', () => {
+    const { root, file } = course({
+      editing: { body: ['# First', 'fine', '---', '# Second', 'Open [it](editor:/root/app/Dockerfile), not [this](editor:root/x) or [that](editor:/root/../etc/shadow).'] },
+    });
+    assert.deepEqual(lintCourse(root).problems, [
+      { file: file('editing'), line: 13, message: 'editor link "editor:root/x": the path must be absolute (start with /)' },
+      { file: file('editing'), line: 13, message: 'editor link "editor:/root/../etc/shadow": the path must be normalized (no . or .. segments)' },
+    ]);
+  });
+
   test('an unknown prerequisite', () => {
     const { root, file } = course({ needy: { prerequisites: ['ghost'] } });
     assert.deepEqual(lintCourse(root).problems, [{ file: file('needy'), line: 1, message: 'prerequisite "ghost" is not a lesson in lessons/' }]);

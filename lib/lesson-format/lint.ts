@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import { LessonLibrary } from './lesson-library';
 import { COURSE_FILE, lessonsRoot, readCourseOrder, type LoadedLesson } from './loader';
 import { canonicalImageName } from '../image-reference/image-reference';
+import { editorLinksIn, editorLinkTarget } from './editor-links';
 import { locallyMadeImages, referencedImages } from './image-references';
 import type { Lesson, LessonProblem } from './schema';
 import { previewPortOf } from './render';
@@ -36,6 +37,10 @@ function courseProblems(lesson: Lesson, known: ReadonlySet<string>): LessonProbl
     }
     for (const m of slide.body.matchAll(PREVIEW_LINK)) {
       if (previewPortOf(m[1]!) === undefined) problems.push({ file, line: slide.line, message: `link to ${m[1]} names no port: write preview:<1–65535>, e.g. preview:9090` });
+    }
+    for (const href of [...editorLinksIn(slide.body), ...editorLinksIn(slide.notes ?? '')]) {
+      const target = editorLinkTarget(href);
+      if (target && !target.ok) problems.push({ file, line: slide.line, message: target.problem });
     }
     for (const m of slide.body.matchAll(LESSON_LINK)) {
       if (!known.has(m[1]!)) problems.push({ file, line: slide.line, message: `link to /lessons/${m[1]} points to no lesson` });

@@ -138,3 +138,19 @@ describe('renderSlides', () => {
     assert.equal(bare!.notesHtml, '');
   });
 });
+
+describe('editor links', () => {
+  test('an editor: link is a button that opens the file, its path escaped', () => {
+    const html = renderSlide('Now [open the Dockerfile](editor:/root/app/Dockerfile) and edit it.');
+    assert.match(html, /<button type="button" class="editor-link" data-action="open-file" data-path="\/root\/app\/Dockerfile" title="Open \/root\/app\/Dockerfile in the editor">open the Dockerfile<\/button>/);
+    assert.equal(count(html, '<a '), 0);
+  });
+  test('a path with a space (percent-encoded by marked) is decoded once', () => {
+    assert.match(renderSlide('[it](<editor:/root/my app/Dockerfile>)'), /data-path="\/root\/my app\/Dockerfile"/);
+  });
+  test('a bad path is no button (the lint reports it)', () => {
+    const html = renderSlide('[x](editor:/root/../etc/shadow)');
+    assert.equal(count(html, '<button'), 0);
+    assert.match(html, /class="editor-link-invalid"/);
+  });
+});

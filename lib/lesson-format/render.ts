@@ -5,6 +5,7 @@ import ini from 'highlight.js/lib/languages/ini';
 import json from 'highlight.js/lib/languages/json';
 import yaml from 'highlight.js/lib/languages/yaml';
 import { Marked, type RendererThis, type Tokens } from 'marked';
+import { editorLinkTarget } from './editor-links';
 import { parseCodeInfo } from './parse';
 import type { CodeBlock, Slide } from './schema';
 
@@ -73,12 +74,18 @@ function markdownRenderer(codeBlocks: readonly CodeBlock[]): Marked {
         return `<h${level}>${this.parser.parseInline(tokens)}</h${level}>\n`;
       },
       // External links open in a new tab: leaving the page would drop the learner's terminal view.
+      // An `editor:` link is a button that opens the file in the editor (the Deck handles data-action="open-file").
       link(this: RendererThis, { href, tokens }: Tokens.Link): string {
         const preview = previewPortOf(href);
         if (preview !== undefined) {
           // [your site](preview:9090): the learner's own web preview of that port, in a tab of its own (platform/preview).
           return `<a href="/preview/${preview}" target="_blank" rel="noopener noreferrer" data-preview-port="${preview}">${this.parser.parseInline(tokens)}</a>`;
         }
+        const editor = editorLinkTarget(href);
+        if (editor?.ok) {
+          return `<button type="button" class="editor-link" data-action="open-file" data-path="${escapeHtml(editor.path)}" title="Open ${escapeHtml(editor.path)} in the editor">${this.parser.parseInline(tokens)}</button>`;
+        }
+        if (editor) return `<span class="editor-link-invalid" title="${escapeHtml(editor.problem)}">${this.parser.parseInline(tokens)}</span>`;
         const external = /^https?:/.test(href);
         return `<a href="${escapeHtml(href)}"${external ? ' target="_blank" rel="noreferrer"' : ''}>${this.parser.parseInline(tokens)}</a>`;
       },

@@ -54,11 +54,13 @@ import { addHealthRoute } from './routes/health';
 import { addInstructorRoutes } from './routes/instructor-routes';
 import { addLessonRoutes, type Grading } from './routes/lesson-routes';
 import { addPreviewRoutes, type PreviewDoor } from './routes/preview-routes';
+import { addSandboxFileRoutes, type SandboxFiles } from './routes/sandbox-file-routes';
 import { addSignInRoutes } from './routes/sign-in-routes';
 
 export type { PageHandler } from './fallthrough';
 export type { Grading } from './routes/lesson-routes';
 export type { PreviewDoor } from './routes/preview-routes';
+export type { SandboxFiles } from './routes/sandbox-file-routes';
 
 export interface HttpAppDeps {
   /** The server secret that signs learner cookies. */
@@ -73,6 +75,8 @@ export interface HttpAppDeps {
   runtime?: ClassRuntime;
   /** Checking exercises; without it there are no lesson routes (tests of the classroom alone). */
   grading?: Grading;
+  /** The editor's view of a learner's own sandbox files; without it there are no /api/sandbox routes. */
+  sandboxFiles?: SandboxFiles;
   /** Sandboxes running now, for an instructor's /healthz. */
   sandboxCount?(): number;
   /** Whether the Docker engine answers, for /healthz. */
@@ -107,6 +111,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   addClassRoutes(router, { classroom, clients, runtime });
   if (deps.grading) addLessonRoutes(router, { store: deps.store, grading: deps.grading, classEvents: classroom.events });
   if (deps.preview) addPreviewRoutes(router, { door: deps.preview, classroom });
+  if (deps.sandboxFiles) addSandboxFileRoutes(router, deps.sandboxFiles);
 
   router.notFound(fallThrough(router, deps.pages, log));
   router.onError(handleErrors(log));

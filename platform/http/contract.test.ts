@@ -14,6 +14,9 @@ import { ClientAddresses } from '../../lib/web-guards/client-address';
 import { createSiteGuard } from '../../lib/web-guards/site-guard';
 import {
   CheckResponseSchema,
+  DirectoryListingSchema,
+  FileSavedSchema,
+  SandboxFileBodySchema,
   SolutionResponseSchema,
   ClassGradesFileSchema,
   ClassGridSchema,
@@ -34,6 +37,7 @@ import {
 import type { SandboxService } from '../../sandbox-server/src/sandbox-service';
 import type { SessionManager } from '../../sandbox-server/src/sessions/session-manager';
 import { RecordingClient, setup, shutdownManagers } from '../../sandbox-server/src/sessions/test/session-fixtures';
+import { FakeDriver } from '../../sandbox-server/test/fake-driver';
 import { ClassEvents } from '../classroom/class-events';
 import { DEFAULT_CLASSROOM_SETTINGS } from '../classroom/class-grid';
 import { ClassRuntime } from '../classroom/class-runtime';
@@ -69,7 +73,7 @@ describe('every response satisfies the schema the browser parses', () => {
   before(async () => {
     data = openDataDir(join(root, 'data'));
     store = new Store(data.databasePath);
-    const fake = setup();
+    const fake = setup({}, new FakeDriver({ files: { '/root/app/Dockerfile': 'FROM busybox\n', '/root/notes.txt': 'hi', '/root/blob.bin': 'a\u0000b', '/root/big.txt': 'x'.repeat(1024 * 1024 + 1) } }));
     manager = fake.manager;
     const { driver, config } = fake;
     const sandboxes: SandboxService = {
@@ -112,6 +116,7 @@ describe('every response satisfies the schema the browser parses', () => {
           ],
         }),
       },
+      sandboxFiles: { sandboxIdOf: (learnerId, profile) => manager.sandboxIdOf(learnerId, profile), driver: fake.driver },
       sandboxCount: () => manager.size,
       pages: async (_req, res) => void res.writeHead(404, { 'content-type': 'text/html' }).end('<p>page</p>'),
     });
@@ -161,6 +166,57 @@ describe('every response satisfies the schema the browser parses', () => {
     assert.equal(response.status, status, response.url);
     assert.equal(await response.text(), '');
   };
+
+  test("the editor's file routes: the learner's own sandbox only, paths validated, sizes capped", async () => {
+    const grace = newLearnerId();
+    const graceCookie = `${LEARNER_COOKIE}=${signLearnerCookie(data.cookieSecret, grace)}`;
+    const list = (path: string, cookie = graceCookie) => call('GET', `/api/sandbox/files?profile=dind&path=${encodeURIComponent(path)}`, { cookie });
+    const read = (path: string) => call('GET', `/api/sandbox/file?profile=dind&path=${encodeURIComponent(path)}`, { cookie: graceCookie });
+    const save = (body: unknown, options: { origin?: string; profile?: string } = {}) =>
+      call('PUT', `/api/sandbox/file?profile=${options.profile ?? 'dind'}`, { cookie: graceCookie, body, origin: options.origin });
+    assert.match((await refusal(await list('/root'), 409)).error, /no sandbox yet/);
+    await manager.connect(grace, 'dind', new RecordingClient());
+
+    const root = await body(await list('/root'), DirectoryListingSchema, 200);
+    assert.deepEqual(
+      root.entries.map((e) => [e.name, e.type]),
+      [['app', 'directory'], ['big.txt', 'file'], ['blob.bin', 'file'], ['notes.txt', 'file']],
+      'folders first, then files by name',
+    );
+    assert.equal((await body(await read('/root/app/Dockerfile'), SandboxFileBodySchema, 200)).content, 'FROM busybox\n');
+    assert.match((await refusal(await read('/root/blob.bin'), 415)).error, /binary/);
+    assert.match((await refusal(await read('/root/big.txt'), 413)).error, /1024 KiB/);
+    assert.match((await refusal(await read('/root/none'), 404)).error, /does not exist/);
+    assert.match((await refusal(await read('/root/app'), 422)).error, /not a file/);
+    await refusal(await list('/root/notes.txt'), 422);
+    for (const bad of ['root', '/root/../etc/shadow', '/root//x', '/root/', '/root/a\u0000b', `/${'a'.repeat(1100)}`]) {
+      await refusal(await read(bad), 400);
+    }
+    await refusal(await call('GET', '/api/sandbox/files?profile=../x&path=/root', { cookie: graceCookie }), 400);
+
+    const saved = await body(await save({ path: '/root/app/Dockerfile', content: 'FROM busybox\nCMD ["true"]\n' }), FileSavedSchema, 200);
+    assert.deepEqual(saved, { path: '/root/app/Dockerfile', size: 26, created: false });
+    assert.equal((await body(await read('/root/app/Dockerfile'), SandboxFileBodySchema, 200)).content, 'FROM busybox\nCMD ["true"]\n');
+    assert.equal((await body(await save({ path: '/root/new/file.txt', content: '' }), FileSavedSchema, 200)).created, true);
+    await refusal(await save({ path: '/root/app', content: 'x' }), 422);
+    await refusal(await save({ path: '/root/../x', content: 'x' }), 400);
+    assert.match((await refusal(await save({ path: '/root/huge', content: 'é'.repeat(600 * 1024) }), 400)).error, /over 1024 KiB/);
+    await refusal(await save({ path: '/root/huge', content: 'x'.repeat(4 * 1024 * 1024) }), 413);
+    await refusal(await save({ path: '/root/x', content: 'x' }, { origin: 'http://evil.example' }), 403);
+    await refusal(await save({ path: '/root/x', content: 'x' }, { profile: 'NOPE' }), 400);
+    // Another learner without a sandbox sees nothing of Grace's.
+    await refusal(await list('/root', `${LEARNER_COOKIE}=${signLearnerCookie(data.cookieSecret, newLearnerId())}`), 409);
+    // Saves come back two a second after a burst of ten: a fast loop meets a 429 (how soon depends on this machine's speed).
+    let limited: Response | undefined;
+    for (let i = 0; i < 100 && !limited; i++) {
+      const response = await save({ path: '/root/x', content: 'x' });
+      if (response.status === 429) limited = response;
+      else await response.arrayBuffer();
+    }
+    assert.ok(limited, 'saves are rate-limited');
+    assert.match(limited.headers.get('retry-after') ?? '', /^\d+$/);
+    assert.match((await refusal(limited, 429)).error, /too many file requests/);
+  });
 
   test('the lesson API: progress, check and position, with their refusals', async () => {
     const check = (exercise = EXERCISE, options = {}) => call('POST', `/api/lessons/${LESSON}/exercises/${exercise}/check`, { cookie: adaCookie, ...options });

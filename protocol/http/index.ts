@@ -9,3 +9,4 @@ export * from './deck';
 export * from './grades';
 export * from './body';
 export * from './preview';
+export * from './sandbox-files';

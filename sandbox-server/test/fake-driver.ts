@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import { Duplex, Readable, Writable } from 'node:stream';
 import type { TerminalSize } from '../../protocol';
-import type { ExecOptions, ExecResult, SandboxDriver, SandboxFile, SandboxInfo, SandboxShell, SandboxSpec } from '../src/engine/driver';
+import { posix } from 'node:path';
+import type { ExecOptions, ExecResult, SandboxDirEntry, SandboxDriver, SandboxFile, SandboxInfo, SandboxListing, SandboxShell, SandboxSpec, SandboxWrite } from '../src/engine/driver';
 import { EngineUnavailableError, SandboxNotFoundError } from '../src/engine/errors';
 import type { InnerEngine } from '../src/engine/inner-engine';
 
@@ -50,7 +51,11 @@ export interface FakeDriverOptions {
   echo?: boolean;
   /** The label this server puts on its sandboxes; list() only returns sandboxes with it. default 'test' */
   serverId?: string;
-  /** Files readFile() finds, by path (the same in every fake sandbox). */
+  /**
+   * Files readFile() and listDirectory() find, by path (the same in every fake
+   * sandbox; writeFile() adds to it). Folders are implied by the paths; a
+   * path ending in "/" is an empty folder.
+   */
   files?: Record<string, string>;
   /** What exec() returns. */
   execResult?: Partial<ExecResult> | ((id: string, cmd: string[], options: ExecOptions) => Partial<ExecResult>);
@@ -222,9 +227,45 @@ export class FakeDriver implements SandboxDriver {
     await Promise.resolve();
     this.require(id);
     const text = this.options.files?.[path];
-    if (text === undefined) return { kind: 'missing' };
+    if (text === undefined) return this.isFolder(path) ? { kind: 'not-a-file', type: 'directory' } : { kind: 'missing' };
     const content = Buffer.from(text);
     return { kind: 'file', content: content.subarray(0, maxBytes), size: content.length, truncated: content.length > maxBytes };
+  }
+
+  /** Every writeFile() call, in order. */
+  readonly writes: { id: string; path: string; content: string }[] = [];
+
+  async listDirectory(id: string, path: string, maxEntries: number): Promise<SandboxListing> {
+    await Promise.resolve();
+    this.require(id);
+    if (this.options.files?.[path] !== undefined) return { kind: 'not-a-directory' };
+    if (!this.isFolder(path)) return { kind: 'missing' };
+    const prefix = path === '/' ? '/' : `${path}/`;
+    const entries = new Map<string, SandboxDirEntry>();
+    for (const [file, text] of Object.entries(this.options.files ?? {})) {
+      if (!file.startsWith(prefix) || file === prefix) continue;
+      const [name, ...rest] = file.slice(prefix.length).split('/');
+      if (!name) continue;
+      entries.set(name, rest.length > 0 ? { name, type: 'directory', size: 0 } : { name, type: 'file', size: Buffer.byteLength(text) });
+    }
+    const all = [...entries.values()].sort((a, b) => Number(b.type === 'directory') - Number(a.type === 'directory') || a.name.localeCompare(b.name));
+    return { kind: 'directory', entries: all.slice(0, maxEntries), truncated: all.length > maxEntries };
+  }
+
+  async writeFile(id: string, path: string, content: Buffer): Promise<SandboxWrite> {
+    await Promise.resolve();
+    this.require(id);
+    if (this.isFolder(path)) return { kind: 'not-a-file', type: 'a folder' };
+    const files = (this.options.files ??= {});
+    const created = files[path] === undefined;
+    files[path] = content.toString('utf8');
+    this.writes.push({ id, path, content: content.toString('utf8') });
+    return { kind: 'written', path, size: content.length, created };
+  }
+
+  private isFolder(path: string): boolean {
+    const prefix = path === '/' ? '/' : `${path}/`;
+    return path === '/' || Object.keys(this.options.files ?? {}).some((file) => file.startsWith(prefix) && posix.normalize(file) !== path);
   }
 
   async remove(id: string): Promise<void> {

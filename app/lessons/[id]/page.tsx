@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { SplitView } from '@/components/deck/SplitView';
 import { Deck } from '@/components/deck/Deck';
 import { TerminalTabs } from '@/components/terminal/TerminalTabs';
+import { TerminalEditorSwitch } from '@/components/editor/TerminalEditorSwitch';
 import { LessonProblems } from '@/components/ui/LessonProblems';
 import { PreviewMenu } from '@/components/preview/PreviewMenu';
 import { lessons } from '@/lib/lesson-format/lesson-library';
@@ -52,7 +53,9 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
       }
       right={
         <div className="h-[70vh] md:h-auto md:min-h-0">
-          <TerminalTabs profile={manifest.profile} />
+          <TerminalEditorSwitch profile={manifest.profile}>
+            <TerminalTabs profile={manifest.profile} />
+          </TerminalEditorSwitch>
         </div>
       }
     />

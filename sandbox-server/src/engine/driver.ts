@@ -74,6 +74,8 @@ export interface ExecOptions {
   /** After this the exec is reported as timed out, and its processes in the sandbox are ended (its children too). */
   timeoutMs: number;
   env?: string[];
+  /** Output kept per stream, bytes; more is dropped and reported as `outputTruncated` (a program in the sandbox cannot fill the server's memory). default unlimited */
+  maxOutputBytes?: number;
 }
 
 export interface ExecResult {
@@ -82,6 +84,8 @@ export interface ExecResult {
   stderr: string;
   timedOut: boolean;
   durationMs: number;
+  /** Set when stdout or stderr passed ExecOptions.maxOutputBytes and was cut there. */
+  outputTruncated?: boolean;
 }
 
 /** A file read from a sandbox's filesystem by the backend (not by a program in the sandbox). */
@@ -103,6 +107,30 @@ export interface SandboxShell {
   /** Ends the shell's processes (its children too) and closes the stream. Best effort, never throws; idempotent. */
   kill(): Promise<void>;
 }
+
+/** One entry of a sandbox folder, as listDirectory() reports it. */
+export interface SandboxDirEntry {
+  /** The entry's own name (no slash; never "." or ".."). */
+  name: string;
+  type: 'file' | 'directory' | 'symlink' | 'other';
+  /** For a symlink: what it leads to inside the sandbox ('missing' for a dangling link). */
+  target?: 'file' | 'directory' | 'missing' | 'other';
+  /** Bytes (for a file). */
+  size: number;
+}
+
+export type SandboxListing =
+  | { kind: 'directory'; entries: SandboxDirEntry[]; truncated: boolean }
+  | { kind: 'missing' }
+  | { kind: 'not-a-directory' };
+
+/** What writeFile() did. */
+export type SandboxWrite =
+  | { kind: 'written'; path: string; size: number; created: boolean }
+  /** The path (after symlinks) is a folder or a device, or its parent is not a folder. */
+  | { kind: 'not-a-file'; type: string }
+  /** That part of the sandbox cannot be written (the hardened tier's root filesystem is read-only outside its writable folders). */
+  | { kind: 'read-only' };
 
 export interface SandboxDriver {
   /** Creates (does not start) a sandbox. */
@@ -142,4 +170,17 @@ export interface SandboxDriver {
    * The Duplex ends when the far side closes; destroy it to hang up.
    */
   openPort(id: string, port: number): Promise<Duplex>;
+  /**
+   * The entries of a sandbox folder (symlinks resolved inside the sandbox),
+   * at most maxEntries of them. What a program in the sandbox reports is
+   * parsed strictly: a learner can make their own listing wrong, never the server.
+   */
+  listDirectory(id: string, path: string, maxEntries: number): Promise<SandboxListing>;
+  /**
+   * Writes a whole file into the sandbox through the backend (not through a
+   * program in it), symlinks resolved inside the sandbox: owned by the
+   * sandbox's root, keeping the mode of the file it replaces (0644 for a new
+   * one). Missing parent folders are made.
+   */
+  writeFile(id: string, path: string, content: Buffer): Promise<SandboxWrite>;
 }

@@ -32,8 +32,23 @@ export async function execInContainer(docker: Docker, containerId: string, cmd: 
   }
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c));
-  const stderr = new PassThrough().on('data', (c: Buffer) => err.push(c));
+  const cap = options.maxOutputBytes ?? Infinity;
+  let outputTruncated = false;
+  const keeper = (kept: Buffer[]) => {
+    let size = 0;
+    return (chunk: Buffer) => {
+      if (size + chunk.length > cap) {
+        outputTruncated = true;
+        if (size < cap) kept.push(chunk.subarray(0, cap - size));
+        size = cap;
+        return;
+      }
+      size += chunk.length;
+      kept.push(chunk);
+    };
+  };
+  const stdout = new PassThrough().on('data', keeper(out));
+  const stderr = new PassThrough().on('data', keeper(err));
   // Tty:false streams are multiplexed; demux keeps stdout and stderr apart.
   docker.modem.demuxStream(stream, stdout, stderr);
 
@@ -50,9 +65,9 @@ export async function execInContainer(docker: Docker, containerId: string, cmd: 
     const text = () => ({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     if (outcome === 'timed out') {
       await killMarked(docker, containerId, marker);
-      return { exitCode: null, ...text(), timedOut: true, durationMs };
+      return { exitCode: null, ...text(), timedOut: true, durationMs, ...(outputTruncated ? { outputTruncated } : {}) };
     }
-    return { exitCode: await exitCodeOf(exec, context), ...text(), timedOut: false, durationMs };
+    return { exitCode: await exitCodeOf(exec, context), ...text(), timedOut: false, durationMs, ...(outputTruncated ? { outputTruncated } : {}) };
   } finally {
     clearTimeout(timer);
     stream.destroy();

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../../protocol';
 import { hostBoundingCapabilities } from './isolation/capabilities';
-import type { ExecOptions, ExecResult, SandboxDriver, SandboxShell, SandboxFile, SandboxInfo, SandboxSpec } from '../driver';
+import type { ExecOptions, ExecResult, SandboxDriver, SandboxShell, SandboxFile, SandboxInfo, SandboxListing, SandboxSpec, SandboxWrite } from '../driver';
 import { EngineUnavailableError, ignoreNotFound, isNotModified, mapDockerError, SandboxNotFoundError } from '../errors';
 import { execInContainer } from './container-exec';
 import { readFile as readProcText } from 'node:fs/promises';
@@ -20,6 +20,8 @@ import { DiskRoom, type DiskPlace } from './disk-room';
 import { z } from 'zod';
 import { readEnvSettings } from '../../../../lib/config/env-settings';
 import { readSandboxFile } from './sandbox-files';
+import { listSandboxDirectory } from './sandbox-listing';
+import { writeSandboxFile } from './sandbox-write';
 import { infoFromLabels, innerEngineVolume, sandboxCreateOptions, sandboxLabels } from './sandbox-container';
 import { delegateCgroups } from './isolation/cgroup-delegation';
 import { describeEndpoint, HardenedEngine, type Hardening, type HardeningOptions } from './isolation/hardened-engine';
@@ -310,6 +312,14 @@ export class DockerDriver implements SandboxDriver {
 
   openPort(id: string, port: number): Promise<Duplex> {
     return openSandboxPort(this.docker, id, port);
+  }
+
+  async listDirectory(id: string, path: string, maxEntries: number): Promise<SandboxListing> {
+    return listSandboxDirectory(this, id, path, maxEntries);
+  }
+
+  async writeFile(id: string, path: string, content: Buffer): Promise<SandboxWrite> {
+    return writeSandboxFile(this.docker, id, path, content);
   }
 
   /** Networks and disks this server made whose sandbox is gone (left by a crash between create and remove); how many networks. */
