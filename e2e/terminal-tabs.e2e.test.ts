@@ -30,7 +30,7 @@ describe('terminal tabs in the browser', () => {
   });
 
   const tab = (page: Page, n: number) => page.getByRole('tab', { name: new RegExp(`^Terminal ${n}\\b`) });
-  const tabNames = async (page: Page): Promise<string[]> => (await page.getByRole('tab').allInnerTexts()).map((t) => t.replace(/✕/g, '').trim());
+  const tabNames = async (page: Page): Promise<string[]> => (await page.getByTestId('terminal-tabs').getByRole('tab').allInnerTexts()).map((t) => t.replace(/✕/g, '').trim());
 
   test('"+" opens a second shell in the same sandbox; each tab keeps its own output; Run types into the visible tab; a second browser tab mirrors the tabs', async (t) => {
     const context = await newContext(t, browser, view);
@@ -95,8 +95,8 @@ describe('terminal tabs in the browser', () => {
 
     // Closing Terminal 2 in the first browser tab closes it in both.
     await page.getByTestId('close-terminal-2').click();
-    await page.waitForFunction(() => document.querySelectorAll('[role=tab]').length === 1);
-    await second.waitForFunction(() => document.querySelectorAll('[role=tab]').length === 1);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=terminal-tabs] [role=tab]').length === 1);
+    await second.waitForFunction(() => document.querySelectorAll('[data-testid=terminal-tabs] [role=tab]').length === 1);
     assert.equal(await tab(page, 1).getAttribute('aria-selected'), 'true');
     await waitForTerminal(page, /^first-21 pid=\d+$/m);
     await typeInTerminal(page, `for i in $(seq 20); do test -e /proc/${pid2} || break; sleep 0.5; done; test -e /proc/${pid2} && echo still-there || echo shell-two-gone`);
