@@ -64,12 +64,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   publishClassroom(classroom);
   runtime.resumeOpenClasses().catch((error: Error) => log.error(`resuming open classes: ${error.stack ?? error.message}`));
 
+  /** The learner's sandbox of a profile: what grading, the preview and the editor each look up. */
+  const sandboxIdOf = (learnerId: string, profile: string) => sandboxes.manager.sandboxIdOf(learnerId, profile);
   const preview = new PreviewProxy({
     secret: data.cookieSecret,
     origins: previewOrigins,
     clients,
     log,
-    sandboxes: { sandboxIdOf: (learnerId, profile) => sandboxes.manager.sandboxIdOf(learnerId, profile), openPort: (id, port) => sandboxes.driver.openPort(id, port) },
+    sandboxes: { sandboxIdOf, openPort: (id, port) => sandboxes.driver.openPort(id, port) },
   });
 
   const pages = next({ dev: options.dev ?? false, dir: options.projectDir, hostname: options.host, port: options.port });
@@ -84,17 +86,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     access,
     runtime,
     grading: {
-      sandboxIdOf: (learnerId, profile) => sandboxes.manager.sandboxIdOf(learnerId, profile),
+      sandboxIdOf,
       grade: (sandboxId, exercise) => gradeExercise(sandboxes.driver, sandboxId, exercise),
     },
     preview: {
-      sandboxIdOf: (learnerId, profile) => sandboxes.manager.sandboxIdOf(learnerId, profile),
+      sandboxIdOf,
       listeningPorts: (id) => sandboxes.driver.listeningPorts(id),
       offeredAt: (host) => preview.offeredAt(host),
       entryUrl: (target, host) => preview.entryUrl(target, host),
     },
     sandboxFiles: {
-      sandboxIdOf: (learnerId, profile) => sandboxes.manager.sandboxIdOf(learnerId, profile),
+      sandboxIdOf,
       driver: sandboxes.driver,
     },
     sandboxCount: () => sandboxes.manager.size,

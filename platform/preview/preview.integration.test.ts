@@ -6,9 +6,8 @@ import type Docker from 'dockerode';
 import { WebSocket } from 'ws';
 import { silentLogger } from '../../lib/logging/logger';
 import { ClientAddresses } from '../../lib/web-guards/client-address';
-import type { SandboxInfo } from '../../sandbox-server/src/engine/driver';
 import type { DockerDriver } from '../../sandbox-server/src/engine/docker/docker';
-import { cleanupServer, requireDocker, testConfig, testDriver, waitFor } from '../../sandbox-server/test/support';
+import { cleanupServer, requireDocker, startReadySandbox, testConfig, testDriver, waitFor } from '../../sandbox-server/test/support';
 import { previewLabel, signPass } from './preview-pass';
 import { previewOriginsFromEnv } from './preview-origin';
 import { PREVIEW_COOKIE, PreviewProxy } from './preview-proxy';
@@ -39,13 +38,13 @@ describe('web preview through a real sandbox', () => {
   const secret = Buffer.alloc(32, 3);
   let docker: Docker;
   let driver: DockerDriver;
-  let sandbox: SandboxInfo;
+  let sandboxId: string;
   let front: Server;
   let frontPort = 0;
 
   /** The preview host of a port, and a cookie that opens it (as the ticket exchange would give). */
   const access = (port: number) => {
-    const label = previewLabel(secret, sandbox.id, port);
+    const label = previewLabel(secret, sandboxId, port);
     const cookie = signPass(secret, 'cookie', { label, learnerId: 'learner-preview', profile: 'dind', port, expiresAt: Date.now() + 600_000 });
     return { host: `${label}.preview.localhost:${frontPort}`, cookie: `${PREVIEW_COOKIE}=${cookie}` };
   };
@@ -53,15 +52,13 @@ describe('web preview through a real sandbox', () => {
   before(async () => {
     docker = await requireDocker();
     driver = testDriver(config);
-    sandbox = await driver.create({ learnerId: 'learner-preview', profile: 'dind', sessionId: `${config.serverId}-preview`, expiresAt: Date.now() + 600_000, limits: config.limits });
-    (await driver.attach(sandbox.id)).resume();
-    await driver.start(sandbox.id);
+    sandboxId = await startReadySandbox(driver, config, 'learner-preview', 'preview');
     const proxy = new PreviewProxy({
       secret,
       origins: previewOriginsFromEnv({}),
       clients: new ClientAddresses(),
       log: silentLogger,
-      sandboxes: { sandboxIdOf: () => sandbox.id, openPort: (id, port) => driver.openPort(id, port) },
+      sandboxes: { sandboxIdOf: () => sandboxId, openPort: (id, port) => driver.openPort(id, port) },
     });
     front = createServer((req, res) => proxy.request(req, res));
     front.on('upgrade', (req, socket, head) => proxy.upgrade(req, socket, head));
@@ -77,12 +74,12 @@ describe('web preview through a real sandbox', () => {
 
   test('a page and a POST body pass both ways through the exec relay', async () => {
     const started = await driver.exec(
-      sandbox.id,
+      sandboxId,
       ['sh', '-c', 'mkdir -p /root/www/cgi-bin && echo page-from-sandbox > /root/www/index.html && printf "#!/bin/sh\\necho Content-Type: text/plain\\necho\\ncat\\n" > /root/www/cgi-bin/echo && chmod +x /root/www/cgi-bin/echo && busybox httpd -p 8080 -h /root/www'],
       { timeoutMs: 10_000 },
     );
     assert.equal(started.exitCode, 0, started.stderr);
-    await waitFor('httpd listening', async () => (await driver.listeningPorts(sandbox.id)).includes(8080), 10_000, 100);
+    await waitFor('httpd listening', async () => (await driver.listeningPorts(sandboxId)).includes(8080), 10_000, 100);
     const { host, cookie } = access(8080);
     const get = await fetchVia(frontPort, { host, cookie, path: '/' });
     assert.equal(get.status, 200, `GET answered: ${get.body}`);
@@ -94,8 +91,8 @@ describe('web preview through a real sandbox', () => {
   });
 
   test('a WebSocket opens through the relay, and the server’s first frame arrives', async () => {
-    await driver.exec(sandbox.id, ['sh', '-c', 'cat > /root/ws.sh && chmod +x /root/ws.sh && (busybox nc -ll -p 8765 -e /root/ws.sh >/dev/null 2>&1 &)'], { stdin: WS_SERVER, timeoutMs: 10_000 });
-    await waitFor('the WebSocket server listening', async () => (await driver.listeningPorts(sandbox.id)).includes(8765), 10_000, 100);
+    await driver.exec(sandboxId, ['sh', '-c', 'cat > /root/ws.sh && chmod +x /root/ws.sh && (busybox nc -ll -p 8765 -e /root/ws.sh >/dev/null 2>&1 &)'], { stdin: WS_SERVER, timeoutMs: 10_000 });
+    await waitFor('the WebSocket server listening', async () => (await driver.listeningPorts(sandboxId)).includes(8765), 10_000, 100);
     const { host, cookie } = access(8765);
     const ws = new WebSocket(`ws://127.0.0.1:${frontPort}/socket`, { headers: { host, cookie } });
     const first = await new Promise<string>((resolve, reject) => {
