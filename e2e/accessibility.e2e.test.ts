@@ -55,6 +55,14 @@ describe('accessibility', () => {
       await page.getByTestId('hint').first().waitFor();
       await audit.audit(page, `exercise after a failed Check (${theme})`);
       await page.screenshot({ path: screenshotPath(`a11y-exercise-${theme}`) });
+      // The solution's confirm step (the focus on its choice), then the solution with its explanation.
+      await page.getByTestId('show-solution').click();
+      await page.getByTestId('solution-confirm').waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'confirm-solution');
+      await audit.audit(page, `exercise, the solution's confirm step (${theme})`);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('solution-explanation').waitFor();
+      await audit.audit(page, `exercise with its solution shown (${theme})`);
 
       for (const [path, what] of [
         ['/join', 'join a class'],

@@ -5,7 +5,7 @@ import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-c
 import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
 import { launchChromium, newPage, screenshotPath } from './support/browser';
 import { createClass, instructorSecret, openDashboard, signIn, signInInstructor, waitUntilClassReady, type CreatedClass } from './support/instructor';
-import { joinClass } from './support/learner';
+import { EXIT_THREE, joinClass, solveExitThree } from './support/learner';
 
 /**
  * Live help in a class, end to end, with three browsers at once: the
@@ -354,6 +354,58 @@ describe('classroom live help and follow mode', () => {
     await grace.getByTestId('follow-toggle').waitFor({ state: 'detached', timeout: 5000 });
   });
 
+  test('hints and the solution: Lin opens a hint and the solution, her cell is marked live; her pass after it counts, marked, in the grid and the grades', async (t) => {
+    const { instructor, learner: lin } = await learnerInSharedClass(t, 'Lin');
+    await openLesson(lin, EXIT_THREE.slide);
+    const exercise = lin.locator('[data-testid=exercise][data-exercise=exit-three]');
+    const cell = (state = ''): Locator => row(instructor, 'Lin').locator(`[data-testid=cell][data-exercise="${LESSON}/exit-three"]${state}`);
+    assert.equal(await cell().getAttribute('data-hints'), '0');
+
+    // A hint: recorded, and on the dashboard without a reload (the grid's stream).
+    await exercise.getByTestId('show-hint').click();
+    await exercise.getByTestId('hint').first().waitFor();
+    await cell('[data-hints="1"]').waitFor({ timeout: 5000 });
+    assert.equal(await cell().getAttribute('data-solution'), null, 'a hint is not the solution');
+
+    // The solution: its own button, a confirm step that says the look is recorded, then the script with Copy.
+    await exercise.getByTestId('show-solution').click();
+    assert.match(await exercise.getByTestId('solution-confirm').innerText(), /Seeing the solution is recorded; your instructor will see it\./);
+    assert.equal(await cell().getAttribute('data-solution'), null, 'asking is not looking: nothing is fetched before the learner confirms');
+    await exercise.getByTestId('confirm-solution').click();
+    assert.match(await exercise.getByTestId('solution-code').innerText(), /^docker run --name three busybox sh -c 'exit 3' \|\| true$/);
+    assert.match(await exercise.getByTestId('solution-explanation').innerText(), /exit status/);
+    await exercise.getByTestId('copy-solution').waitFor();
+    await exercise.scrollIntoViewIfNeeded();
+    await lin.screenshot({ path: screenshotPath('classroom-live-solution') });
+    // The site's own theme switch (the page keeps its state; the choice is the browser's, kept for the rest of the test).
+    await lin.getByTestId('theme-toggle').click();
+    await lin.locator('html[data-theme=dark]').waitFor();
+    await lin.screenshot({ path: screenshotPath('classroom-live-solution-dark') });
+
+    await cell('[data-solution=seen]').waitFor({ timeout: 5000 });
+    assert.match((await cell().getAttribute('title')) ?? '', /^A stopped container .*: not tried; 1 hint opened; solution seen at \d/);
+    assert.equal(await cell().getByTestId('cell-solution').getAttribute('aria-label'), 'solution seen');
+
+    // Lin passes after looking: the pass counts (✓, solved 1) and is marked.
+    await solveExitThree(lin);
+    await cell('[data-state=passed][data-solution=passed-after]').waitFor({ timeout: 5000 });
+    assert.match((await cell().getAttribute('title')) ?? '', /: passed at .*; 1 hint opened; solution seen at .*, passed after it$/);
+    assert.match(await row(instructor, 'Lin').getByTestId('learner-progress').innerText(), /^1\//);
+    await cell().hover();
+    await instructor.screenshot({ path: screenshotPath('classroom-live-cell-solution') });
+    await instructor.getByTestId('theme-toggle').click();
+    await instructor.locator('html[data-theme=dark]').waitFor();
+    await instructor.screenshot({ path: screenshotPath('classroom-live-cell-solution-dark') });
+
+    // The grades say the same: one hint, the solution seen, the pass after it.
+    const csv = await (await instructor.context().request.get(`${platform.url}/api/instructor/classes/${sharedClass.id}/export?format=csv`)).text();
+    const [header, ...lines] = csv.trim().split('\r\n');
+    const columns = header!.split(',');
+    const lins = lines.map((l) => l.split(',')).find((f) => f[columns.indexOf('name')] === 'Lin' && f[columns.indexOf('exercise')] === 'exit-three')!;
+    const field = (name: string) => lins[columns.indexOf(name)];
+    assert.deepEqual([field('passed'), field('hints_used'), field('solution_shown'), field('passed_after_solution')], ['yes', '1', 'yes', 'yes']);
+  });
+
   test('ending the class: it asks, learners see "Class ended", and the grades download as CSV with the learners’ names', async (t) => {
     const { instructor, ada, grace } = await ownClass(t);
     // A sandbox for the end to remove: Grace has the lesson open.
@@ -391,7 +443,7 @@ describe('classroom live help and follow mode', () => {
     await instructor.getByText('Ended', { exact: true }).waitFor();
     assert.equal(await instructor.getByTestId('end-class').count(), 0);
     await row(instructor, 'Ada').getByTestId('learner-actions').click();
-    assert.equal(await instructor.locator('[role=menuitem]:disabled').count(), 5);
+    assert.equal(await instructor.locator('[role=menuitem]:disabled').count(), 6);
     await instructor.keyboard.press('Escape');
   });
 });

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { startPlatformProcess, type RunningPlatform } from './support/platform-process';
+import { auditPage } from './support/accessibility';
 import { launchChromium, newPage, screenshotPath, typeInTerminal, waitForTerminal } from './support/browser';
 import { createClass, instructorSecret, openDashboard, signInInstructor, type CreatedClass } from './support/instructor';
 import { EXIT_THREE, joinClass, openLessonTerminal, solveExitThree } from './support/learner';
@@ -208,12 +211,126 @@ describe('instructor-led classroom', () => {
     assert.deepEqual(await names(), ['Ada Lovelace', 'Grace']);
     // The per-learner actions (driven in classroom-live.e2e.test.ts), all available while the class is open.
     await row(instructor, 'Grace').getByTestId('learner-actions').click();
-    assert.deepEqual(await instructor.getByRole('menuitem').allInnerTexts().then((t) => t.map((x) => x.split('\n')[0])), ['Shadow terminal', 'Web preview', 'Reset sandbox', 'Extend time', 'Message']);
+    assert.deepEqual(await instructor.getByRole('menuitem').allInnerTexts().then((t) => t.map((x) => x.split('\n')[0])), ['Shadow terminal', 'Web preview', 'Environments…', 'Reset sandbox', 'Extend time', 'Message']);
     assert.equal(await instructor.locator('[role=menuitem]:disabled').count(), 0);
     await instructor.keyboard.press('Escape');
     await instructor.getByTestId('theme-toggle').click();
     await instructor.screenshot({ path: screenshotPath('classroom-dashboard-dark'), fullPage: true });
     await instructor.getByTestId('theme-toggle').click();
+  });
+
+  test('the instructor lists a learner’s environments, downloads one’s /root and deletes it', async (t) => {
+    const name = 'Ada Lovelace';
+    const { instructor, created } = await classOnDashboard(t, 1);
+    const ada = await newPage(t, browser, adaView);
+    await joinClass(ada, platform, created.joinCode, name);
+    // Opening the lesson starts its environment; she leaves a file in it.
+    await openLessonTerminal(ada, platform);
+    await typeInTerminal(ada, 'echo envui-$((40+2)) > /root/envui-proof.txt && echo written-$((1+1))');
+    await waitForTerminal(ada, /^written-2$/m);
+
+    const dialog = instructor.getByTestId('environments-dialog');
+    const openEnvironments = async () => {
+      await row(instructor, name).getByTestId('learner-actions').click();
+      await instructor.locator('[role=menuitem][data-action=environments]').click();
+      await dialog.waitFor();
+    };
+    // When the list cannot be read the dialog says so, and Try again reads it again.
+    await instructor.route('**/environments', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'the engine is away' }) }));
+    await openEnvironments();
+    assert.equal(await instructor.evaluate(() => document.activeElement?.closest('[data-testid=environments-dialog]') !== null), true, 'focus moved into the dialog');
+    assert.equal((await dialog.getByTestId('environments-error').innerText()).split('\n')[0], 'Could not list the environments: The engine is away');
+    await instructor.unroute('**/environments');
+    await dialog.getByRole('button', { name: 'Try again' }).click();
+
+    const environment = dialog.locator('[data-testid=environment-row][data-state=running]');
+    await environment.waitFor();
+    assert.equal(await dialog.getByTestId('environment-row').count(), 1);
+    assert.equal(await environment.getAttribute('data-environment'), 'dind:containers-101');
+    assert.equal((await environment.getByRole('rowheader').innerText()).split('\n')[0], 'containers-101', 'named after the lesson');
+    assert.match(await environment.getByTestId('environment-state').innerText(), /^Running$/);
+    assert.match(await environment.getByTestId('environment-since').innerText(), /^active (just now|\d+ minutes? ago)$/);
+    assert.match(await dialog.innerText(), /Parked environments are kept 7 days\./);
+
+    // Both themes: audited and photographed with the dialog open.
+    for (const theme of ['light', 'dark'] as const) {
+      await instructor.evaluate((value) => (document.documentElement.dataset.theme = value), theme);
+      assert.deepEqual(await auditPage(instructor, `environments dialog (${theme})`), []);
+      await instructor.screenshot({ path: screenshotPath(`classroom-environments-${theme}`) });
+    }
+    await instructor.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+
+    // Export: her /root as a .tar.gz, with her file in it.
+    const [download] = await Promise.all([instructor.waitForEvent('download'), environment.getByTestId('environment-export').click()]);
+    assert.match(download.suggestedFilename(), /^drydock-[\w-]+-dind-containers-101-root\.tar\.gz$/);
+    const tar = gunzipSync(readFileSync(await download.path())).toString('latin1');
+    assert.match(tar, /root\/envui-proof\.txt/, 'her file is in the archive');
+    assert.match(tar, /envui-42\n/, 'with what she wrote in it');
+
+    // Delete asks first, in the dialog; Esc backs out of the question only.
+    await environment.getByTestId('environment-delete').click();
+    const confirm = dialog.getByTestId('environment-confirm');
+    assert.match(await confirm.innerText(), /^Delete containers-101\? Its files, images, volumes and shell history are gone for good/);
+    assert.equal(await instructor.evaluate(() => document.activeElement?.textContent), 'Keep it', 'focus starts on the safe choice');
+    await instructor.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    assert.equal(await dialog.count(), 1, 'the dialog stayed');
+    assert.equal(await instructor.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'environment-delete', 'focus back on Delete');
+
+    // She has gone (a learner with the lesson open would reconnect to a fresh environment at once).
+    await ada.context().close();
+    await environment.getByTestId('environment-delete').click();
+    await dialog.getByTestId('environment-confirm-delete').click();
+    await dialog.getByTestId('environments-empty').waitFor({ timeout: 60_000 });
+    assert.equal(await dialog.getByTestId('environments-empty').innerText(), 'No environments: they start when the learner opens a lesson.');
+    assert.equal(await dialog.getByTestId('environments-status').innerText(), 'Deleted containers-101.');
+    assert.equal(await instructor.evaluate(() => document.activeElement?.closest('[data-testid=environments-dialog]') !== null), true, 'focus stayed in the dialog');
+    await instructor.screenshot({ path: screenshotPath('classroom-environments-empty') });
+    // (The empty list is the server's answer after the deletion; Refresh asks again.)
+    await dialog.getByRole('button', { name: 'Refresh' }).click();
+    await dialog.getByTestId('environments-empty').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  test('the environments dialog with parked environments and a lab, in both themes (its list answered by the test: parking takes the idle timeout)', async (t) => {
+    const { instructor, created } = await classOnDashboard(t, 1);
+    const grace = await newPage(t, browser, graceView);
+    await joinClass(grace, platform, created.joinCode, 'Grace');
+    const now = Date.now();
+    const listing = {
+      environments: [
+        { environment: 'dind', state: 'parked', since: now - 2 * 86_400_000 },
+        { environment: 'dind:networking', state: 'parked', since: now - 3 * 3_600_000 },
+        { environment: 'dind:swarm', state: 'running', since: now - 4 * 60_000 },
+        { environment: 'dind:swarm@2', state: 'running', since: now - 4 * 60_000 },
+      ],
+      keepMs: 7 * 86_400_000,
+    };
+    await instructor.route('**/environments', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(listing) }));
+    await row(instructor, 'Grace').getByTestId('learner-actions').click();
+    await instructor.locator('[role=menuitem][data-action=environments]').click();
+    const dialog = instructor.getByTestId('environments-dialog');
+    await dialog.getByTestId('environment-row').first().waitFor();
+    const rows = await dialog.getByTestId('environment-row').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+    assert.deepEqual(rows, [
+      'course-wide dind Parked parked 2 days ago · removed in 5 days ↓ Export Delete',
+      'networking dind:networking Parked parked 3 hours ago · removed in 7 days ↓ Export Delete',
+      'swarm · node1 dind:swarm Running active 4 minutes ago ↓ Export Delete',
+      'swarm · node2 dind:swarm@2 Running active 4 minutes ago ↓ Export Delete',
+    ]);
+    await dialog.locator('[data-testid=environment-delete][data-environment="dind:swarm@2"]').click();
+    assert.match(await dialog.getByTestId('environment-confirm').innerText(), /^Delete swarm and both its machines\?/);
+    assert.deepEqual(await dialog.locator('[data-testid=environment-row][data-goes]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-environment'))), ['dind:swarm', 'dind:swarm@2'], 'both machines are marked');
+    for (const theme of ['light', 'dark'] as const) {
+      await instructor.evaluate((value) => (document.documentElement.dataset.theme = value), theme);
+      assert.deepEqual(await auditPage(instructor, `environments dialog, parked and a lab (${theme})`), []);
+      await instructor.screenshot({ path: screenshotPath(`classroom-environments-parked-${theme}`) });
+    }
+    await instructor.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    await instructor.keyboard.press('Escape'); // the question
+    await instructor.keyboard.press('Escape'); // the dialog
+    await dialog.waitFor({ state: 'detached' });
   });
 
   test('the class page shows the learner’s progress on the class’s lessons', async (t) => {

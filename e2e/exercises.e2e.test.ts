@@ -4,6 +4,14 @@ import type { Browser, Page } from 'playwright-core';
 import { ROOM_FOR_A_LEARNER_PER_TEST, startPlatformProcess, type RunningPlatform } from './support/platform-process';
 import { launchChromium, newPage, screenshotPath, typeInTerminal, waitForTerminal } from './support/browser';
 import { EXIT_THREE, LearnersAtPrompt, solveExitThree } from './support/learner';
+import { lessons } from '../lib/lesson-format/lesson-library';
+
+/** How many slides Containers 101 has: its last one (the recap) carries the lesson's end. */
+function containersLessonSlides(): number {
+  const entry = lessons().get('containers-101');
+  assert.ok(entry?.ok, 'containers-101 parses');
+  return entry.lesson.slides.length;
+}
 
 /**
  * Solving an exercise as a learner: fail, solve in the terminal, pass, reload, progress in the catalogue.
@@ -69,9 +77,10 @@ describe('graded exercises in the browser', () => {
     await page.getByRole('button', { name: /Show a hint \(2 of/ }).click();
     assert.equal(await page.getByTestId('hint').count(), 2);
     // The solution is behind its own button, which asks first (the grades record the look).
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('show-solution').click();
-    assert.match(await page.getByTestId('solution').innerText(), /docker run --name three busybox/);
+    assert.match(await page.getByTestId('solution-confirm').innerText(), /Seeing the solution is recorded; your instructor will see it/);
+    await page.getByTestId('confirm-solution').click();
+    assert.match(await page.getByTestId('solution-code').innerText(), /docker run --name three busybox/);
   });
 
   test('solved in the terminal, Check passes; after a reload it is still solved', async (t) => {
@@ -113,15 +122,22 @@ describe('graded exercises in the browser', () => {
     await page.locator('[data-testid=terminal-status][data-state=ready]').waitFor();
   });
 
-  test('the catalogue shows the progress, and a reopened lesson resumes on the last slide', async (t) => {
+  test('the lesson’s end leads on, the catalogue shows the progress, and a reopened lesson resumes on the last slide seen', async (t) => {
     const page = await newLearnerOnExercise(t);
     await solveExitThree(page); // on the exercise's slide, the last one this learner saw
 
-    // exit-three is on the lesson's last slide: its end says how much is solved and leads on to the next lesson.
+    // The lesson's last slide (its recap, after exit-three) says how much is solved and leads on to the next lesson in the course.
+    const lastSlide = containersLessonSlides();
+    assert.equal(lastSlide, slide + 1, 'the recap follows exit-three');
+    await page.getByRole('button', { name: 'Next slide' }).click();
+    await page.locator(`[data-testid=slide][data-slide="${lastSlide}"]`).waitFor();
     const end = page.getByTestId('lesson-end');
     await end.getByTestId('lesson-end-solved').getByText(`1 of ${exercises} exercises solved`).waitFor();
-    assert.equal(await end.getByTestId('next-lesson').innerText(), 'Next lesson: Namespaces: how containers are isolated →');
-    assert.equal(await end.getByTestId('next-lesson').getAttribute('href'), '/lessons/namespaces');
+    const course = lessons().inCourseOrder();
+    const next = course[course.findIndex((l) => l.id === 'containers-101') + 1]!;
+    assert.ok(next.ok, `${next.id} parses`);
+    assert.equal(await end.getByTestId('next-lesson').innerText(), `Next lesson: ${next.lesson.manifest.title} →`);
+    assert.equal(await end.getByTestId('next-lesson').getAttribute('href'), `/lessons/${next.id}`);
     await page.screenshot({ path: screenshotPath('lesson-end') });
 
     await page.goto(platform.url);
@@ -133,7 +149,7 @@ describe('graded exercises in the browser', () => {
     assert.match(await card.innerText(), new RegExp(`Continue where you left off\\s+Containers 101\\s+1 of ${exercises} exercises solved`, "i")); // the label is uppercased by CSS
     await page.screenshot({ path: screenshotPath('catalogue-progress') });
     await page.goto(`${platform.url}/lessons/containers-101`);
-    await page.locator(`[data-testid=slide][data-slide="${slide}"]`).waitFor();
+    await page.locator(`[data-testid=slide][data-slide="${lastSlide}"]`).waitFor();
   });
 
   test('the API decides: no way to report a pass, foreign origins and unknown exercises refused', async (t) => {

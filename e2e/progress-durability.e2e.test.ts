@@ -51,7 +51,7 @@ describe('progress survives kill -9 in the middle of grading', () => {
   const learnerWithSandbox = async (url: string): Promise<Learner> => {
     const page = await fetch(`${url}/lessons/containers-101`);
     const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
-    const socket = await TerminalSocket.open(`${url.replace('http', 'ws')}/ws/terminal?profile=dind`, { cookie, origin: url });
+    const socket = await TerminalSocket.open(`${url.replace('http', 'ws')}/ws/terminal?env=dind:containers-101`, { cookie, origin: url });
     await socket.waitForText('the sandbox prompt', PROMPT, 0, 60_000);
     await socket.close();
     return { cookie, id: cookie.split('=')[1]!.split('.')[1]! };
@@ -112,7 +112,7 @@ describe('progress survives kill -9 in the middle of grading', () => {
     platform = await start();
     assert.equal(platform.serverId, serverId);
     const before = (await progress(platform.url, learner))['containers-101']!.exercises['exit-three']!;
-    const socket = await TerminalSocket.open(`${platform.url.replace('http', 'ws')}/ws/terminal?profile=dind`, { cookie: learner.cookie, origin: platform.url });
+    const socket = await TerminalSocket.open(`${platform.url.replace('http', 'ws')}/ws/terminal?env=dind:containers-101`, { cookie: learner.cookie, origin: platform.url });
     const hello = await socket.waitForHello();
     assert.equal(hello.reattached, true, 'the restarted server adopted the sandbox');
     socket.type("docker run --name three busybox sh -c 'exit 3'; echo done-$((1+1))\r");

@@ -9,15 +9,26 @@ import { joinClass } from './support/learner';
 
 const containers101 = loadLesson('containers-101');
 if (!containers101?.ok) throw new Error('containers-101 must parse');
-/** The slide (1-based) whose exercise serves /root/hello on 9090, and links to its preview. */
+/** The slide (1-based) whose exercise serves /root/hello on the learner's own port, and links to its preview. */
 const SERVE_SLIDE = containers101.lesson.slides.findIndex((s) => s.exercise?.id === 'serve-read-only') + 1;
 
 const PREVIEW_HOST = /^[0-9a-f]{32}\.preview\.localhost$/;
 
-/** Starts busybox httpd in the learner's sandbox, published on 9090, serving `text`. */
-async function serveOn9090(page: Page, text: string): Promise<void> {
-  await typeInTerminal(page, `mkdir -p /root/hello && echo '${text}' > /root/hello/index.html && docker run -d --name hello -p 9090:80 -v /root/hello:/www:ro busybox httpd -f -p 80 -h /www >/dev/null && echo serving=ok`);
+/** Starts busybox httpd in the learner's sandbox, published on `port` (9090 unless given), serving `text`. */
+async function serveOn9090(page: Page, text: string, port = 9090): Promise<void> {
+  await typeInTerminal(page, `mkdir -p /root/hello && echo '${text}' > /root/hello/index.html && docker run -d --name hello -p ${port}:80 -v /root/hello:/www:ro busybox httpd -f -p 80 -h /www >/dev/null && echo serving=ok`);
   await waitForTerminal(page, /^serving=ok$/m, 60_000);
+}
+
+/** The port the exercise's preview link names, once the learner's own values have filled it in (it is drawn per learner). */
+async function slidePreviewPort(page: Page): Promise<number> {
+  const link = page.locator('[data-testid=slide] a[href^="/preview/"][data-preview-port]');
+  for (let i = 0; i < 100; i++) {
+    const port = await link.first().getAttribute('data-preview-port').catch(() => null);
+    if (port && /^\d+$/.test(port)) return Number(port);
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the slide\'s preview link never named a port');
 }
 
 /** Clicks something that opens a new tab, and returns that tab once it has loaded. */
@@ -55,11 +66,12 @@ describe('web preview', () => {
     const page = await context.newPage();
     await page.goto(`${site}/lessons/containers-101#${SERVE_SLIDE}`);
     await waitForTerminal(page, /root@sandbox:~#/, 120_000);
-    await serveOn9090(page, 'hello from the preview');
+    const port = await slidePreviewPort(page);
+    await serveOn9090(page, 'hello from the preview', port);
 
     // The lesson header's menu lists the port.
     await page.getByTestId('preview-button').click();
-    const portLink = page.getByTestId('preview-port-9090');
+    const portLink = page.getByTestId(`preview-port-${port}`);
     await portLink.waitFor({ timeout: 10_000 });
     await page.screenshot({ path: screenshotPath('web-preview-menu') });
     const tab = await tabOpenedBy(context, () => portLink.click());
@@ -103,7 +115,7 @@ describe('web preview', () => {
     assert.match(await stranger.locator('body').innerText(), /Open this preview from the lesson/);
 
     // The exercise's own link opens the same preview.
-    const fromSlide = await tabOpenedBy(context, () => page.locator('[data-testid=slide] a[data-preview-port="9090"]').click());
+    const fromSlide = await tabOpenedBy(context, () => page.locator(`[data-testid=slide] a[data-preview-port="${port}"]`).click());
     assert.equal(new URL(fromSlide.url()).host, previewUrl.host);
     assert.match(await fromSlide.locator('body').innerText(), /changed in the sandbox/);
 

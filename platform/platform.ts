@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import next from 'next';
 import { ClientAddresses } from '../lib/web-guards/client-address';
+import { lessons } from '../lib/lesson-format/lesson-library';
 import { startSandboxService, type SandboxService } from '../sandbox-server/src/sandbox-service';
 import { gradeExercise } from '../sandbox-server/src/grading/grader';
 import { consoleLogger, type Logger } from '../lib/logging/logger';
@@ -56,6 +57,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     log,
     clients,
     authorizeWatch: (req) => access?.verifyCookie(readCookie(req.headers.cookie, INSTRUCTOR_COOKIE)) ?? false,
+    // An environment is named after the lesson that starts it: only those may be asked for.
+    environmentMachines: (name) => {
+      const found = lessons().environmentOf(name);
+      return found?.startedBy === name ? found.machines : undefined;
+    },
   });
   const runtime = new ClassRuntime({ store, sandboxes, data, settings: classRuntimeSettingsFromEnv(env), log });
   access = openInstructorAccess(data.path, data.cookieSecret, env);
@@ -64,8 +70,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   publishClassroom(classroom);
   runtime.resumeOpenClasses().catch((error: Error) => log.error(`resuming open classes: ${error.stack ?? error.message}`));
 
-  /** The learner's sandbox of a profile: what grading, the preview and the editor each look up. */
-  const sandboxIdOf = (learnerId: string, profile: string) => sandboxes.manager.sandboxIdOf(learnerId, profile);
+  /** The learner's sandbox of an environment: what grading, the preview and the editor each look up. */
+  const sandboxIdOf = (learnerId: string, environment: string) => sandboxes.manager.sandboxIdOf(learnerId, environment);
   const preview = new PreviewProxy({
     secret: data.cookieSecret,
     origins: previewOrigins,
@@ -87,7 +93,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     runtime,
     grading: {
       sandboxIdOf,
-      grade: (sandboxId, exercise) => gradeExercise(sandboxes.driver, sandboxId, exercise),
+      grade: (machines, exercise) => gradeExercise(sandboxes.driver, machines, exercise),
     },
     preview: {
       sandboxIdOf,

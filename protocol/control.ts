@@ -65,6 +65,10 @@ export const ServerControlSchema = z.discriminatedUnion('type', [
     engineReady: z.boolean().optional(),
     /** The shell this socket shows (see MAIN_SHELL). Absent from older servers: the main shell. */
     shell: ShellNumberSchema.optional(),
+    /** This environment was parked and is running again with what it wrote: when it was parked (epoch ms). */
+    restoredFrom: z.number().int().optional(),
+    /** The learner had a parked environment here that is gone (past the keep window, evicted, or it would not start): this one is fresh. */
+    lost: z.enum(['expired', 'evicted', 'unrestorable']).optional(),
   }),
   z.object({
     /** The learner's terminal changed size (sent to read-only viewers). */

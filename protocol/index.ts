@@ -1,3 +1,4 @@
 export * from './control';
 export * from './frames';
 export * from './sandbox-engine-signal';
+export * from './environment';

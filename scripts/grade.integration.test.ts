@@ -47,7 +47,7 @@ describe('grading from the command line', () => {
     assert.match(result.stdout, /^cli-learner\texit-three\tpass\t\d+ ms$/m);
     const csv = run('scripts/grades.ts', ['export', '--format', 'csv']);
     assert.equal(csv.status, 0, csv.stderr);
-    assert.match(csv.stdout, /^cli-learner,containers-101,exit-three,yes,2,\d{4}-\d\d-\d\dT[\d:.]+Z,\d{4}-\d\d-\d\dT[\d:.]+Z\r$/m);
+    assert.match(csv.stdout, /^cli-learner,containers-101,exit-three,yes,2,\d{4}-\d\d-\d\dT[\d:.]+Z,\d{4}-\d\d-\d\dT[\d:.]+Z,0,no,,no\r$/m); // no hints, no solution seen
   });
 
   test('bad usage says what is wrong and exits 2', () => {

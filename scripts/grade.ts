@@ -3,11 +3,14 @@
  * grades sandboxes from the terminal, as the Check button does, and records
  * the attempts: one learner's sandbox, or every sandbox of this installation
  * (DRYDOCK_DATA_DIR, default ./data). Prints one line per learner and
- * exercise; exits 1 if any check failed, 2 on bad usage.
+ * exercise (with the hints and the solution the learner opened, if any);
+ * exits 1 if any check failed, 2 on bad usage.
  */
 import { openDataDir } from '../lib/config/data-dir';
 import { lessons } from '../lib/lesson-format/lesson-library';
+import { instantiateExercise, lessonValuesKey, valuesFor } from '../lib/lesson-format/lesson-values';
 import { Store } from '../lib/store';
+import type { ExerciseHelp } from '../lib/store/progress';
 import { loadSandboxServerConfig } from '../sandbox-server/src/config/config';
 import { DockerDriver } from '../sandbox-server/src/engine/docker/docker';
 import { gradeExercise } from '../sandbox-server/src/grading/grader';
@@ -24,6 +27,15 @@ usage: npm run grade -- --lesson <id> [--exercise <id>] [--learner <id> | --all]
 
 Exits 1 if any check failed, 2 on bad usage.
 `;
+
+/** The help the learner took, in brackets so it cannot be read as a check's reason: "[2 hints, solution seen 2026-12-01T10:00:00.000Z]"; empty when none. */
+export function helpNote(help: ExerciseHelp): string {
+  const parts = [
+    ...(help.hintsUsed > 0 ? [`${help.hintsUsed} ${help.hintsUsed === 1 ? 'hint' : 'hints'}`] : []),
+    ...(help.solutionShownAt !== null ? [`solution seen ${new Date(help.solutionShownAt).toISOString()}`] : []),
+  ];
+  return parts.length > 0 ? `[${parts.join(', ')}]` : '';
+}
 
 function usage(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -56,11 +68,14 @@ async function main(): Promise<number> {
   }
 
   const store = new Store(data.databasePath);
+  // Each learner is graded on their own drawn values, as the Check button grades them (the same key: this installation's secret).
+  const valuesKey = lessonValuesKey(data.cookieSecret);
   let failures = 0;
   for (const sandbox of sandboxes) {
     store.touchLearner(sandbox.learnerId);
+    const values = valuesFor(entry.lesson.manifest.values, sandbox.learnerId, lessonId, valuesKey);
     for (const exercise of exercises) {
-      const verdict = await gradeExercise(driver, sandbox.id, exercise);
+      const verdict = await gradeExercise(driver, sandbox.id, instantiateExercise(exercise, values));
       store.progress.recordAttempt({
         learnerId: sandbox.learnerId,
         lessonId,
@@ -71,7 +86,8 @@ async function main(): Promise<number> {
       });
       if (!verdict.passed) failures++;
       const why = verdict.checks.filter((c) => !c.passed).map((c) => c.message).join('; ');
-      console.log(`${sandbox.learnerId}\t${exercise.id}\t${verdict.passed ? 'pass' : 'FAIL'}\t${verdict.durationMs} ms${why ? `\t${why}` : ''}`);
+      const help = helpNote(store.progress.helpOn(sandbox.learnerId, lessonId, exercise.id));
+      console.log(`${sandbox.learnerId}\t${exercise.id}\t${verdict.passed ? 'pass' : 'FAIL'}\t${verdict.durationMs} ms${help ? `\t${help}` : ''}${why ? `\t${why}` : ''}`);
     }
   }
   store.close();

@@ -1,6 +1,6 @@
 /**
  * `npm run grades -- export [--format csv|json]`: every learner's standing on
- * every exercise they attempted, from the platform's database
+ * every exercise they attempted or took help on (hints, the solution), from the platform's database
  * (DRYDOCK_DATA_DIR, default ./data), on stdout.
  */
 import { existsSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { isEntryPoint, parseCommandLine } from './lib/cli';
 const USAGE = `
 usage: npm run grades -- export [--format csv|json]
 
-  export            every learner's standing on every exercise they attempted, on stdout
+  export            every learner's standing on every exercise they attempted or took help on, on stdout
   --format <fmt>    csv (default) or json
   -h, --help        this text
 `;

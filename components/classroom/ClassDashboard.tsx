@@ -230,6 +230,10 @@ function Legend({ stuckAfter, idleMinutes }: { stuckAfter: number; idleMinutes: 
         <span className={`${chip} border border-dashed border-slate-300 text-slate-500 dark:text-slate-400 dark:border-slate-700`}>·</span> not tried
       </span>
       <span className="flex items-center gap-1.5">
+        <span className="flex h-4 w-4 items-center justify-center rounded-full bg-amber-300 text-[9px] font-bold text-slate-900">S</span> solution seen (hints
+        opened: hover the cell)
+      </span>
+      <span className="flex items-center gap-1.5">
         <span className="h-2 w-2 rounded-full bg-emerald-500" /> connected
         <span className="ml-2 h-2 w-2 rounded-full bg-amber-400" /> idle ({idleMinutes} min without input or checks)
         <span className="ml-2 h-2 w-2 rounded-full bg-slate-300 dark:bg-slate-600" /> no terminal open

@@ -1,7 +1,7 @@
 'use client';
 
 import type { ClassGrid, GridCell, GridColumn, GridRow } from '../../protocol/http/classroom';
-import { ago, cellState, clock } from './dashboard-model';
+import { ago, cellHelp, cellState, clock } from './dashboard-model';
 import { LearnerActionsMenu } from './LearnerActionsMenu';
 import type { OnLearnerAction } from './learner-actions';
 
@@ -16,12 +16,15 @@ function Cell({ cell, column, stuckAfter, now, divider }: { cell: GridCell; colu
   const state = cellState(cell);
   const stuck = state === 'failed' && cell.attempts >= stuckAfter;
   const when = state === 'passed' ? cell.passedAt : cell.lastAttemptAt;
-  const title =
+  // Before hydration there is no clock (server and browser may sit in different time zones).
+  const help = cellHelp(cell, now !== null ? clock : () => null);
+  const outcome =
     state === 'passed'
       ? `${column.title}: passed${now && when ? ` at ${clock(when)}` : ''} (${cell.attempts} ${cell.attempts === 1 ? 'attempt' : 'attempts'})`
       : state === 'failed'
         ? `${column.title}: failed ${cell.attempts}× so far${now && when ? `, last at ${clock(when)}` : ''}`
         : `${column.title}: not tried`;
+  const title = help.note ? `${outcome}; ${help.note}` : outcome;
   const look =
     state === 'passed'
       ? 'bg-emerald-700 text-white'
@@ -33,15 +36,28 @@ function Cell({ cell, column, stuckAfter, now, divider }: { cell: GridCell; colu
   return (
     <td className={`px-0.5 py-1 text-center ${divider ? 'border-l border-l-slate-200 dark:border-l-slate-700' : ''}`}>
       <div
-        className={`mx-auto flex h-10 w-14 flex-col items-center justify-center rounded-md text-xs leading-tight ${look}`}
+        className={`relative mx-auto flex h-10 w-14 flex-col items-center justify-center rounded-md text-xs leading-tight ${look}`}
         title={title}
         data-testid="cell"
         data-exercise={`${column.lessonId}/${column.exerciseId}`}
         data-state={state}
         data-attempts={cell.attempts}
+        data-hints={cell.hintsUsed}
+        data-solution={help.solutionSeen ? (help.passedAfterSolution ? 'passed-after' : 'seen') : undefined}
       >
         <span className="font-semibold">{state === 'passed' ? '✓' : state === 'failed' ? `×${cell.attempts}` : '·'}</span>
         {state !== 'untried' && now !== null && when !== null && <span className="text-[10px] opacity-80 tabular-nums">{clock(when)}</span>}
+        {help.solutionSeen && (
+          // The solution was opened: a corner mark that reads on every cell colour (its own fill and ring).
+          <span
+            className="absolute -right-1.5 -top-1.5 flex h-4 w-4 items-center justify-center rounded-full bg-amber-300 text-[9px] font-bold text-slate-900 ring-2 ring-white dark:ring-slate-900"
+            role="img"
+            aria-label={help.passedAfterSolution ? 'passed after seeing the solution' : 'solution seen'}
+            data-testid="cell-solution"
+          >
+            S
+          </span>
+        )}
       </div>
     </td>
   );
@@ -175,7 +191,7 @@ export function LearnerGrid({ grid, rows, passedPerColumn, now, actions }: { gri
                     Array.from({ length: lesson.exerciseCount }, (_, j) => {
                       const index = cellIndex++;
                       const column = grid.columns[index]!;
-                      const cell = row.cells[index] ?? { attempts: 0, passedAt: null, lastAttemptAt: null };
+                      const cell = row.cells[index] ?? { attempts: 0, passedAt: null, lastAttemptAt: null, hintsUsed: 0, solutionShownAt: null };
                       return (
                         <Cell
                           key={`${column.lessonId}/${column.exerciseId}`}

@@ -1,3 +1,4 @@
+import { passedAfterSolution } from '../../protocol/http/check';
 import type { ClassGrid, GridCell, GridRow } from '../../protocol/http/classroom';
 
 /** What the instructor's dashboard does with the grid: pure, so it is tested without a browser. */
@@ -23,6 +24,26 @@ export type CellState = 'untried' | 'failed' | 'passed';
 export function cellState(cell: GridCell): CellState {
   if (cell.passedAt !== null) return 'passed';
   return cell.attempts > 0 ? 'failed' : 'untried';
+}
+
+/** The help a learner took on an exercise, as the grid's cell shows it: a marker for the solution, the rest in its tooltip. */
+export interface CellHelp {
+  solutionSeen: boolean;
+  /** Passed, first after looking at the solution (the pass counts; it is marked). */
+  passedAfterSolution: boolean;
+  /** For the tooltip: "2 hints opened; solution seen at 14:05, passed after it"; empty when no help was taken. */
+  note: string;
+}
+
+export function cellHelp(cell: GridCell, clockOf: (at: number) => string | null = clock): CellHelp {
+  const after = passedAfterSolution(cell.passedAt, cell.solutionShownAt);
+  const parts: string[] = [];
+  if (cell.hintsUsed > 0) parts.push(`${cell.hintsUsed} ${cell.hintsUsed === 1 ? 'hint' : 'hints'} opened`);
+  if (cell.solutionShownAt !== null) {
+    const at = clockOf(cell.solutionShownAt);
+    parts.push(`solution seen${at ? ` at ${at}` : ''}${after ? ', passed after it' : cell.passedAt !== null ? ', after passing' : ''}`);
+  }
+  return { solutionSeen: cell.solutionShownAt !== null, passedAfterSolution: after, note: parts.join('; ') };
 }
 
 export function matchesFilter(row: GridRow, filter: RowFilter): boolean {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { sentToast } from './action-outcomes';
-import { endClass, extendSandbox, parseMinutes, resetSandbox, sendMessage } from './instructor-client';
+import { deleteEnvironment, endClass, environmentExportUrl, extendSandbox, listEnvironments, parseMinutes, resetSandbox, sendMessage } from './instructor-client';
 
 const realFetch = globalThis.fetch;
 const realWarn = console.warn;
@@ -71,6 +71,24 @@ describe('instructor client', () => {
   test('end class returns the removed count and the export links', async () => {
     fakeFetch(200, { removedSandboxes: 2, exports: { csv: '/a.csv', json: '/a.json' } });
     assert.deepEqual(await endClass('c1'), { ok: true, value: { removedSandboxes: 2, exports: { csv: '/a.csv', json: '/a.json' } } });
+  });
+
+  test('environments: listed with their schema; one is named encoded in the delete and export paths', async () => {
+    const listing = { environments: [{ environment: 'dind:swarm@2', state: 'parked', since: 1000 }], keepMs: 604_800_000 };
+    const asked = fakeFetch(200, listing);
+    assert.deepEqual(await listEnvironments('c1', 'l1'), { ok: true, value: listing });
+    assert.equal(asked.calls[0]?.url, '/api/instructor/classes/c1/learners/l1/environments');
+    fakeFetch(200, { environments: [{ environment: 'bad name', state: 'running', since: 1 }], keepMs: 1 });
+    assert.equal((await listEnvironments('c1', 'l1')).ok, false, 'an environment that is not one is refused');
+
+    const deleted = fakeFetch(204, undefined);
+    assert.deepEqual(await deleteEnvironment('c1', 'l1', 'dind:swarm@2'), { ok: true, value: undefined });
+    assert.equal(deleted.calls[0]?.url, '/api/instructor/classes/c1/learners/l1/environments/dind%3Aswarm%402');
+    assert.equal(deleted.calls[0]?.init.method, 'DELETE');
+    fakeFetch(404, { error: 'this learner has no such environment' });
+    assert.deepEqual(await deleteEnvironment('c1', 'l1', 'dind'), { ok: false, reason: 'refused', status: 404, error: 'this learner has no such environment' });
+
+    assert.equal(environmentExportUrl('c1', 'l 1', 'dind:networking'), '/api/instructor/classes/c1/learners/l%201/environments/dind%3Anetworking/export');
   });
 
   test('parseMinutes: whole minutes within the bounds the server accepts', () => {

@@ -14,8 +14,8 @@ import {
   type ExtendRequest,
   type MessageRequest,
 } from '../../protocol/http/instructor';
-import { fetchJson, jsonBody, type ApiResult } from '../http/fetch-json';
-
+import { LearnerEnvironmentsSchema, type LearnerEnvironments } from '../../protocol/http/environments';
+import { fetchJson, fetchNoContent, jsonBody, type ApiResult } from '../http/fetch-json';
 
 const classPath = (classId: string) => `/api/instructor/classes/${encodeURIComponent(classId)}`;
 const learnerPath = (classId: string, learnerId: string) => `${classPath(classId)}/learners/${encodeURIComponent(learnerId)}`;
@@ -23,6 +23,24 @@ const learnerPath = (classId: string, learnerId: string) => `${classPath(classId
 export async function resetSandbox(classId: string, learnerId: string): Promise<ApiResult<true>> {
   const result = await fetchJson(`${learnerPath(classId, learnerId)}/reset`, ResetResponseSchema, { method: 'POST' });
   return result.ok ? { ok: true, value: true } : result;
+}
+
+/** One environment of a learner (`dind:networking` has a colon, `dind:swarm@2` an at sign: both encoded). */
+const environmentPath = (classId: string, learnerId: string, environment: string) => `${learnerPath(classId, learnerId)}/environments/${encodeURIComponent(environment)}`;
+
+/** The learner's environments, running and parked, and how long parked ones are kept. */
+export function listEnvironments(classId: string, learnerId: string): Promise<ApiResult<LearnerEnvironments>> {
+  return fetchJson(`${learnerPath(classId, learnerId)}/environments`, LearnerEnvironmentsSchema);
+}
+
+/** Removes the environment (every machine of a lab), running or parked. */
+export function deleteEnvironment(classId: string, learnerId: string, environment: string): Promise<ApiResult<void>> {
+  return fetchNoContent(environmentPath(classId, learnerId, environment), { method: 'DELETE' });
+}
+
+/** Where the environment's /root downloads as a .tar.gz (a plain link: the browser saves it under the server's file name). */
+export function environmentExportUrl(classId: string, learnerId: string, environment: string): string {
+  return `${environmentPath(classId, learnerId, environment)}/export`;
 }
 
 /** Resolves to the sandbox's new expiry (epoch ms). */

@@ -8,12 +8,13 @@ import type { LearnerActionContext, LearnerActionId, OnLearnerAction } from './l
 import { MessageDialog } from './MessageDialog';
 import { ShadowTerminal } from './ShadowTerminal';
 import { PreviewDialog } from './PreviewDialog';
+import { EnvironmentsDialog } from './EnvironmentsDialog';
 
 type Open = { action: Exclude<LearnerActionId, 'reset'>; context: LearnerActionContext } | null;
 
 /**
  * What the row menu's choices do: reset runs at once (the menu asked
- * first); shadow, extend and message open their view or dialog, returned
+ * first); shadow, preview, environments, extend and message open their view or dialog, returned
  * as `view` for the dashboard to render. Outcomes go to `notify`.
  */
 export function useLearnerActions(notify: Notify): { onAction: OnLearnerAction; view: ReactNode } {
@@ -33,6 +34,7 @@ export function useLearnerActions(notify: Notify): { onAction: OnLearnerAction; 
   let view: ReactNode = null;
   if (open?.action === 'shadow') view = <ShadowTerminal learnerId={open.context.learnerId} displayName={open.context.displayName} onClose={close} />;
   else if (open?.action === 'preview') view = <PreviewDialog context={open.context} onClose={close} />;
+  else if (open?.action === 'environments') view = <EnvironmentsDialog context={open.context} onClose={close} />;
   else if (open?.action === 'extend') view = <ExtendDialog context={open.context} onClose={close} notify={notify} />;
   else if (open?.action === 'message') view = <MessageDialog classId={open.context.classId} to={open.context} onClose={close} notify={notify} />;
   return { onAction, view };

@@ -1,11 +1,12 @@
 'use client';
 
-import { useEffect, type MouseEvent } from 'react';
+import { useEffect, useMemo, type MouseEvent } from 'react';
 import { fetchProgress, savePosition } from '../progress/progress-client';
 import { runInTerminal } from '../terminal/run-command';
 import { openInEditor } from '../editor/editor-events';
 import type { DeckSlide } from '../../protocol/http/deck';
 import { ExercisePanel } from './ExercisePanel';
+import { fillSlide, slidesNameValues, useLearnerValues } from './learner-values';
 import { LessonEnd } from './LessonEnd';
 import { isTypingTarget, slideForKey, useSlideHash } from './use-slide-hash';
 
@@ -22,7 +23,10 @@ export interface DeckLesson {
   next: { id: string; title: string } | null;
 }
 
-export function Deck({ lessonId, slides, lesson }: { lessonId: string; slides: DeckSlide[]; lesson?: DeckLesson }) {
+export function Deck({ lessonId, slides: lessonSlides, lesson }: { lessonId: string; slides: DeckSlide[]; lesson?: DeckLesson }) {
+  // Values drawn per learner (`${{ port }}` in the lesson): the slides as this learner must do them.
+  const values = useLearnerValues(lessonId, useMemo(() => slidesNameValues(lessonSlides), [lessonSlides]));
+  const slides = useMemo(() => lessonSlides.map((s) => fillSlide(s, values ?? {})), [lessonSlides, values]);
   const count = slides.length;
   const { current, hasHash, go } = useSlideHash(count);
 
@@ -75,8 +79,19 @@ export function Deck({ lessonId, slides, lesson }: { lessonId: string; slides: D
       openInEditor(button.dataset.path);
       return;
     }
-    const code = button?.closest('.code-block')?.querySelector('code')?.textContent;
+    // A web preview link on a port drawn per learner has no address until the learner's values are in.
+    const preview = (event.target as HTMLElement).closest<HTMLAnchorElement>('a[data-preview-value]');
+    if (preview && !preview.dataset.previewPort) event.preventDefault();
+    const block = button?.closest('.code-block');
+    const code = block?.querySelector('code')?.textContent;
     if (!button || code == null) return;
+    if (block?.querySelector('.learner-value:not([data-filled])')) {
+      // Never the value's name in place of the learner's own value: that command would do something else.
+      const label = button.textContent;
+      button.textContent = 'Loading your values…';
+      setTimeout(() => (button.textContent = label), 1500);
+      return;
+    }
     if (button.dataset.action === 'run') {
       runInTerminal({ command: code, interrupt: button.dataset.interrupt === 'true' });
     } else if (button.dataset.action === 'copy') {

@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CheckResponse } from '../../protocol/http/check';
 import type { DeckExercise } from '../../protocol/http/deck';
-import { fetchProgress, requestCheck, requestSolution } from '../progress/progress-client';
+import { fetchProgress, recordHint, requestCheck, requestSolution } from '../progress/progress-client';
+import { SolutionReveal } from './SolutionReveal';
 import { groupFailures } from './verdict-groups';
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
@@ -16,14 +17,13 @@ type PanelState =
 
 /**
  * An exercise under its slide: Check asks the server to grade the learner's
- * sandbox (the verdict is the server's), hints are revealed one at a time.
+ * sandbox (the verdict is the server's), hints are revealed one at a time
+ * and the solution sits behind its own button; the server records both.
  */
 export function ExercisePanel({ lessonId, exercise }: { lessonId: string; exercise: DeckExercise }) {
   const [state, setState] = useState<PanelState>({ kind: 'idle' });
   const [passedBefore, setPassedBefore] = useState(false);
   const [hintsShown, setHintsShown] = useState(0);
-  /** The solution once asked for (asking is recorded in the grades), or why it could not be had. */
-  const [solution, setSolution] = useState<{ text: string } | { error: string } | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -157,35 +157,21 @@ export function ExercisePanel({ lessonId, exercise }: { lessonId: string; exerci
             </p>
           ))}
           {hintsShown < exercise.hintsHtml.length && (
-            <button type="button" className="mt-2 text-sky-700 underline dark:text-sky-400" onClick={() => setHintsShown((n) => n + 1)}>
+            <button
+              type="button"
+              className="mt-2 text-sky-700 underline dark:text-sky-400"
+              data-testid="show-hint"
+              onClick={() => {
+                recordHint(lessonId, exercise.id, hintsShown + 1);
+                setHintsShown(hintsShown + 1);
+              }}
+            >
               Show a hint ({hintsShown + 1} of {exercise.hintsHtml.length})
             </button>
           )}
         </div>
       )}
-      {solution === null || 'error' in solution ? (
-        <p className="mt-2">
-          <button
-            type="button"
-            className="text-slate-700 underline dark:text-slate-300"
-            data-testid="show-solution"
-            onClick={() => {
-              if (!window.confirm('Show the solution? Your instructor’s grades record that you looked.')) return;
-              void requestSolution(lessonId, exercise.id).then((r) => setSolution('error' in r ? r : { text: r.solution }));
-            }}
-          >
-            Show the solution
-          </button>
-          {solution && 'error' in solution && <span className="ml-2 text-rose-700 dark:text-rose-400">{solution.error}</span>}
-        </p>
-      ) : (
-        <div className="mt-3" data-testid="solution">
-          <p className="font-medium">Solution (your instructor’s grades note that you looked):</p>
-          <pre tabIndex={0} className="mt-1 overflow-x-auto rounded bg-[#0b1220] p-2 font-mono text-xs text-slate-100">
-            {solution.text}
-          </pre>
-        </div>
-      )}
+      <SolutionReveal load={() => requestSolution(lessonId, exercise.id)} />
     </section>
   );
 }

@@ -14,7 +14,7 @@ type View = 'terminal' | 'editor';
  * A lesson's "open in the editor" link shows the editor; a "run in terminal"
  * block shows the terminal.
  */
-export function TerminalEditorSwitch({ profile, children }: { profile: string; children: ReactNode }) {
+export function TerminalEditorSwitch({ profile, children, aside }: { profile: string; children: ReactNode; aside?: ReactNode }) {
   const [view, setView] = useState<View>('terminal');
   const [editorMounted, setEditorMounted] = useState(false);
   const [request, setRequest] = useState<{ path: string; seq: number } | null>(null);
@@ -65,9 +65,13 @@ export function TerminalEditorSwitch({ profile, children }: { profile: string; c
 
   return (
     <div className="flex h-full min-h-0 flex-col">
-      <div role="tablist" aria-label="Sandbox view" className="flex gap-1">
-        {tab('terminal', 'Terminal')}
-        {tab('editor', 'Editor')}
+      <div className="flex items-center gap-2">
+        <div role="tablist" aria-label="Sandbox view" className="flex gap-1">
+          {tab('terminal', 'Terminal')}
+          {tab('editor', 'Editor')}
+        </div>
+        {/* What the switch is about (the lesson's environment): beside it, outside the tablist. */}
+        {aside && <div className="ml-auto flex min-w-0 justify-end">{aside}</div>}
       </div>
       <div id="pane-terminal" role="tabpanel" aria-labelledby="pane-tab-terminal" className={view === 'terminal' ? 'min-h-0 flex-1' : 'hidden'}>
         {children}

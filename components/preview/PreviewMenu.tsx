@@ -11,6 +11,8 @@ export interface PreviewMenuProps {
   openPath?(port: number): string;
   /** The button's text. */
   label?: string;
+  /** The learner's environment the menu is about (the lesson's); the defaults then ask for it. */
+  environment?: string;
 }
 
 type Listing = { state: 'loading' } | { state: 'loaded'; value: PortsResponse } | { state: 'failed'; error: string };
@@ -21,7 +23,10 @@ type Listing = { state: 'loading' } | { state: 'loaded'; value: PortsResponse } 
  * a port that is not listening yet. A disclosure (button + panel), not an
  * ARIA menu: it holds a form. Esc or a click elsewhere closes it.
  */
-export function PreviewMenu({ portsUrl = '/api/sandbox/ports', openPath = previewOpenPath, label = 'Web preview' }: PreviewMenuProps) {
+export function PreviewMenu({ environment, label = 'Web preview', ...urls }: PreviewMenuProps) {
+  const envQuery = environment ? `?${new URLSearchParams({ env: environment })}` : '';
+  const portsUrl = urls.portsUrl ?? `/api/sandbox/ports${envQuery}`;
+  const openPath = urls.openPath ?? ((port: number) => `${previewOpenPath(port)}${envQuery}`);
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);

@@ -1,4 +1,4 @@
-import { CheckResponseSchema, SolutionResponseSchema, type CheckResponse } from '../../protocol/http/check';
+import { CheckResponseSchema, HintResponseSchema, SolutionResponseSchema, type CheckResponse, type HintRequest } from '../../protocol/http/check';
 import { ProgressResponseSchema, type LessonProgress, type PositionRequest } from '../../protocol/http/progress';
 import { fetchJson, fetchNoContent, jsonBody } from '../http/fetch-json';
 
@@ -23,11 +23,20 @@ export async function requestCheck(lessonId: string, exerciseId: string): Promis
   return result.ok ? result.value : { error: result.error };
 }
 
-/** The exercise's solution (the server records that this learner asked), or what went wrong. */
-export async function requestSolution(lessonId: string, exerciseId: string): Promise<{ solution: string } | { error: string }> {
+/** The exercise's solution and the lesson's explanation of it (the server records that this learner asked), or what went wrong. */
+export async function requestSolution(lessonId: string, exerciseId: string): Promise<{ solution: string; explanationHtml?: string } | { error: string }> {
   const result = await fetchJson(`/api/lessons/${lessonId}/exercises/${exerciseId}/solution`, SolutionResponseSchema, { method: 'POST' });
   if (!result.ok) return { error: result.reason === 'no-answer' ? 'The server did not answer; check your connection and try again.' : result.error };
-  return { solution: result.value.solution };
+  return { solution: result.value.solution, explanationHtml: result.value.explanationHtml };
+}
+
+/**
+ * Tells the server the learner opened hint number `hint` (1-based), for the
+ * instructor's grid and the grades. The hint shows either way: a recording
+ * that fails costs the learner nothing, so the answer is not waited for.
+ */
+export function recordHint(lessonId: string, exerciseId: string, hint: number): void {
+  void fetchJson(`/api/lessons/${lessonId}/exercises/${exerciseId}/hints`, HintResponseSchema, jsonBody('POST', { hint } satisfies HintRequest));
 }
 
 export function savePosition(lessonId: string, slide: number): void {

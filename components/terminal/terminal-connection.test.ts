@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket as WsClient, WebSocketServer, type WebSocket as WsSocket } from 'ws';
 import { CloseCode, decodeClientFrame, encodeOutput, encodeServerControl, type ClientFrame, type ServerControl } from '../../protocol';
-import { TerminalConnection, describeHeld, type ConnectionState, type OpenSocket } from './terminal-connection';
+import { TerminalConnection, describeHeld, readyMessage, timeAgo, type ConnectionState, type OpenSocket } from './terminal-connection';
 import { hello, lastState, pageRecorder } from './test/page-recorder';
 
 async function until(condition: () => boolean, what: string, ms = 3000): Promise<void> {
@@ -238,5 +238,23 @@ describe('describeHeld', () => {
     const long = describeHeld(bytes('x'.repeat(200)));
     assert.equal(long.length, 80);
     assert.ok(long.startsWith('…x'));
+  });
+});
+
+describe('readyMessage: what the learner reads when their terminal is ready', () => {
+  const now = Date.UTC(2026, 11, 2, 9);
+  test('a reload, a new sandbox, a restored environment (with its age), and a fresh one after a loss', () => {
+    assert.equal(readyMessage({ reattached: true }, now), 'Reattached to your sandbox');
+    assert.equal(readyMessage({ reattached: false }, now), 'Sandbox ready');
+    assert.equal(readyMessage({ reattached: false, restoredFrom: now - 90_000 }, now), 'Restored your environment from 2 minutes ago');
+    assert.equal(readyMessage({ reattached: false, restoredFrom: now - 20 * 3_600_000 }, now), 'Restored your environment from 20 hours ago');
+    assert.equal(readyMessage({ reattached: false, restoredFrom: now - 30 * 3_600_000 }, now), 'Restored your environment from yesterday');
+    assert.equal(readyMessage({ reattached: false, restoredFrom: now - 3 * 86_400_000 }, now), 'Restored your environment from 3 days ago');
+    assert.equal(readyMessage({ reattached: false, lost: 'expired' }, now), 'Your saved environment expired: starting fresh');
+    assert.equal(readyMessage({ reattached: false, lost: 'evicted' }, now), 'Your saved environment was removed to make room: starting fresh');
+  });
+
+  test('timeAgo never says "0 minutes"', () => {
+    assert.equal(timeAgo(0), '1 minute ago');
   });
 });

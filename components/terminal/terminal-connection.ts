@@ -73,6 +73,8 @@ export class TerminalConnection extends Disposable {
   private unackedRendered = 0;
   private readonly ackTimer = this.register(new MutableDisposable());
   private readonly reconnectTimer = this.register(new MutableDisposable());
+  /** What to say when the engine of a restored (or fresh-after-a-loss) environment is ready, instead of "Sandbox ready". */
+  private greeting: string | null = null;
   private backoff = RECONNECT_MIN_MS;
   private size: TerminalSize | undefined;
   /** The server's last error message on this socket: a close reason is cut at 123 bytes, this is not. */
@@ -191,15 +193,18 @@ export class TerminalConnection extends Disposable {
         this.events.hello(message);
         if (message.engineReady === false) {
           this.held ??= [];
-          this.events.state('starting', 'Starting the Docker engine in your sandbox…');
+          // A restored or fresh-after-a-loss environment says so once its engine is up (the status `ready` below).
+          this.greeting = message.restoredFrom !== undefined || message.lost ? readyMessage(message) : null;
+          this.events.state('starting', message.restoredFrom !== undefined ? 'Restoring your environment: starting its Docker engine…' : 'Starting the Docker engine in your sandbox…');
         } else {
           this.releaseHeld();
-          this.events.state('ready', message.reattached ? 'Reattached to your sandbox' : 'Sandbox ready');
+          this.events.state('ready', readyMessage(message));
         }
         break;
       case 'status':
         if (message.state === 'ready') this.releaseHeld();
-        this.events.state(message.state === 'removed' ? 'reconnecting' : message.state, message.message);
+        this.events.state(message.state === 'removed' ? 'reconnecting' : message.state, message.state === 'ready' && this.greeting && message.message === 'Sandbox ready' ? this.greeting : message.message);
+        if (message.state === 'ready') this.greeting = null;
         break;
       case 'error':
         this.lastError = message.message;
@@ -278,6 +283,26 @@ export class TerminalConnection extends Disposable {
     this.reconnectTimer.value = disposableTimeout(() => this.connect(), this.backoff);
     this.backoff = Math.min(this.backoff * 2, RECONNECT_MAX_MS);
   }
+}
+
+/** What the learner is told when their terminal is ready: a reload, a restored environment, or a fresh one (and why). */
+export function readyMessage(hello: { reattached: boolean; restoredFrom?: number; lost?: 'expired' | 'evicted' | 'unrestorable' }, now = Date.now()): string {
+  // Short: the status line is narrow. Files, images, volumes and history are back; programs started again (README "Environments").
+  if (hello.restoredFrom !== undefined) return `Restored your environment from ${timeAgo(now - hello.restoredFrom)}`;
+  if (hello.lost === 'expired') return 'Your saved environment expired: starting fresh';
+  if (hello.lost === 'evicted') return 'Your saved environment was removed to make room: starting fresh';
+  if (hello.lost === 'unrestorable') return 'Your saved environment would not start again: starting fresh';
+  return hello.reattached ? 'Reattached to your sandbox' : 'Sandbox ready';
+}
+
+/** 90 s → "2 minutes ago", 20 h → "20 hours ago", 30 h → "yesterday", 3 days → "3 days ago". */
+export function timeAgo(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
+  const days = Math.round(hours / 24);
+  return days === 1 ? 'yesterday' : `${days} days ago`;
 }
 
 /** Held keystrokes as the learner would read them: Enter as ⏎, other control keys as ^X, the end of a long line. */

@@ -93,6 +93,14 @@ describe('locallyMadeImages', () => {
     assert.deepEqual(locallyMadeImages('docker image tag busybox localhost:5000/mybox'), ['localhost:5000/mybox']);
   });
 
+  test('docker import FILE X and docker commit CONTAINER X make X, whatever their options', () => {
+    assert.deepEqual(locallyMadeImages('docker import /tmp/fs.tar flat:1'), ['flat:1']);
+    assert.deepEqual(locallyMadeImages(`docker image import --change 'CMD ["sh"]' fs.tar flat:2`), ['flat:2']);
+    assert.deepEqual(locallyMadeImages("docker commit -m 'hand fix' tinkered tinkered:1"), ['tinkered:1']);
+    assert.deepEqual(locallyMadeImages('docker rm -f c; docker container commit --change=CMD=sh c snap'), ['snap']);
+    assert.deepEqual(locallyMadeImages('docker import fs.tar\ndocker commit c'), []);
+  });
+
   test('FROM … AS stage names a stage', () => {
     assert.deepEqual(locallyMadeImages('FROM busybox AS build\nRUN true\nFROM build AS test'), ['build', 'test']);
     assert.deepEqual(locallyMadeImages('from busybox as tools'), ['tools']);

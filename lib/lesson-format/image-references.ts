@@ -64,13 +64,40 @@ export function referencedImages(text: string): string[] {
   return found;
 }
 
-/** Tags a text builds or tags locally (`docker build -t X`, `docker tag A X`, `FROM … AS X` stages). */
+/** Options of `docker import`/`docker commit` that take a value. */
+const IMPORT_COMMIT_VALUE_OPTIONS = new Set(['-c', '--change', '-m', '--message', '-a', '--author', '--platform']);
+
+/** The REPOSITORY[:TAG] of `docker import FILE X` or `docker commit CONTAINER X`: the second word that is no option. */
+function importedOrCommitted(segment: string): string | undefined {
+  const tokens = words(segment.trim());
+  const d = tokens.indexOf('docker');
+  if (d < 0) return undefined;
+  let rest = tokens.slice(d + 1);
+  if (rest[0] === 'container' || rest[0] === 'image') rest = rest.slice(1);
+  if (rest[0] !== 'import' && rest[0] !== 'commit') return undefined;
+  const positional: string[] = [];
+  for (let i = 1; i < rest.length; i++) {
+    const t = rest[i]!;
+    if (t.startsWith('-')) {
+      if (!t.includes('=') && IMPORT_COMMIT_VALUE_OPTIONS.has(t)) i++;
+      continue;
+    }
+    positional.push(t);
+  }
+  return positional[1];
+}
+
+/** Tags a text builds or tags locally (`docker build -t X`, `docker tag A X`, `docker import F X`, `docker commit C X`, `FROM … AS X` stages). */
 export function locallyMadeImages(text: string): string[] {
   const made: string[] = [];
   for (const line of joinContinuations(text).split('\n')) {
     // Only a build or `imagetools create` makes an image with -t (`docker run -t` is a terminal, not a tag).
     if (/\bbuild\b|\bimagetools create\b/.test(line)) for (const m of line.matchAll(/(?:-t|--tag)[ =](\S+)/g)) made.push(m[1]!);
     for (const m of line.matchAll(/docker (?:image )?tag \S+ (\S+)/g)) made.push(m[1]!);
+    for (const segment of line.split(/&&|\|\||;|\|/)) {
+      const image = importedOrCommitted(segment);
+      if (image) made.push(image);
+    }
     for (const m of line.matchAll(/^FROM\s+(?:--platform=\S+\s+)?\S+\s+AS\s+(\S+)/gim)) made.push(m[1]!);
   }
   return made;

@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { formatEnvironment } from '../../protocol/environment';
+import { resolveLessonEnvironment, type LessonEnvironment } from './lesson-environment';
 import { courseOrder, LESSON_ID, lessonsRoot, listLessonIds, loadLesson, type LoadedLesson } from './loader';
 
 /**
@@ -39,6 +41,24 @@ export class LessonLibrary {
   /** Every lesson, by id. */
   all(): LoadedLesson[] {
     return this.ids().flatMap((id) => this.get(id) ?? []);
+  }
+
+  /**
+   * The environment lesson `id` runs in (lesson-environment.ts). A chain that
+   * does not resolve (lint reports it) gives the lesson a fresh environment
+   * of its own: a broken declaration never shares another lesson's sandbox.
+   */
+  environmentOf(id: string): LessonEnvironment | undefined {
+    const entry = this.get(id);
+    if (!entry?.ok) return undefined;
+    const { manifest } = entry.lesson;
+    const manifestOf = (other: string) => {
+      const found = this.get(other);
+      return found?.ok ? found.lesson.manifest : undefined;
+    };
+    const resolved = resolveLessonEnvironment(manifest, manifestOf);
+    if (resolved.ok) return resolved.value;
+    return { environment: formatEnvironment({ profile: manifest.profile, name: manifest.id }), startedBy: manifest.id, machines: manifest.machines };
   }
 
   /** Every lesson in the order of lessons/course.yaml (the catalogue). */

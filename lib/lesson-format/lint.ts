@@ -1,30 +1,57 @@
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LessonLibrary } from './lesson-library';
 import { COURSE_FILE, lessonsRoot, readCourseOrder, type LoadedLesson } from './loader';
 import { canonicalImageName } from '../image-reference/image-reference';
 import { editorLinksIn, editorLinkTarget } from './editor-links';
 import { locallyMadeImages, referencedImages } from './image-references';
-import type { Lesson, LessonProblem } from './schema';
-import { previewPortOf } from './render';
+import type { Lesson, LessonManifest, LessonProblem } from './schema';
+import { resolveLessonEnvironment } from './lesson-environment';
+import { stepMachineProblems } from './solution-steps';
+import { previewPortOf, previewValueOf } from './render';
+import { valueProblems } from './value-problems';
+import { sampleValues } from './lesson-values';
+import { fillText } from '../../protocol/lesson-values';
 
 const LESSON_LINK = /\]\(\/lessons\/([^)#\s/]+)[^)]*\)/g;
 /** A lesson's link to the learner's web preview: [text](preview:9090). */
 const PREVIEW_LINK = /\]\((preview:[^)\s]*)\)/g;
 
 /** Problems that need the whole course to see: links, prerequisites, undeclared images. */
-function courseProblems(lesson: Lesson, known: ReadonlySet<string>): LessonProblem[] {
+function courseProblems(lesson: Lesson, known: ReadonlySet<string>, manifestOf: (id: string) => LessonManifest | undefined): LessonProblem[] {
   const problems: LessonProblem[] = [];
   const { manifest, file } = lesson;
+  if (manifest.environment !== 'fresh') {
+    const { continues } = manifest.environment;
+    // A learner reaches a continuing lesson with the earlier one's work in hand only if the course says to do that one first.
+    if (known.has(continues) && !manifest.prerequisites.includes(continues)) {
+      problems.push({ file, line: 1, message: `environment: continues "${continues}", so list it in prerequisites too` });
+    }
+    const resolved = resolveLessonEnvironment(manifest, manifestOf);
+    if (!resolved.ok) problems.push({ file, line: 1, message: resolved.problem });
+  }
   for (const p of manifest.prerequisites) {
     if (!known.has(p)) problems.push({ file, line: 1, message: `prerequisite "${p}" is not a lesson in lessons/` });
     if (p === manifest.id) problems.push({ file, line: 1, message: 'a lesson cannot be its own prerequisite' });
   }
+  // Checks and solution steps on a machine the lesson's environment does not have.
+  const resolved = resolveLessonEnvironment(manifest, manifestOf);
+  const machines = resolved.ok ? resolved.value.machines : manifest.machines;
+  for (const slide of lesson.slides) {
+    if (!slide.exercise) continue;
+    for (const check of slide.exercise.checks) {
+      if ((check.machine ?? 1) > machines) problems.push({ file, line: slide.exercise.line, message: `a check reads node${check.machine}, but the lesson has ${machines} machine${machines === 1 ? '' : 's'}` });
+    }
+    for (const message of stepMachineProblems(slide.exercise.solution, machines)) problems.push({ file, line: slide.exercise.line, message });
+  }
   const declared = new Set(manifest.images.map(canonicalImageName));
   const made = new Set<string>(['scratch:latest']);
+  const sample = sampleValues(manifest.values);
   for (const slide of lesson.slides) {
+    // Read with a sample value in each placeholder: `--name ${{ name }}` is a name, not "${{" and an image "name".
     const texts = [
-      ...slide.codeBlocks.map((b) => ({ text: b.code, line: b.line })),
-      ...(slide.exercise ? [{ text: slide.exercise.solution, line: slide.exercise.line }] : []),
+      ...slide.codeBlocks.map((b) => ({ text: fillText(b.code, sample), line: b.line })),
+      ...(slide.exercise ? [{ text: fillText(slide.exercise.solution, sample), line: slide.exercise.line }] : []),
     ];
     for (const { text } of texts) for (const m of locallyMadeImages(text)) made.add(canonicalImageName(m));
     for (const { text, line } of texts) {
@@ -36,7 +63,7 @@ function courseProblems(lesson: Lesson, known: ReadonlySet<string>): LessonProbl
       }
     }
     for (const m of slide.body.matchAll(PREVIEW_LINK)) {
-      if (previewPortOf(m[1]!) === undefined) problems.push({ file, line: slide.line, message: `link to ${m[1]} names no port: write preview:<1–65535>, e.g. preview:9090` });
+      if (previewPortOf(m[1]!) === undefined && previewValueOf(m[1]!) === undefined) problems.push({ file, line: slide.line, message: `link to ${m[1]} names no port: write preview:<1–65535>, e.g. preview:9090` });
     }
     for (const href of [...editorLinksIn(slide.body), ...editorLinksIn(slide.notes ?? '')]) {
       const target = editorLinkTarget(href);
@@ -101,11 +128,13 @@ export function lintCourse(root = lessonsRoot()): { lessons: LoadedLesson[]; pro
   const known = new Set(lessons.map((l) => l.id));
   const problems: LessonProblem[] = [];
   const good: Lesson[] = [];
+  const manifests = new Map(lessons.flatMap((l) => (l.ok ? [[l.id, l.lesson.manifest] as const] : [])));
   for (const entry of lessons) {
     if (!entry.ok) problems.push(...entry.problems);
     else {
       good.push(entry.lesson);
-      problems.push(...courseProblems(entry.lesson, known));
+      problems.push(...courseProblems(entry.lesson, known, (id) => manifests.get(id)));
+      problems.push(...valueProblems(readFileSync(join(root, entry.id, 'lesson.md'), 'utf8'), entry.lesson));
     }
   }
   problems.push(...prerequisiteCycles(good));

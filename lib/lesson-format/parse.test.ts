@@ -79,8 +79,11 @@ describe('parseLesson: a valid lesson', () => {
       level: 'beginner',
       minutes: 10,
       profile: 'dind',
+      environment: 'fresh',
+      machines: 1,
       images: [],
       prerequisites: [],
+      values: {},
     });
     assert.equal(lesson.file, FILE);
   });
@@ -110,12 +113,12 @@ describe('parseLesson: a valid lesson', () => {
     assert.deepEqual(
       lesson.slides.map((s) => s.codeBlocks),
       [
-        [{ lang: 'sh', mode: 'run', interrupt: false, code: 'docker ps', line: 13 }],
+        [{ lang: 'sh', mode: 'run', interrupt: false, ci: 'runs', code: 'docker ps', line: 13 }],
         [
-          { lang: 'sh', mode: 'run', interrupt: true, code: 'docker run -it busybox', line: 24 },
-          { lang: 'sh', mode: 'copy', interrupt: false, code: 'echo copy me', line: 28 },
+          { lang: 'sh', mode: 'run', interrupt: true, ci: 'runs', code: 'docker run -it busybox', line: 24 },
+          { lang: 'sh', mode: 'copy', interrupt: false, ci: 'runs', code: 'echo copy me', line: 28 },
         ],
-        [{ lang: 'dockerfile', mode: 'display', interrupt: false, code: 'FROM busybox\n---\nRUN true', line: 36 }],
+        [{ lang: 'dockerfile', mode: 'display', interrupt: false, ci: 'runs', code: 'FROM busybox\n---\nRUN true', line: 36 }],
       ],
     );
   });
@@ -200,7 +203,7 @@ describe('parseLesson: problems and where they are', () => {
 
   test('an unknown code block option names it', () => {
     const b = ['# Slide', '', `${FENCE}sh run quietly`, 'ls', FENCE];
-    expectOneProblem(parseLesson(lessonSource(MANIFEST, b), FILE), 10, /unknown code block option "quietly" \(known: run, copy, interrupt\)/);
+    expectOneProblem(parseLesson(lessonSource(MANIFEST, b), FILE), 10, /unknown code block option "quietly" \(known: run, copy, interrupt, fails, foreground, skip-ci\)/);
   });
 
   test('interrupt on a copy block or a display block', () => {
@@ -211,6 +214,29 @@ describe('parseLesson: problems and where they are', () => {
       [9, 12],
     );
     for (const p of problems) assert.match(p.message, /"interrupt" only makes sense on a "run" block/);
+  });
+
+  test('what content CI expects of a run block: fails, foreground, skip-ci; runs by default', () => {
+    const b = ['# Slide', `${FENCE}sh run fails`, 'false', FENCE, `${FENCE}sh run interrupt foreground`, 'top', FENCE, `${FENCE}sh run skip-ci`, 'ls', FENCE, `${FENCE}sh run`, 'ls', FENCE];
+    const parsed = parseLesson(lessonSource(MANIFEST, b), FILE);
+    assert.ok(parsed.ok, JSON.stringify(parsed));
+    assert.deepEqual(
+      parsed.lesson.slides[0]!.codeBlocks.map((c) => [c.ci, c.interrupt]),
+      [['fails', false], ['foreground', true], ['skip', false], ['runs', false]],
+    );
+  });
+
+  test('fails, foreground and skip-ci only on a run block, and one at a time', () => {
+    const b = ['# Slide', `${FENCE}sh copy fails`, 'ls', FENCE, `${FENCE}sh foreground`, 'ls', FENCE, `${FENCE}sh run fails skip-ci`, 'ls', FENCE];
+    const problems = expectProblems(parseLesson(lessonSource(MANIFEST, b), FILE));
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.message]),
+      [
+        [9, '"fails", "foreground" and "skip-ci" only make sense on a "run" block'],
+        [12, '"fails", "foreground" and "skip-ci" only make sense on a "run" block'],
+        [15, 'a run block takes one of "fails", "foreground" and "skip-ci", not several'],
+      ],
+    );
   });
 
   test('an empty run block', () => {
@@ -337,7 +363,7 @@ describe('parseLesson: exercises', () => {
       assert.ok(!slide.body.includes(hidden), `body contains ${JSON.stringify(hidden)}: ${slide.body}`);
     }
     assert.equal(slide.body, ['# Try it', '', 'Before the exercise.', '', 'After the exercise.', '', `${FENCE}sh run`, 'docker ps -a', FENCE].join('\n'));
-    assert.deepEqual(slide.codeBlocks, [{ lang: 'sh', mode: 'run', interrupt: false, code: 'docker ps -a', line: EXERCISE_FENCE_LINE + EXERCISE_YAML.length + 5 }]);
+    assert.deepEqual(slide.codeBlocks, [{ lang: 'sh', mode: 'run', interrupt: false, ci: 'runs', code: 'docker ps -a', line: EXERCISE_FENCE_LINE + EXERCISE_YAML.length + 5 }]);
   });
 
   test('a slide without an exercise has no exercise property', () => {

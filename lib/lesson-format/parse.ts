@@ -1,6 +1,7 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { DockerCheckSchema, ExerciseSchema, LessonManifestSchema, ShellCheckSchema, type CodeBlock, type CodeMode, type Exercise, type Lesson, type LessonProblem, type Slide } from './schema';
+import { instantiate, sampleValues, type LearnerValues } from './lesson-values';
+import { DockerCheckSchema, ExerciseSchema, LessonManifestSchema, ShellCheckSchema, type CiExpectation, type CodeBlock, type CodeMode, type Exercise, type Lesson, type LessonProblem, type Slide } from './schema';
 
 /**
  * The one parser of the lesson format (lessons/README.md). The site, the
@@ -41,18 +42,23 @@ function splitSlides(lines: string[], firstLine: number): RawSlide[] {
  * may use the block (`sh run interrupt`). The renderer never reads these
  * words itself; it takes each block from Slide.codeBlocks.
  */
-export function parseCodeInfo(info: string): { lang: string; mode: CodeMode; interrupt: boolean; unknown: string[] } {
+export function parseCodeInfo(info: string): { lang: string; mode: CodeMode; interrupt: boolean; ci: CiExpectation[]; unknown: string[] } {
   const [lang = '', ...words] = info.trim().split(/\s+/).filter(Boolean);
   let mode: CodeMode = 'display';
   let interrupt = false;
+  const ci: CiExpectation[] = [];
   const unknown: string[] = [];
   for (const w of words) {
     if (w === 'run' || w === 'copy') mode = w;
     else if (w === 'interrupt') interrupt = true;
+    else if (Object.hasOwn(CI_WORDS, w)) ci.push(CI_WORDS[w]!);
     else unknown.push(w);
   }
-  return { lang, mode, interrupt, unknown };
+  return { lang, mode, interrupt, ci, unknown };
 }
+
+/** The info-string words that tell content CI what a run block does (CiExpectation). */
+const CI_WORDS: Record<string, CiExpectation> = { fails: 'fails', foreground: 'foreground', 'skip-ci': 'skip' };
 
 /**
  * The yaml library's first message line without its own "at line N, column M":
@@ -81,15 +87,21 @@ function extractCodeBlocks(lines: string[], firstLine: number, file: string, pro
     if (m && m[2]![0] === open.marker[0] && m[2]!.length >= open.marker.length && m[3]!.trim() === '') {
       const info = parseCodeInfo(open.info);
       for (const word of info.unknown) {
-        problems.push({ file, line: open.line, message: `unknown code block option "${word}" (known: run, copy, interrupt)` });
+        problems.push({ file, line: open.line, message: `unknown code block option "${word}" (known: run, copy, interrupt, fails, foreground, skip-ci)` });
       }
       if (info.interrupt && info.mode !== 'run') {
         problems.push({ file, line: open.line, message: '"interrupt" only makes sense on a "run" block' });
       }
+      if (info.ci.length > 0 && info.mode !== 'run') {
+        problems.push({ file, line: open.line, message: '"fails", "foreground" and "skip-ci" only make sense on a "run" block' });
+      }
+      if (info.ci.length > 1) {
+        problems.push({ file, line: open.line, message: 'a run block takes one of "fails", "foreground" and "skip-ci", not several' });
+      }
       if (info.mode === 'run' && open.body.join('').trim() === '') {
         problems.push({ file, line: open.line, message: 'a "run" block has no command in it' });
       }
-      blocks.push({ lang: info.lang, mode: info.mode, interrupt: info.interrupt, code: open.body.join('\n'), line: open.line, firstIndex: open.index, lastIndex: i });
+      blocks.push({ lang: info.lang, mode: info.mode, interrupt: info.interrupt, ci: (info.mode === 'run' && info.ci[0]) || 'runs', code: open.body.join('\n'), line: open.line, firstIndex: open.index, lastIndex: i });
       open = null;
       return;
     }
@@ -153,7 +165,7 @@ function explainCheckUnion(issue: Issue, data: unknown): Issue[] {
 }
 
 /** Parses a ```exercise block (YAML) into an Exercise, reporting problems at their line in lesson.md. */
-function parseExercise(block: LocatedBlock, file: string, problems: LessonProblem[]): Exercise | undefined {
+function parseExercise(block: LocatedBlock, file: string, problems: LessonProblem[], sample: LearnerValues = {}): Exercise | undefined {
   const yamlLines = block.code.split('\n');
   let data: unknown;
   try {
@@ -164,8 +176,11 @@ function parseExercise(block: LocatedBlock, file: string, problems: LessonProble
     problems.push({ file, line, message: `the exercise is not valid YAML: ${reason}` });
     return undefined;
   }
-  const result = ExerciseSchema.safeParse(data ?? {});
-  if (result.success) return { ...result.data, line: block.line };
+  // Judged with a sample value in each placeholder (`"${{ port }}:80"` is a port mapping only once a port is in it), kept with its placeholders.
+  const raw = data;
+  data = instantiate(data ?? {}, sample);
+  const result = ExerciseSchema.safeParse(data);
+  if (result.success) return { ...withPlaceholders(result.data, raw), line: block.line };
   for (const issue of result.error.issues.flatMap((i) => explainCheckUnion(i, data))) {
     const line = block.line + 1 + Math.max(exerciseKeyIndex(yamlLines, issue), 0);
     const what =
@@ -175,6 +190,17 @@ function parseExercise(block: LocatedBlock, file: string, problems: LessonProble
     problems.push({ file, line, message: what });
   }
   return undefined;
+}
+
+/** A parsed value with each string taken back from the YAML it was parsed from (the same shape: the schema transforms no string). */
+function withPlaceholders<T>(parsed: T, raw: unknown): T {
+  if (typeof parsed === 'string') return (typeof raw === 'string' ? raw : parsed) as T;
+  if (Array.isArray(parsed)) return parsed.map((v: unknown, i) => withPlaceholders(v, Array.isArray(raw) ? raw[i] : undefined)) as T;
+  if (parsed !== null && typeof parsed === 'object') {
+    const from = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, withPlaceholders(v, from[k])])) as T;
+  }
+  return parsed;
 }
 
 /** Line of a top-level manifest key, for messages about it. */
@@ -202,6 +228,7 @@ export function parseLesson(source: string, file: string, folderName?: string): 
     problems.push({ file, line: manifestKeyLine(lines, 'id'), message: `id "${manifestResult.data.id}" must equal the folder name "${folderName}"` });
   }
 
+  const sample = manifestResult.success ? sampleValues(manifestResult.data.values) : {};
   const slides: Slide[] = [];
   for (const raw of splitSlides(lines.slice(front.bodyStart), front.bodyStart + 1)) {
     if (raw.lines.join('').trim() === '') continue;
@@ -215,7 +242,7 @@ export function parseLesson(source: string, file: string, folderName?: string): 
     const exerciseBlocks = blocks.filter((b) => b.lang === 'exercise');
     for (const extra of exerciseBlocks.slice(1)) problems.push({ file, line: extra.line, message: 'a slide holds at most one exercise' });
     const exerciseBlock = exerciseBlocks[0];
-    const exercise = exerciseBlock ? parseExercise(exerciseBlock, file, problems) : undefined;
+    const exercise = exerciseBlock ? parseExercise(exerciseBlock, file, problems, sample) : undefined;
     const shownLines = exerciseBlock ? [...bodyLines.slice(0, exerciseBlock.firstIndex), ...bodyLines.slice(exerciseBlock.lastIndex + 1)] : bodyLines;
     slides.push({
       index: slides.length,

@@ -32,6 +32,11 @@ describe('rendering code blocks as the lesson parser read them', () => {
     assert.ok(!html.includes('data-interrupt'));
   });
 
+  test('the content CI words (fails, foreground, skip-ci) render exactly like a plain run block', () => {
+    const plain = renderSlide(`${FENCE}sh run\nls\n${FENCE}\n`);
+    for (const word of ['fails', 'foreground', 'skip-ci']) assert.equal(renderSlide(`${FENCE}sh run ${word}\nls\n${FENCE}\n`), plain, word);
+  });
+
   test('a copy block has only a copy button', () => {
     const html = renderSlide(`${FENCE}sh copy\necho hi\n${FENCE}\n`);
     assert.equal(count(html, 'data-action="copy"'), 1);

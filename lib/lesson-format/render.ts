@@ -7,6 +7,7 @@ import yaml from 'highlight.js/lib/languages/yaml';
 import { Marked, type RendererThis, type Tokens } from 'marked';
 import { editorLinkTarget } from './editor-links';
 import { parseCodeInfo } from './parse';
+import { learnerValueSpan, placeholderNames } from '../../protocol/lesson-values';
 import type { CodeBlock, Slide } from './schema';
 
 // Highlighting happens here, on the server, when a page is rendered:
@@ -20,11 +21,29 @@ const LANGUAGE_ALIASES: Record<string, string> = { sh: 'bash', shell: 'bash', co
 
 function highlight(code: string, language: string): string {
   const name = LANGUAGE_ALIASES[language] ?? language;
-  if (!hljs.getLanguage(name)) return escapeHtml(code);
-  const html = hljs.highlight(code, { language: name, ignoreIllegals: true }).value;
+  // A placeholder (`${{ port }}`) would be coloured as shell syntax and split across spans: each becomes one
+  // private-use character (U+E000 + its index; no grammar matches one) while highlighting, and its element after.
+  const names = placeholderNames(code);
+  let i = 0;
+  const guarded = code.replace(PLACEHOLDER_IN_CODE, () => String.fromCharCode(SENTINEL + i++));
+  const restore = (html: string) => html.replace(SENTINELS, (c) => learnerValueSpan(names[c.charCodeAt(0) - SENTINEL]!));
+  if (!hljs.getLanguage(name)) return restore(escapeHtml(guarded));
+  const html = hljs.highlight(guarded, { language: name, ignoreIllegals: true }).value;
   // highlight.js's shell grammar takes a word after "-" for a command: `rm` in `--rm`, `help` in `--help`. An option is not one.
-  return name === 'bash' ? html.replace(/-<span class="hljs-(?:built_in|keyword)">([^<]*)<\/span>/g, '-$1') : html;
+  return restore(name === 'bash' ? html.replace(/-<span class="hljs-(?:built_in|keyword)">([^<]*)<\/span>/g, '-$1') : html);
 }
+const PLACEHOLDER_IN_CODE = /\$\{\{\s*[a-z0-9]+(?:-[a-z0-9]+)*\s*\}\}/g;
+const SENTINEL = 0xe000;
+const SENTINELS = /[\ue000-\uf8ff]/g;
+
+/**
+ * Placeholders in rendered prose (text and inline code; never inside a tag,
+ * where an element cannot go) become the element the deck fills in.
+ */
+function valueElements(html: string): string {
+  return html.replace(PROSE_PLACEHOLDER, (match, name: string | undefined) => (name ? learnerValueSpan(name) : match));
+}
+const PROSE_PLACEHOLDER = /<[^>]*>|\$\{\{\s*([a-z0-9]+(?:-[a-z0-9]+)*)\s*\}\}/g;
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -76,6 +95,11 @@ function markdownRenderer(codeBlocks: readonly CodeBlock[]): Marked {
       // External links open in a new tab: leaving the page would drop the learner's terminal view.
       // An `editor:` link is a button that opens the file in the editor (the Deck handles data-action="open-file").
       link(this: RendererThis, { href, tokens }: Tokens.Link): string {
+        const drawn = previewValueOf(href);
+        if (drawn !== undefined) {
+          // [your site](preview:${{port}}): a port drawn per learner; the deck sets the address once it has the learner's value.
+          return `<a href="/preview/learner-value:${drawn}" target="_blank" rel="noopener noreferrer" data-preview-value="${drawn}">${this.parser.parseInline(tokens)}</a>`;
+        }
         const preview = previewPortOf(href);
         if (preview !== undefined) {
           // [your site](preview:9090): the learner's own web preview of that port, in a tab of its own (platform/preview).
@@ -104,6 +128,11 @@ export function previewPortOf(href: string): number | undefined {
   return port >= 1 && port <= 65_535 ? port : undefined;
 }
 
+/** The value name of a `preview:${{name}}` link (a port drawn per learner), undefined for any other link. */
+export function previewValueOf(href: string): string | undefined {
+  return /^preview:\$\{\{\s*([a-z0-9]+(?:-[a-z0-9]+)*)\s*\}\}$/.exec(href)?.[1];
+}
+
 /** For inline Markdown, which has no code blocks. */
 const inlineRenderer = markdownRenderer([]);
 
@@ -116,12 +145,12 @@ export interface RenderedSlide {
 
 /** Markdown with the code blocks the lesson parser found in it (none: every fenced block is shown without buttons). */
 export function renderMarkdown(markdown: string, codeBlocks: readonly CodeBlock[] = []): string {
-  return markdownRenderer(codeBlocks).parse(markdown, { async: false });
+  return valueElements(markdownRenderer(codeBlocks).parse(markdown, { async: false }));
 }
 
 /** One line of Markdown without a paragraph around it (hints, titles). */
 export function renderInline(markdown: string): string {
-  return inlineRenderer.parseInline(markdown, { async: false });
+  return valueElements(inlineRenderer.parseInline(markdown, { async: false }));
 }
 
 export function renderSlides(slides: Slide[]): RenderedSlide[] {

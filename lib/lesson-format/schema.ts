@@ -1,6 +1,21 @@
 import { z } from 'zod';
+import { MAX_MACHINES } from '../../protocol/environment';
 
 const LESSON_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * How one value drawn per learner is made (lib/lesson-format/lesson-values.ts):
+ * a port in a range, one of some words, a pronounceable word of N letters, N hex digits.
+ */
+export const ValueGeneratorSchema = z.union([
+  z
+    .object({ port: z.tuple([z.number().int().min(1), z.number().int().max(65_535)]).refine(([from, to]) => from <= to, 'write [from, to] with from ≤ to') })
+    .strict(),
+  z.object({ pick: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dots, dashes and underscores')).min(2, 'pick from at least two') }).strict(),
+  z.object({ word: z.number().int().min(3).max(16) }).strict(),
+  z.object({ hex: z.number().int().min(4).max(32) }).strict(),
+]);
+export type ValueGenerator = z.infer<typeof ValueGeneratorSchema>;
 
 /** The manifest at the top of every lesson.md (YAML front matter). Unknown keys are errors. */
 export const LessonManifestSchema = z
@@ -11,8 +26,27 @@ export const LessonManifestSchema = z
     level: z.enum(['beginner', 'intermediate', 'advanced']),
     minutes: z.number().int().min(1).max(600),
     profile: z.enum(['dind']).default('dind'),
+    /**
+     * Which sandbox the lesson runs in: `fresh` (default) gives the lesson an
+     * environment of its own, named after it; `{ continues: <lesson> }` carries
+     * on in that lesson's environment (its files, images and history).
+     */
+    environment: z
+      .union([z.literal('fresh'), z.object({ continues: z.string().regex(LESSON_ID, 'name a lesson id') }).strict()])
+      .default('fresh'),
+    /** Machines in the lesson's environment, each with its own Docker engine, on one private network (a Swarm lab); 1 unless asked. */
+    machines: z.number().int().min(1).max(MAX_MACHINES).default(1),
     images: z.array(z.string().min(1)).default([]),
     prerequisites: z.array(z.string().regex(LESSON_ID)).default([]),
+    /** Values drawn per learner, used as `${{ name }}` in slides and exercises (lessons/README.md). */
+    values: z
+      .record(z.string(), ValueGeneratorSchema)
+      .superRefine((values, ctx) => {
+        for (const name of Object.keys(values)) {
+          if (!LESSON_ID.test(name) || name.length > 32) ctx.addIssue({ code: 'custom', path: [name], message: 'value names are lowercase letters, digits and dashes (32 at most)' });
+        }
+      })
+      .default({}),
   })
   .strict();
 export type LessonManifest = z.infer<typeof LessonManifestSchema>;
@@ -20,6 +54,8 @@ export type LessonManifest = z.infer<typeof LessonManifestSchema>;
 const EXERCISE_ID = LESSON_ID;
 
 const FAIL = z.string().min(1, 'say what the learner should see when this check fails');
+/** In a multi-machine lesson: which machine the check reads (node1 is 1, the default). */
+const MACHINE = z.number().int().min(1).max(MAX_MACHINES).optional();
 /** Shown only when this check fails: hints keyed to the part that is wrong. */
 const HINT = z.string().min(1).optional();
 
@@ -34,6 +70,7 @@ export const ShellCheckSchema = z
     shell: z.string().min(1, 'a shell check needs a script'),
     fail: FAIL,
     hint: HINT,
+    machine: MACHINE,
   })
   .strict();
 export type ShellCheck = z.infer<typeof ShellCheckSchema>;
@@ -153,6 +190,7 @@ export const DockerCheckSchema = z
     docker: z.union([ContainerAssertionSchema, ImageAssertionSchema, ResourceAssertionSchema, ManifestAssertionSchema]),
     fail: FAIL,
     hint: HINT,
+    machine: MACHINE,
   })
   .strict();
 export type DockerCheck = z.infer<typeof DockerCheckSchema>;
@@ -176,6 +214,7 @@ export const DockerfileCheckSchema = z
       .strict(),
     fail: FAIL,
     hint: HINT,
+    machine: MACHINE,
   })
   .strict();
 export type DockerfileCheck = z.infer<typeof DockerfileCheckSchema>;
@@ -193,6 +232,8 @@ export const ExerciseSchema = z
     solution: z.string().min(1, 'every exercise ships a reference solution'),
     /** Revealed one at a time, in order. */
     hints: z.array(z.string().min(1)).default([]),
+    /** Markdown shown with the solution when the learner asks for it: why it works. Never sent before that. */
+    explanation: z.string().min(1).optional(),
     /** Per check. */
     timeoutSeconds: z.number().int().min(1).max(120).default(20),
   })
@@ -205,11 +246,23 @@ export type Exercise = z.infer<typeof ExerciseSchema> & {
 /** How a code block may be used from the deck. */
 export type CodeMode = 'run' | 'copy' | 'display';
 
+/**
+ * What content CI expects of a `run` block (sandbox-server/test/content/lesson-run-blocks.ts);
+ * learners never see it (the block renders like any `sh run`):
+ * - `runs`: every command succeeds and prints no error (the default);
+ * - `fails` (```` ```sh run fails ````): the block shows an error on purpose, so it must exit non-zero or print one;
+ * - `foreground` (```` ```sh run foreground ````): it runs until the learner presses Ctrl-C (`docker logs -f`, `top`); CI stops it after a few seconds;
+ * - `skip` (```` ```sh run skip-ci ````): CI cannot run it (on another machine's tab); the slide's prose says why.
+ */
+export type CiExpectation = 'runs' | 'fails' | 'foreground' | 'skip';
+
 export interface CodeBlock {
   lang: string;
   mode: CodeMode;
   /** Send Ctrl-C before typing the command (something may be running in the foreground). */
   interrupt: boolean;
+  /** What content CI expects when it runs the block ('runs' for any block that is not a `run` block). */
+  ci: CiExpectation;
   code: string;
   /** 1-based line of the opening fence in lesson.md. */
   line: number;

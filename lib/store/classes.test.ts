@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildClassGrid, classGridSnapshot, type ConnectionState, type LessonOutline } from '../../platform/classroom/class-grid';
+import type { GridRow } from '../../protocol/http/classroom';
 import { ClassesRepository, isJoinCode, JOIN_CODE_ALPHABET, normalizeJoinCode, randomJoinCode } from './classes';
 import { testStores } from './test-stores';
 
@@ -238,9 +239,9 @@ describe('class grid snapshot', () => {
       );
       const [ann, bob, cat] = grid.rows as [(typeof grid.rows)[0], (typeof grid.rows)[0], (typeof grid.rows)[0]];
       assert.deepEqual(ann.cells, [
-        { attempts: 3, passedAt: null, lastAttemptAt: T0 + 3 * MIN },
-        { attempts: 0, passedAt: null, lastAttemptAt: null },
-        { attempts: 2, passedAt: T0 + 5 * MIN, lastAttemptAt: T0 + 5 * MIN },
+        { attempts: 3, passedAt: null, lastAttemptAt: T0 + 3 * MIN, hintsUsed: 0, solutionShownAt: null },
+        { attempts: 0, passedAt: null, lastAttemptAt: null, hintsUsed: 0, solutionShownAt: null },
+        { attempts: 2, passedAt: T0 + 5 * MIN, lastAttemptAt: T0 + 5 * MIN, hintsUsed: 0, solutionShownAt: null },
       ]);
       assert.deepEqual(ann.stuck, [{ lessonId: 'l1', exerciseId: 'a', failures: 3 }]);
       assert.equal(ann.solved, 1);
@@ -258,6 +259,29 @@ describe('class grid snapshot', () => {
       assert.deepEqual(cat.cells.map((x) => x.attempts), [0, 0, 0]);
       assert.deepEqual(grid.settings, settings);
       assert.equal(grid.generatedAt, now);
+    });
+  });
+
+  test('hints opened and the solution seen are on their cells (tried or not), only for the class’s lessons, and count as activity', () => {
+    withStore(['ann', 'cat'], (store) => {
+      const c = store.classes.create(newClass({ lessonIds: ['l1', 'l2'] }), T0);
+      store.classes.join({ code: c.joinCode, learnerId: 'ann', displayName: 'Ann' }, T0);
+      store.classes.join({ code: c.joinCode, learnerId: 'cat', displayName: 'Cat' }, T0);
+      // Ann: fails c, opens both hints and the solution, then passes (marked). Cat: only opens a hint on a.
+      store.progress.recordAttempt({ learnerId: 'ann', lessonId: 'l2', exerciseId: 'c', passed: false, evidence: {}, durationMs: 1, now: T0 + MIN });
+      store.progress.revealHint('ann', 'l2', 'c', 1, T0 + 2 * MIN);
+      store.progress.revealHint('ann', 'l2', 'c', 2, T0 + 3 * MIN);
+      store.progress.showSolution('ann', 'l2', 'c', T0 + 4 * MIN);
+      store.progress.recordAttempt({ learnerId: 'ann', lessonId: 'l2', exerciseId: 'c', passed: true, evidence: {}, durationMs: 1, now: T0 + 5 * MIN });
+      store.progress.revealHint('cat', 'l1', 'a', 1, T0 + 6 * MIN);
+      store.progress.showSolution('cat', 'l9', 'z', T0 + 7 * MIN); // not a lesson of this class
+      const grid = classGridSnapshot({ classes: store.classes, lesson: (id) => outlines[id] ?? null, connection: () => ({ sockets: 1, lastInputAt: null }), settings }, c.id, T0 + 8 * MIN);
+      const [ann, cat] = grid!.rows as [GridRow, GridRow];
+      assert.deepEqual(ann.cells[2], { attempts: 2, passedAt: T0 + 5 * MIN, lastAttemptAt: T0 + 5 * MIN, hintsUsed: 2, solutionShownAt: T0 + 4 * MIN });
+      assert.equal(ann.solved, 1, 'a pass after the solution still counts');
+      assert.deepEqual(cat.cells[0], { attempts: 0, passedAt: null, lastAttemptAt: null, hintsUsed: 1, solutionShownAt: null });
+      assert.deepEqual(cat.cells.map((x) => x.solutionShownAt), [null, null, null]);
+      assert.equal(cat.lastActivityAt, T0 + 6 * MIN, 'opening a hint is activity; l9 is not this class');
     });
   });
 

@@ -49,6 +49,16 @@ export interface MemberExerciseProgress {
   lastAttemptAt: number;
 }
 
+/** The help a member took on one exercise of the class (only exercises where they opened a hint or the solution). */
+export interface MemberExerciseHelp {
+  learnerId: string;
+  lessonId: string;
+  exerciseId: string;
+  hintsUsed: number;
+  lastHintAt: number | null;
+  solutionShownAt: number | null;
+}
+
 export interface NewClass {
   name: string;
   lessonIds: string[];
@@ -123,6 +133,7 @@ export class ClassesRepository {
   private readonly allMembers;
   private readonly classesOfLearner;
   private readonly memberProgress;
+  private readonly memberHelp;
   private readonly markEnded;
 
   constructor(
@@ -159,6 +170,16 @@ export class ClassesRepository {
        FROM class_members m
        JOIN classes c ON c.id = m.class_id
        JOIN exercise_progress p ON p.learner_id = m.learner_id AND p.lesson_id IN (SELECT value FROM json_each(c.lesson_ids))
+       WHERE m.class_id = ?`,
+    );
+    this.memberHelp = db.prepare<[string], { learner_id: string; lesson_id: string; exercise_id: string; hints_used: number | null; last_hint_at: number | null; shown_at: number | null }>(
+      `SELECT k.learner_id, k.lesson_id, k.exercise_id, h.hints_used, h.last_hint_at, s.shown_at
+       FROM class_members m
+       JOIN classes c ON c.id = m.class_id
+       JOIN (SELECT learner_id, lesson_id, exercise_id FROM hint_reveals UNION SELECT learner_id, lesson_id, exercise_id FROM solution_views) k
+         ON k.learner_id = m.learner_id AND k.lesson_id IN (SELECT value FROM json_each(c.lesson_ids))
+       LEFT JOIN hint_reveals h ON h.learner_id = k.learner_id AND h.lesson_id = k.lesson_id AND h.exercise_id = k.exercise_id
+       LEFT JOIN solution_views s ON s.learner_id = k.learner_id AND s.lesson_id = k.lesson_id AND s.exercise_id = k.exercise_id
        WHERE m.class_id = ?`,
     );
   }
@@ -241,8 +262,8 @@ export class ClassesRepository {
     return this.get(id);
   }
 
-  /** Members and their progress on the class's lessons, read in one transaction so both agree. */
-  progress(classId: string): { members: ClassMember[]; progress: MemberExerciseProgress[] } {
+  /** Members, their progress and the help they took on the class's lessons, read in one transaction so all agree. */
+  progress(classId: string): { members: ClassMember[]; progress: MemberExerciseProgress[]; help: MemberExerciseHelp[] } {
     return this.db.transaction(() => ({
       members: this.members(classId),
       progress: this.memberProgress.all(classId).map((r) => ({
@@ -252,6 +273,14 @@ export class ClassesRepository {
         attempts: r.attempts,
         firstPassedAt: r.first_passed_at,
         lastAttemptAt: r.last_attempt_at,
+      })),
+      help: this.memberHelp.all(classId).map((r) => ({
+        learnerId: r.learner_id,
+        lessonId: r.lesson_id,
+        exerciseId: r.exercise_id,
+        hintsUsed: r.hints_used ?? 0,
+        lastHintAt: r.last_hint_at,
+        solutionShownAt: r.shown_at,
       })),
     }))();
   }

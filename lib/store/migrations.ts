@@ -77,4 +77,14 @@ export const MIGRATIONS: readonly string[] = [
      shown_at     INTEGER NOT NULL,
      PRIMARY KEY (learner_id, lesson_id, exercise_id)
    ) STRICT;`,
+  // 6: how many of an exercise's hints a learner revealed (hints open in order, so a count says which), and when.
+  `CREATE TABLE hint_reveals (
+     learner_id     TEXT NOT NULL REFERENCES learners(id),
+     lesson_id      TEXT NOT NULL,
+     exercise_id    TEXT NOT NULL,
+     hints_used     INTEGER NOT NULL CHECK (hints_used > 0),
+     first_hint_at  INTEGER NOT NULL,
+     last_hint_at   INTEGER NOT NULL,
+     PRIMARY KEY (learner_id, lesson_id, exercise_id)
+   ) STRICT;`,
 ];

@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from './index';
-import { solutionKey } from './progress';
 import { testStores } from './test-stores';
 
 const withStore = testStores('progress');
@@ -85,15 +84,56 @@ describe('ProgressRepository', () => {
     });
   });
 
-  test('showSolution keeps the first look; solutionViews gives it per learner and exercise', () => {
+  test('showSolution keeps the first look; helpOn gives it per learner and exercise', () => {
     withStore(['ann', 'bob'], (store) => {
       assert.equal(store.progress.showSolution('ann', 'l1', 'e1', 100), 100);
       assert.equal(store.progress.showSolution('ann', 'l1', 'e1', 200), 100, 'a second look changes nothing');
       store.progress.showSolution('bob', 'l1', 'e2', 300);
-      const views = store.progress.solutionViews();
-      assert.deepEqual([...views.values()].sort(), [100, 300]);
-      assert.equal(views.get(solutionKey('ann', 'l1', 'e1')), 100);
-      assert.equal(views.get(solutionKey('bob', 'l1', 'e1')), undefined);
+      assert.deepEqual(store.progress.helpOn('ann', 'l1', 'e1'), { hintsUsed: 0, lastHintAt: null, solutionShownAt: 100 });
+      assert.deepEqual(store.progress.helpOn('bob', 'l1', 'e1'), { hintsUsed: 0, lastHintAt: null, solutionShownAt: null });
+      assert.equal(store.progress.helpOn('bob', 'l1', 'e2').solutionShownAt, 300);
+    });
+  });
+
+  test('revealHint keeps the highest hint opened (hints open in order), and when it was opened', () => {
+    withStore(['ann', 'bob'], (store) => {
+      const p = store.progress;
+      assert.equal(p.revealHint('ann', 'l1', 'e1', 1, 100), 1);
+      assert.equal(p.revealHint('ann', 'l1', 'e1', 2, 200), 2);
+      assert.equal(p.revealHint('ann', 'l1', 'e1', 1, 300), 2, 'opening hint 1 again (a reload) takes nothing back');
+      assert.equal(p.revealHint('ann', 'l1', 'e1', 2, 400), 2);
+      assert.equal(p.revealHint('bob', 'l1', 'e1', 3, 500), 3, 'per learner');
+      assert.deepEqual(p.helpOn('ann', 'l1', 'e1'), { hintsUsed: 2, lastHintAt: 200, solutionShownAt: null });
+      const row = store.db.prepare("SELECT first_hint_at, last_hint_at FROM hint_reveals WHERE learner_id = 'ann'").get();
+      assert.deepEqual({ ...(row as object) }, { first_hint_at: 100, last_hint_at: 200 });
+    });
+  });
+
+  test('allGrades: hints, the solution and whether the first pass came after it; help without attempts is a row too', () => {
+    withStore(['ann', 'bob', 'cat'], (store) => {
+      const p = store.progress;
+      // ann: looks at the solution, then passes. bob: passes, then looks. cat: opens a hint and never checks.
+      p.recordAttempt(attempt('ann', 'l1', 'e1', false, 10));
+      p.revealHint('ann', 'l1', 'e1', 1, 15);
+      p.showSolution('ann', 'l1', 'e1', 20);
+      p.recordAttempt(attempt('ann', 'l1', 'e1', true, 30));
+      p.recordAttempt(attempt('bob', 'l1', 'e1', true, 40));
+      p.showSolution('bob', 'l1', 'e1', 50);
+      p.revealHint('cat', 'l1', 'e1', 1, 60);
+      const pick = ({ learnerId, attempts, passed, lastAttemptAt, hintsUsed, solutionShownAt, passedAfterSolution }: ReturnType<typeof p.allGrades>[number]) => ({
+        learnerId,
+        attempts,
+        passed,
+        lastAttemptAt,
+        hintsUsed,
+        solutionShownAt,
+        passedAfterSolution,
+      });
+      assert.deepEqual(p.allGrades().map(pick), [
+        { learnerId: 'ann', attempts: 2, passed: true, lastAttemptAt: 30, hintsUsed: 1, solutionShownAt: 20, passedAfterSolution: true },
+        { learnerId: 'bob', attempts: 1, passed: true, lastAttemptAt: 40, hintsUsed: 0, solutionShownAt: 50, passedAfterSolution: false },
+        { learnerId: 'cat', attempts: 0, passed: false, lastAttemptAt: null, hintsUsed: 1, solutionShownAt: null, passedAfterSolution: false },
+      ]);
     });
   });
 

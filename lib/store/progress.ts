@@ -1,3 +1,4 @@
+import { passedAfterSolution } from '../../protocol/http/check';
 import type { LessonProgress } from '../../protocol/http/progress';
 import type Database from 'better-sqlite3';
 
@@ -26,7 +27,22 @@ export interface GradeRow {
   attempts: number;
   passed: boolean;
   firstPassedAt: number | null;
-  lastAttemptAt: number;
+  /** Null when the learner only opened hints or the solution and never checked. */
+  lastAttemptAt: number | null;
+  /** How many of the exercise's hints the learner opened. */
+  hintsUsed: number;
+  /** When the learner first looked at the solution, or null. */
+  solutionShownAt: number | null;
+  /** The first pass came after the first look at the solution (it still counts as passed). */
+  passedAfterSolution: boolean;
+}
+
+/** What help a learner took on one exercise: hints opened and the solution. */
+export interface ExerciseHelp {
+  hintsUsed: number;
+  /** When the learner opened their latest hint, or null. */
+  lastHintAt: number | null;
+  solutionShownAt: number | null;
 }
 
 /** Per-learner progress: graded attempts with their evidence, and where each lesson was left. */
@@ -39,15 +55,22 @@ export class ProgressRepository {
   private readonly readOne;
   private readonly insertSolutionView;
   private readonly readSolutionView;
-  private readonly readSolutionViews;
+  private readonly upsertHint;
+  private readonly readHint;
 
   constructor(private readonly db: Database.Database) {
     this.insertSolutionView = db.prepare('INSERT OR IGNORE INTO solution_views (learner_id, lesson_id, exercise_id, shown_at) VALUES (?, ?, ?, ?)');
     this.readSolutionView = db.prepare<[string, string, string], { shown_at: number }>(
       'SELECT shown_at FROM solution_views WHERE learner_id = ? AND lesson_id = ? AND exercise_id = ?',
     );
-    this.readSolutionViews = db.prepare<[], { learner_id: string; lesson_id: string; exercise_id: string; shown_at: number }>(
-      'SELECT learner_id, lesson_id, exercise_id, shown_at FROM solution_views',
+    // Hints open in order: the highest number opened is how many were seen. Opening one again changes nothing.
+    this.upsertHint = db.prepare(
+      `INSERT INTO hint_reveals (learner_id, lesson_id, exercise_id, hints_used, first_hint_at, last_hint_at) VALUES (@learnerId, @lessonId, @exerciseId, @hint, @now, @now)
+       ON CONFLICT (learner_id, lesson_id, exercise_id) DO UPDATE SET hints_used = excluded.hints_used, last_hint_at = excluded.last_hint_at
+       WHERE excluded.hints_used > hint_reveals.hints_used`,
+    );
+    this.readHint = db.prepare<[string, string, string], { hints_used: number }>(
+      'SELECT hints_used FROM hint_reveals WHERE learner_id = ? AND lesson_id = ? AND exercise_id = ?',
     );
     this.readOne = db.prepare<[string, string, string], ProgressRow>(
       'SELECT lesson_id, exercise_id, attempts, first_passed_at, last_attempt_at FROM exercise_progress WHERE learner_id = ? AND lesson_id = ? AND exercise_id = ?',
@@ -93,31 +116,57 @@ export class ProgressRepository {
     return this.readSolutionView.get(learnerId, lessonId, exerciseId)!.shown_at;
   }
 
-  /** When each learner first looked at each solution, keyed "learner\0lesson\0exercise" (for the grade exports). */
-  solutionViews(): Map<string, number> {
-    return new Map(this.readSolutionViews.all().map((r) => [solutionKey(r.learner_id, r.lesson_id, r.exercise_id), r.shown_at]));
+  /** Records that the learner opened hint number `hint` (1-based); returns how many hints they have opened on the exercise. */
+  revealHint(learnerId: string, lessonId: string, exerciseId: string, hint: number, now = Date.now()): number {
+    return this.db.transaction(() => {
+      this.upsertHint.run({ learnerId, lessonId, exerciseId, hint, now });
+      return this.readHint.get(learnerId, lessonId, exerciseId)!.hints_used;
+    })();
   }
 
   setPosition(learnerId: string, lessonId: string, slide: number, now = Date.now()): void {
     this.writePosition.run(learnerId, lessonId, slide, now);
   }
 
-  /** Every learner's standing on every exercise they attempted, in a stable order (for exports). */
+  /** Every learner's standing on every exercise they attempted or took help on, in a stable order (for exports). */
   allGrades(): GradeRow[] {
     const rows = this.db
-      .prepare<[], ProgressRow & { learner_id: string }>(
-        'SELECT learner_id, lesson_id, exercise_id, attempts, first_passed_at, last_attempt_at FROM exercise_progress ORDER BY learner_id, lesson_id, exercise_id',
+      .prepare<
+        [],
+        { learner_id: string; lesson_id: string; exercise_id: string; attempts: number | null; first_passed_at: number | null; last_attempt_at: number | null; hints_used: number | null; shown_at: number | null }
+      >(
+        `SELECT k.learner_id, k.lesson_id, k.exercise_id, p.attempts, p.first_passed_at, p.last_attempt_at, h.hints_used, s.shown_at
+         FROM (SELECT learner_id, lesson_id, exercise_id FROM exercise_progress
+               UNION SELECT learner_id, lesson_id, exercise_id FROM hint_reveals
+               UNION SELECT learner_id, lesson_id, exercise_id FROM solution_views) k
+         LEFT JOIN exercise_progress p USING (learner_id, lesson_id, exercise_id)
+         LEFT JOIN hint_reveals h USING (learner_id, lesson_id, exercise_id)
+         LEFT JOIN solution_views s USING (learner_id, lesson_id, exercise_id)
+         ORDER BY k.learner_id, k.lesson_id, k.exercise_id`,
       )
       .all();
     return rows.map((r) => ({
       learnerId: r.learner_id,
       lessonId: r.lesson_id,
       exerciseId: r.exercise_id,
-      attempts: r.attempts,
+      attempts: r.attempts ?? 0,
       passed: r.first_passed_at != null,
       firstPassedAt: r.first_passed_at,
       lastAttemptAt: r.last_attempt_at,
+      hintsUsed: r.hints_used ?? 0,
+      solutionShownAt: r.shown_at,
+      passedAfterSolution: passedAfterSolution(r.first_passed_at, r.shown_at),
     }));
+  }
+
+  /** The help one learner took on one exercise (the `npm run grade` lines). */
+  helpOn(learnerId: string, lessonId: string, exerciseId: string): ExerciseHelp {
+    const hint = this.db
+      .prepare<[string, string, string], { hints_used: number; last_hint_at: number }>(
+        'SELECT hints_used, last_hint_at FROM hint_reveals WHERE learner_id = ? AND lesson_id = ? AND exercise_id = ?',
+      )
+      .get(learnerId, lessonId, exerciseId);
+    return { hintsUsed: hint?.hints_used ?? 0, lastHintAt: hint?.last_hint_at ?? null, solutionShownAt: this.readSolutionView.get(learnerId, lessonId, exerciseId)?.shown_at ?? null };
   }
 
   /** Everything a learner has done, by lesson. */
@@ -137,5 +186,5 @@ export class ProgressRepository {
   }
 }
 
-/** The key of solutionViews(). */
-export const solutionKey = (learnerId: string, lessonId: string, exerciseId: string): string => `${learnerId}\u0000${lessonId}\u0000${exerciseId}`;
+/** One (learner, lesson, exercise) as a map key. */
+export const exerciseKey = (learnerId: string, lessonId: string, exerciseId: string): string => `${learnerId}\u0000${lessonId}\u0000${exerciseId}`;

@@ -10,6 +10,15 @@ export interface AttemptEvent {
   at: number;
 }
 
+/** A learner opened a hint or the solution of an exercise, published after it was stored. */
+export interface HelpEvent {
+  learnerId: string;
+  lessonId: string;
+  exerciseId: string;
+  kind: 'hint' | 'solution';
+  at: number;
+}
+
 /** A learner joined a class, or joined again (resumed, possibly with a new display name). */
 export interface MemberJoinedEvent {
   classId: string;
@@ -21,6 +30,7 @@ export interface MemberJoinedEvent {
 interface ClassEventMap {
   attempt: [AttemptEvent];
   joined: [MemberJoinedEvent];
+  help: [HelpEvent];
 }
 
 /**
@@ -41,6 +51,10 @@ export class ClassEvents extends EventEmitter<ClassEventMap> {
 
   publishJoined(event: MemberJoinedEvent): void {
     this.deliver('joined', event);
+  }
+
+  publishHelp(event: HelpEvent): void {
+    this.deliver('help', event);
   }
 
   private deliver<K extends keyof ClassEventMap>(name: K, ...args: ClassEventMap[K]): void {

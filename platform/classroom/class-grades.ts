@@ -4,7 +4,8 @@ import { lessons } from '../../lib/lesson-format/lesson-library';
 import type { Store } from '../../lib/store';
 import type { ClassRecord } from '../../lib/store/classes';
 import { classGradesToCsv, classGradesToJson, type ClassGradeRow } from '../../lib/store/grade-export';
-import { solutionKey } from '../../lib/store/progress';
+import { exerciseKey } from '../../lib/store/progress';
+import { passedAfterSolution } from '../../protocol/http/check';
 
 export type ExportFormat = 'csv' | 'json';
 
@@ -17,27 +18,32 @@ export interface ExportFile {
 export function classGrades(store: Store, classId: string): { record: ClassRecord; rows: ClassGradeRow[] } | null {
   const record = store.classes.get(classId);
   if (!record) return null;
-  const { members, progress } = store.classes.progress(classId);
-  const byKey = new Map(progress.map((p) => [solutionKey(p.learnerId, p.lessonId, p.exerciseId), p]));
-  const solutions = store.progress.solutionViews();
+  const { members, progress, help } = store.classes.progress(classId);
+  const byKey = new Map(progress.map((p) => [exerciseKey(p.learnerId, p.lessonId, p.exerciseId), p]));
+  const helpByKey = new Map(help.map((h) => [exerciseKey(h.learnerId, h.lessonId, h.exerciseId), h]));
   const exercises = record.lessonIds.flatMap((lessonId) => {
     const entry = lessons().get(lessonId);
     return entry?.ok ? entry.lesson.slides.flatMap((s) => (s.exercise ? [{ lessonId, exerciseId: s.exercise.id }] : [])) : [];
   });
   const rows = members.flatMap((m) =>
     exercises.map(({ lessonId, exerciseId }) => {
-      const key = solutionKey(m.learnerId, lessonId, exerciseId);
+      const key = exerciseKey(m.learnerId, lessonId, exerciseId);
       const p = byKey.get(key);
+      const h = helpByKey.get(key);
+      const firstPassedAt = p?.firstPassedAt ?? null;
+      const solutionShownAt = h?.solutionShownAt ?? null;
       return {
         learnerId: m.learnerId,
         displayName: m.displayName,
         lessonId,
         exerciseId,
-        passed: p?.firstPassedAt != null,
+        passed: firstPassedAt !== null,
         attempts: p?.attempts ?? 0,
-        firstPassedAt: p?.firstPassedAt ?? null,
+        firstPassedAt,
         lastAttemptAt: p?.lastAttemptAt ?? null,
-        solutionShownAt: solutions.get(key) ?? null,
+        solutionShownAt,
+        hintsUsed: h?.hintsUsed ?? 0,
+        passedAfterSolution: passedAfterSolution(firstPassedAt, solutionShownAt),
       };
     }),
   );

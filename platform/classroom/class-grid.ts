@@ -1,5 +1,5 @@
 import type { LoadedLesson } from '../../lib/lesson-format/loader';
-import { isClassOpen, type ClassMember, type ClassRecord, type MemberExerciseProgress } from '../../lib/store/classes';
+import { isClassOpen, type ClassMember, type ClassRecord, type MemberExerciseHelp, type MemberExerciseProgress } from '../../lib/store/classes';
 import type { ClassGrid, ClassroomSettings, GridCell, GridColumn, GridRow, LearnerStatus } from '../../protocol/http';
 
 /**
@@ -40,6 +40,8 @@ export interface GridInput {
   record: ClassRecord;
   members: ClassMember[];
   progress: MemberExerciseProgress[];
+  /** Hints and solutions opened (none when absent). */
+  help?: MemberExerciseHelp[];
   lesson(id: string): LessonOutline | null;
   connection(learnerId: string): ConnectionState;
   settings: ClassroomSettings;
@@ -65,6 +67,7 @@ export function buildClassGrid(input: GridInput): ClassGrid {
   }
 
   const byCell = new Map(input.progress.map((p) => [cellKey(p.learnerId, p.lessonId, p.exerciseId), p]));
+  const helpByCell = new Map((input.help ?? []).map((h) => [cellKey(h.learnerId, h.lessonId, h.exerciseId), h]));
   const idleMs = settings.idleAfterMinutes * 60_000;
   const rows = input.members.map((member): GridRow => {
     const connection = input.connection(member.learnerId);
@@ -72,12 +75,17 @@ export function buildClassGrid(input: GridInput): ClassGrid {
     const stuck: GridRow['stuck'] = [];
     let solved = 0;
     const cells = columns.map((column): GridCell => {
-      const p = byCell.get(cellKey(member.learnerId, column.lessonId, column.exerciseId));
-      if (!p) return { attempts: 0, passedAt: null, lastAttemptAt: null };
+      const key = cellKey(member.learnerId, column.lessonId, column.exerciseId);
+      const p = byCell.get(key);
+      const h = helpByCell.get(key);
+      const help = { hintsUsed: h?.hintsUsed ?? 0, solutionShownAt: h?.solutionShownAt ?? null };
+      // Opening a hint or the solution is activity too: the learner is working on the exercise.
+      lastActivityAt = Math.max(lastActivityAt, h?.lastHintAt ?? 0, help.solutionShownAt ?? 0);
+      if (!p) return { attempts: 0, passedAt: null, lastAttemptAt: null, ...help };
       lastActivityAt = Math.max(lastActivityAt, p.lastAttemptAt);
       if (p.firstPassedAt !== null) solved++;
       else if (p.attempts >= settings.stuckAfterFailures) stuck.push({ lessonId: column.lessonId, exerciseId: column.exerciseId, failures: p.attempts });
-      return { attempts: p.attempts, passedAt: p.firstPassedAt, lastAttemptAt: p.lastAttemptAt };
+      return { attempts: p.attempts, passedAt: p.firstPassedAt, lastAttemptAt: p.lastAttemptAt, ...help };
     });
     const status: LearnerStatus = connection.sockets === 0 ? 'offline' : now - lastActivityAt >= idleMs ? 'idle' : 'active';
     return {
@@ -102,7 +110,7 @@ export function buildClassGrid(input: GridInput): ClassGrid {
 export interface GridSources {
   classes: {
     get(id: string): ClassRecord | null;
-    progress(classId: string): { members: ClassMember[]; progress: MemberExerciseProgress[] };
+    progress(classId: string): { members: ClassMember[]; progress: MemberExerciseProgress[]; help?: MemberExerciseHelp[] };
   };
   lesson(id: string): LessonOutline | null;
   connection(learnerId: string): ConnectionState;
@@ -113,6 +121,6 @@ export interface GridSources {
 export function classGridSnapshot(sources: GridSources, classId: string, now = Date.now()): ClassGrid | null {
   const record = sources.classes.get(classId);
   if (!record) return null;
-  const { members, progress } = sources.classes.progress(classId);
-  return buildClassGrid({ record, members, progress, lesson: (id) => sources.lesson(id), connection: (id) => sources.connection(id), settings: sources.settings, now });
+  const { members, progress, help } = sources.classes.progress(classId);
+  return buildClassGrid({ record, members, progress, help, lesson: (id) => sources.lesson(id), connection: (id) => sources.connection(id), settings: sources.settings, now });
 }

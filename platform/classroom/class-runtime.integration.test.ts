@@ -137,7 +137,7 @@ describe('class runtime (real engine)', () => {
     const csv = files.find((f) => f.endsWith('.csv'));
     assert.ok(csv && files.some((f) => f.endsWith('.json')), files.join(', '));
     const text = readFileSync(join(server.data.path, 'exports', csv), 'utf8');
-    assert.match(text, /^class,name,learner,lesson,exercise,passed,attempts,first_passed_at,last_attempt_at,solution_shown_at\r\n/);
+    assert.match(text, /^class,name,learner,lesson,exercise,passed,attempts,first_passed_at,last_attempt_at,solution_shown_at,hints_used,solution_shown,passed_after_solution\r\n/);
     assert.match(text, /Docker Friday,Ada,/);
     assert.match(text, /Docker Friday,Grace,/);
     assert.equal((await runtime.end(classId))?.removedSandboxes, 0, 'ending again is harmless');

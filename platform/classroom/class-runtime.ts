@@ -1,3 +1,5 @@
+import { parseEnvironment } from '../../protocol/environment';
+import type { LearnerEnvironments } from '../../protocol/http/environments';
 import { join } from 'node:path';
 import type { ClassRuntimeStatus, EndedClass } from '../../protocol/http/classroom';
 import type { DataDir } from '../../lib/config/data-dir';
@@ -46,8 +48,8 @@ export class ClassRuntime extends Disposable {
   }
 
   /** A new learner sandbox of someone in an open class belongs to that class. */
-  placement(learnerId: string, profile: string): Placement | undefined {
-    if (profile !== CLASS_PROFILE) return undefined;
+  placement(learnerId: string, environment: string): Placement | undefined {
+    if (parseEnvironment(environment)?.profile !== CLASS_PROFILE) return undefined;
     const record = this.deps.store.classes.openClassesOf(learnerId)[0];
     if (!record) return undefined;
     const registry = this.setup.readyRegistry(record.id);
@@ -84,6 +86,31 @@ export class ClassRuntime extends Disposable {
   async reset(classId: string, learnerId: string): Promise<void> {
     await this.deps.sandboxes.manager.reset(learnerId, CLASS_PROFILE);
     this.channel.send(classId, { event: 'sandbox', data: { action: 'reset' } }, learnerId);
+  }
+
+  /** The learner's environments, running and parked (every machine of a lab). */
+  environments(learnerId: string): LearnerEnvironments {
+    const { manager, config } = this.deps.sandboxes;
+    return {
+      environments: manager.environmentsOf(learnerId).map(({ environment, state, since }) => ({ environment, state, since })),
+      keepMs: config.environments.keepMs,
+    };
+  }
+
+  /** Throws one environment of the learner away (every machine of it), running or parked; false when they had no such environment. */
+  async deleteEnvironment(classId: string, learnerId: string, environment: string): Promise<boolean> {
+    const { manager } = this.deps.sandboxes;
+    if (!manager.environmentsOf(learnerId).some((e) => e.environment === environment)) return false;
+    await manager.reset(learnerId, environment);
+    this.channel.send(classId, { event: 'sandbox', data: { action: 'reset' } }, learnerId);
+    return true;
+  }
+
+  /** The environment's /root as a tar stream (running or parked), or undefined when the learner has no such environment. */
+  async exportEnvironment(learnerId: string, environment: string): Promise<NodeJS.ReadableStream | undefined> {
+    const { manager, driver } = this.deps.sandboxes;
+    const found = manager.environmentsOf(learnerId).find((e) => e.environment === environment);
+    return found ? driver.exportFolder(found.sandboxId, '/root') : undefined;
   }
 
   /** Returns the new expiry, or undefined when the learner has no sandbox. */

@@ -53,6 +53,7 @@ import { addClassRoutes } from './routes/class-routes';
 import { addHealthRoute } from './routes/health';
 import { addInstructorRoutes } from './routes/instructor-routes';
 import { addLessonRoutes, type Grading } from './routes/lesson-routes';
+import { lessonValuesKey } from '../../lib/lesson-format/lesson-values';
 import { addPreviewRoutes, type PreviewDoor } from './routes/preview-routes';
 import { addSandboxFileRoutes, type SandboxFiles } from './routes/sandbox-file-routes';
 import { addSignInRoutes } from './routes/sign-in-routes';
@@ -109,7 +110,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   addInstructorRoutes(router, { classroom, dashboards, runtime, log });
   addClassActionRoutes(router, { classroom, runtime });
   addClassRoutes(router, { classroom, clients, runtime });
-  if (deps.grading) addLessonRoutes(router, { store: deps.store, grading: deps.grading, classEvents: classroom.events });
+  if (deps.grading) addLessonRoutes(router, { store: deps.store, grading: deps.grading, classEvents: classroom.events, valuesKey: lessonValuesKey(deps.cookieSecret) });
   if (deps.preview) addPreviewRoutes(router, { door: deps.preview, classroom });
   if (deps.sandboxFiles) addSandboxFileRoutes(router, deps.sandboxFiles);
 

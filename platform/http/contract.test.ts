@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +17,7 @@ import {
   CheckResponseSchema,
   DirectoryListingSchema,
   FileSavedSchema,
+  HintResponseSchema,
   SandboxFileBodySchema,
   SolutionResponseSchema,
   ClassGradesFileSchema,
@@ -33,6 +35,8 @@ import {
   NewClassResponseSchema,
   ProgressResponseSchema,
   ResetResponseSchema,
+  LearnerEnvironmentsSchema,
+  LessonValuesResponseSchema,
 } from '../../protocol/http';
 import type { SandboxService } from '../../sandbox-server/src/sandbox-service';
 import type { SessionManager } from '../../sandbox-server/src/sessions/session-manager';
@@ -44,6 +48,7 @@ import { ClassRuntime } from '../classroom/class-runtime';
 import { createClassroom } from '../classroom/class-services';
 import { openInstructorAccess } from '../classroom/instructor-auth';
 import { createHttpApp, nodeListener, type HttpApp } from './app';
+import type { Exercise } from '../../lib/lesson-format/schema';
 
 /**
  * Contract tests: every JSON and Server-Sent Events route of the platform,
@@ -69,6 +74,7 @@ describe('every response satisfies the schema the browser parses', () => {
   let adaCookie = '';
   let classId = '';
   let joinCode = '';
+  const graded: Exercise[] = [];
 
   before(async () => {
     data = openDataDir(join(root, 'data'));
@@ -107,7 +113,7 @@ describe('every response satisfies the schema the browser parses', () => {
       grading: {
         sandboxIdOf: (learnerId, profile) => manager.sandboxIdOf(learnerId, profile),
         grade: async (_sandboxId, exercise) => ({
-          exerciseId: exercise.id,
+          exerciseId: (graded.push(exercise), exercise.id), // kept: the values test reads what was graded
           passed: false,
           durationMs: 12,
           checks: [
@@ -224,7 +230,7 @@ describe('every response satisfies the schema the browser parses', () => {
     await refusal(await check('no-such-exercise'), 404);
     await refusal(await call('POST', `/api/lessons/no-such-lesson/exercises/${EXERCISE}/check`, { cookie: adaCookie }), 404);
     await refusal(await check(EXERCISE, { origin: 'http://evil.example' }), 403);
-    await manager.connect(ada, 'dind', new RecordingClient()); // her terminal opens a sandbox, as the lesson page would
+    await manager.connect(ada, `dind:${LESSON}`, new RecordingClient()); // her terminal opens the lesson's environment, as the lesson page would
     const verdict = await body(await check(), CheckResponseSchema, 200);
     assert.deepEqual(verdict.checks[1], { passed: false, message: 'exit code 3 expected (found 0)', fail: 'exit code 3 expected', expects: 'exit code 3 expected', found: '0', details: ['line 1: no'], hint: 'try exit 3' }, 'messages, never scripts or evidence');
     assert.deepEqual(verdict.checks[0], { passed: true, message: 'ok', expects: 'a container named three' }, 'a passed check says what it met');
@@ -241,6 +247,28 @@ describe('every response satisfies the schema the browser parses', () => {
     assert.equal(again.shownAt, solution.shownAt);
     await refusal(await call('POST', `/api/lessons/${LESSON}/exercises/no-such-exercise/solution`, { cookie: adaCookie }), 404);
     await refusal(await call('POST', `/api/lessons/${LESSON}/exercises/${EXERCISE}/solution`, { cookie: adaCookie, origin: 'http://evil.example' }), 403);
+
+    // Hints: each one opened is recorded (the highest kept); a hint the exercise does not have is refused.
+    const hint = (n: unknown, options = {}, exercise = EXERCISE) => call('POST', `/api/lessons/${LESSON}/exercises/${exercise}/hints`, { cookie: adaCookie, body: { hint: n }, ...options });
+    assert.deepEqual(await body(await hint(1), HintResponseSchema, 200), { exerciseId: EXERCISE, hintsUsed: 1 });
+    assert.deepEqual(await body(await hint(2), HintResponseSchema, 200), { exerciseId: EXERCISE, hintsUsed: 2 });
+    assert.match((await refusal(await hint(3), 400)).error, /has 2 hints, not 3/);
+    await refusal(await hint(0), 400);
+    await refusal(await hint('1'), 400);
+    await refusal(await hint(1, {}, 'no-such-exercise'), 404);
+    await refusal(await hint(1, { origin: 'http://evil.example' }), 403);
+    await refusal(await call('POST', `/api/lessons/${LESSON}/exercises/${EXERCISE}/hints`, { cookie: adaCookie, body: { hint: 1, pad: 'x'.repeat(300) } }), 413);
+    // Hints and the solution share a rate limit per learner (a fresh learner here, so Ada's budget is left for the dashboard's test).
+    const bo = `${LEARNER_COOKIE}=${signLearnerCookie(data.cookieSecret, newLearnerId())}`;
+    let limited: Response | undefined;
+    for (let i = 0; i < 20 && !limited; i++) {
+      const response = await call('POST', `/api/lessons/${LESSON}/exercises/${EXERCISE}/${i % 2 ? 'solution' : 'hints'}`, { cookie: bo, body: { hint: 1 } });
+      if (response.status === 429) limited = response;
+      else await response.arrayBuffer();
+    }
+    assert.ok(limited, 'hints and solutions are rate-limited');
+    assert.match(limited.headers.get('retry-after') ?? '', /^\d+$/);
+    assert.match((await refusal(limited, 429)).error, /too many requests/);
 
     await empty(await call('PUT', `/api/lessons/${LESSON}/position`, { cookie: adaCookie, body: { slide: 2 } }));
     await refusal(await call('PUT', `/api/lessons/${LESSON}/position`, { cookie: adaCookie, body: { slide: -1 } }), 400);
@@ -261,6 +289,29 @@ describe('every response satisfies the schema the browser parses', () => {
     const wrongMethod = await call('GET', '/api/classes/join', { cookie: adaCookie });
     assert.equal(wrongMethod.headers.get('allow'), 'POST');
     await refusal(wrongMethod, 405);
+  });
+
+  test("values drawn per learner: each learner's own, the same every time, and what their check and solution use", async () => {
+    const grace = newLearnerId();
+    const cookieOf = (id: string) => `${LEARNER_COOKIE}=${signLearnerCookie(data.cookieSecret, id)}`;
+    const valuesOf = async (cookie: string, lesson = LESSON) => (await body(await call('GET', `/api/lessons/${lesson}/values`, { cookie }), LessonValuesResponseSchema, 200)).values;
+    const mine = await valuesOf(cookieOf(grace));
+    assert.match(mine.port ?? '', /^9\d{3}$/);
+    assert.match(mine.name ?? '', /^[a-z]{5}$/);
+    assert.deepEqual(await valuesOf(cookieOf(grace)), mine, 'the same values on every visit');
+    const others = await Promise.all(Array.from({ length: 5 }, () => valuesOf(cookieOf(newLearnerId()))));
+    assert.ok(others.some((v) => v.port !== mine.port || v.name !== mine.name), 'five other learners all drew the same values');
+    assert.deepEqual(await valuesOf(cookieOf(grace), 'namespaces'), {}, 'a lesson without values has none');
+    await refusal(await call('GET', '/api/lessons/no-such-lesson/values', { cookie: cookieOf(grace) }), 404);
+
+    const solution = await body(await call('POST', `/api/lessons/${LESSON}/exercises/serve-read-only/solution`, { cookie: cookieOf(grace) }), SolutionResponseSchema, 200);
+    assert.ok(solution.solution.includes(`--name ${mine.name} -p ${mine.port}:80`), solution.solution);
+    await manager.connect(grace, `dind:${LESSON}`, new RecordingClient());
+    await body(await call('POST', `/api/lessons/${LESSON}/exercises/serve-read-only/check`, { cookie: cookieOf(grace) }), CheckResponseSchema, 200);
+    const exercise = graded.at(-1)!;
+    assert.equal(exercise.id, 'serve-read-only');
+    assert.ok(!JSON.stringify(exercise).includes('${{'), 'a placeholder reached the grader');
+    assert.deepEqual(exercise.checks[2], { docker: { container: mine.name, publishes: [`${mine.port}:80`] }, fail: `${mine.name} must publish its port 80 as host port ${mine.port}.`, hint: `docker port ${mine.name} shows what is published; -p takes HOST:CONTAINER.` });
   });
 
   test('the instructor API: session, classes, grid, runtime, follow, messages, extend, reset, with their refusals', async () => {
@@ -310,6 +361,13 @@ describe('every response satisfies the schema the browser parses', () => {
     await call('POST', '/api/classes/join', { cookie: adaCookie, body: { code: joinCode, displayName: 'Ada L.' } });
     const update = DashboardEventSchema.parse(await events.next());
     assert.deepEqual(update.data.rows.map((r) => r.displayName), ['Ada L.']);
+    // Opening a hint updates the grid at once; her cell carries the hints and the solution she saw (the lesson API's test).
+    await call('POST', `/api/lessons/${LESSON}/exercises/${EXERCISE}/hints`, { cookie: adaCookie, body: { hint: 1 } }).then((r) => r.arrayBuffer());
+    const helped = DashboardEventSchema.parse(await events.next());
+    const column = helped.data.columns.findIndex((c) => c.lessonId === LESSON && c.exerciseId === EXERCISE);
+    const cell = helped.data.rows[0]!.cells[column]!;
+    assert.equal(cell.hintsUsed, 2);
+    assert.equal(typeof cell.solutionShownAt, 'number');
     controller.abort();
     await waitFor(() => http.dashboards.size === 0);
     await refusal(await call('GET', `/api/instructor/classes/${classId}/events`, { cookie: adaCookie }), 401);
@@ -336,13 +394,26 @@ describe('every response satisfies the schema the browser parses', () => {
     await call('PUT', `${path}/follow`, { cookie: instructor, body: { lessonId: LESSON, slide: 3 } });
     await manager.connect(ada, 'dind', new RecordingClient()); // the reset above took her sandbox; her terminal opens a new one
     await body(await call('POST', `${path}/learners/${ada}/extend`, { cookie: instructor, body: { minutes: 10 } }), ExtendResponseSchema, 200);
+    // Her environments: listed, exported (her /root as .tar.gz), deleted.
+    const listed = await body(await call('GET', `${path}/learners/${ada}/environments`, { cookie: instructor }), LearnerEnvironmentsSchema, 200);
+    assert.deepEqual(listed.environments.map((e) => [e.environment, e.state]), [['dind', 'running']]);
+    const exportedRoot = await call('GET', `${path}/learners/${ada}/environments/dind/export`, { cookie: instructor });
+    assert.equal(exportedRoot.status, 200);
+    assert.match(exportedRoot.headers.get('content-disposition') ?? '', /^attachment; filename="drydock-.*-dind-root\.tar\.gz"$/);
+    assert.match(gunzipSync(Buffer.from(await exportedRoot.arrayBuffer())).toString('latin1'), /root\/notes\.txt/, 'her files are in the archive');
+    await refusal(await call('GET', `${path}/learners/${ada}/environments/dind:no-such/export`, { cookie: instructor }), 404);
+    await refusal(await call('GET', `${path}/learners/${ada}/environments/${encodeURIComponent('bad env')}/export`, { cookie: instructor }), 400);
+    await refusal(await call('GET', `${path}/learners/${ada}/environments`, { cookie: adaCookie }), 401);
+    await empty(await call('DELETE', `${path}/learners/${ada}/environments/dind`, { cookie: instructor }));
+    await refusal(await call('DELETE', `${path}/learners/${ada}/environments/dind`, { cookie: instructor }), 404);
+    await manager.connect(ada, 'dind', new RecordingClient()); // she opens a lesson again
     await body(await call('POST', `${path}/learners/${ada}/reset`, { cookie: instructor }), ResetResponseSchema, 200);
     const ended = await body(await call('POST', `${path}/end`, { cookie: instructor }), EndedClassSchema, 200);
     assert.match(ended.exports.json, /format=json$/);
     for (let event = await events.next(); event; event = await events.next()) received.push(LearnerEventSchema.parse(event));
     assert.deepEqual(
       received.map((e) => e.event),
-      ['class', 'message', 'follow', 'sandbox', 'sandbox', 'ended'],
+      ['class', 'message', 'follow', 'sandbox', 'sandbox', 'sandbox', 'ended'],
     );
     controller.abort();
     await refusal(await call('POST', '/api/classes/join', { cookie: stranger, body: { code: joinCode, displayName: 'Bo' } }), 410);
@@ -350,6 +421,8 @@ describe('every response satisfies the schema the browser parses', () => {
     assert.match(exported.headers.get('content-disposition') ?? '', /^attachment; filename="class-contract-.*\.json"$/);
     const grades = await body(exported, ClassGradesFileSchema, 200);
     assert.deepEqual([...new Set(grades.grades.map((g) => g.displayName))], ['Ada L.']);
+    const exitThree = grades.grades.find((g) => g.exerciseId === EXERCISE)!;
+    assert.deepEqual([exitThree.hintsUsed, exitThree.solutionShown, exitThree.passedAfterSolution], [2, true, false], 'hints and the look are in the grades; no pass to mark');
   });
 
 });

@@ -48,7 +48,30 @@ export const SolutionResponseSchema = z.object({
   exerciseId: z.string(),
   /** Shell commands that solve the exercise in a fresh sandbox (content CI runs them). */
   solution: z.string(),
+  /** The lesson's word on why the solution works (rendered Markdown), when it gives one. */
+  explanationHtml: z.string().optional(),
   /** When this learner first looked (epoch ms). */
   shownAt: z.number().int(),
 });
 export type SolutionResponse = z.infer<typeof SolutionResponseSchema>;
+
+/**
+ * POST /api/lessons/:lessonId/exercises/:exerciseId/hints: the learner opened
+ * hint number `hint` (1-based; hints open in order, so it is also how many
+ * they have seen). The server keeps the highest, and the instructor's grid and
+ * the grade exports show it.
+ */
+export const HintRequestSchema = z.object({ hint: z.number().int().min(1).max(100) }).strict();
+export type HintRequest = z.infer<typeof HintRequestSchema>;
+
+/** → 200: how many of the exercise's hints this learner has opened, all told. */
+export const HintResponseSchema = z.object({ exerciseId: z.string(), hintsUsed: z.number().int().nonnegative() });
+export type HintResponse = z.infer<typeof HintResponseSchema>;
+
+/**
+ * A pass counts however it came, but one first reached after looking at the
+ * solution is marked as such (in the grades and on the instructor's grid).
+ */
+export function passedAfterSolution(firstPassedAt: number | null, solutionShownAt: number | null): boolean {
+  return firstPassedAt !== null && solutionShownAt !== null && firstPassedAt >= solutionShownAt;
+}

@@ -40,8 +40,8 @@ const grid = {
       stuck: [{ lessonId: 'dockerfiles', exerciseId: 'build', failures: 3 }],
       solved: 1,
       cells: [
-        { attempts: 1, passedAt: T0 + 5000, lastAttemptAt: T0 + 5000 },
-        { attempts: 3, passedAt: null, lastAttemptAt: T0 + 8000 },
+        { attempts: 1, passedAt: T0 + 5000, lastAttemptAt: T0 + 5000, hintsUsed: 2, solutionShownAt: T0 + 4000 },
+        { attempts: 3, passedAt: null, lastAttemptAt: T0 + 8000, hintsUsed: 0, solutionShownAt: null },
       ],
     },
     {
@@ -55,8 +55,8 @@ const grid = {
       stuck: [],
       solved: 0,
       cells: [
-        { attempts: 0, passedAt: null, lastAttemptAt: null },
-        { attempts: 0, passedAt: null, lastAttemptAt: null },
+        { attempts: 0, passedAt: null, lastAttemptAt: null, hintsUsed: 1, solutionShownAt: null },
+        { attempts: 0, passedAt: null, lastAttemptAt: null, hintsUsed: 0, solutionShownAt: null },
       ],
     },
   ],

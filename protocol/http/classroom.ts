@@ -61,11 +61,15 @@ export type ClassroomSettings = z.infer<typeof ClassroomSettingsSchema>;
 export const GridColumnSchema = z.object({ lessonId: z.string(), exerciseId: z.string(), title: z.string() });
 export type GridColumn = z.infer<typeof GridColumnSchema>;
 
-/** One learner on one exercise. attempts 0: not tried; passedAt set: passed; otherwise failed `attempts` times. */
+/** One learner on one exercise. attempts 0: not tried; passedAt set: passed; otherwise failed `attempts` times. Hints and the solution may be opened before any attempt. */
 export const GridCellSchema = z.object({
   attempts: CountSchema,
   passedAt: EpochMsSchema.nullable(),
   lastAttemptAt: EpochMsSchema.nullable(),
+  /** How many of the exercise's hints the learner opened. */
+  hintsUsed: CountSchema,
+  /** When the learner first looked at the solution, or null (a pass after it still counts, marked). */
+  solutionShownAt: EpochMsSchema.nullable(),
 });
 export type GridCell = z.infer<typeof GridCellSchema>;
 

@@ -20,6 +20,12 @@ export const ClassGradeSchema = z.object({
   lastAttemptAt: z.iso.datetime().nullable(),
   /** When the learner first looked at the exercise's solution; absent from files written before solutions were recorded. */
   solutionShownAt: z.iso.datetime().nullable().optional(),
+  /** How many of the exercise's hints the learner opened; absent from files written before hints were recorded. */
+  hintsUsed: CountSchema.optional(),
+  /** Whether the learner looked at the solution (solutionShownAt set). */
+  solutionShown: z.boolean().optional(),
+  /** Passed, and the first pass came after the first look at the solution (the pass counts; it is marked). */
+  passedAfterSolution: z.boolean().optional(),
 });
 export type ClassGrade = z.infer<typeof ClassGradeSchema>;
 

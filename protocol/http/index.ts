@@ -10,3 +10,5 @@ export * from './grades';
 export * from './body';
 export * from './preview';
 export * from './sandbox-files';
+export * from './environments';
+export * from './lesson-values';

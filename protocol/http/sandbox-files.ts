@@ -1,5 +1,6 @@
 import { utf8Encoder } from '../text-codec';
 import { z } from '../zod';
+import { parseEnvironment } from '../environment';
 
 /**
  * The editor's view of the learner's own sandbox files (the sandbox is the
@@ -39,8 +40,8 @@ export const SandboxPathSchema = z.string().superRefine((path, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-/** A lesson's sandbox profile (manifest.profile). */
-export const SandboxProfileSchema = z.string().regex(/^[a-z0-9-]{1,32}$/, 'not a profile name');
+/** A lesson's environment (protocol/environment.ts: `dind`, `dind:networking`, `dind:swarm@2`); the parameter keeps its older name, profile. */
+export const SandboxProfileSchema = z.string().max(80).refine((text) => parseEnvironment(text) !== undefined, 'not an environment (e.g. dind:networking)');
 
 export const SandboxFileQuerySchema = z.object({ profile: SandboxProfileSchema, path: SandboxPathSchema });
 

@@ -44,6 +44,8 @@ export async function startSandboxService(
     authorizeWatch?: (req: IncomingMessage) => boolean;
     /** The platform's ClientAddresses; made from the environment when not given. */
     clients?: ClientAddresses;
+    /** How many machines a named environment has, undefined for one no lesson declares (TerminalUpgradeOptions.environmentMachines). */
+    environmentMachines?: (name: string) => number | undefined;
   } = {},
 ): Promise<SandboxService> {
   const env = options.env ?? process.env;
@@ -59,6 +61,7 @@ export async function startSandboxService(
       `${socketsPerLearner} terminals per learner; ${joinsPerMinute} socket joins a minute per address`,
   );
   const manager = new SessionManager(driver, config, log);
+  if (options.environmentMachines) manager.setEnvironmentMachines(options.environmentMachines);
   await manager.reconcile();
   await backend.removeOrphans();
   manager.startSweeping();
@@ -71,6 +74,7 @@ export async function startSandboxService(
     config,
     log,
     profiles: PROFILES,
+    environmentMachines: options.environmentMachines,
     allowedOrigins,
     authenticate: (req: IncomingMessage) => verifyLearnerCookie(data.cookieSecret, readCookie(req.headers.cookie, LEARNER_COOKIE)),
     authorizeWatch: options.authorizeWatch,

@@ -1,8 +1,9 @@
+import { pack as tarPack } from 'tar-stream';
 import { connect } from 'node:net';
 import { Duplex, Readable, Writable } from 'node:stream';
 import type { TerminalSize } from '../../protocol';
 import { posix } from 'node:path';
-import type { ExecOptions, ExecResult, SandboxDirEntry, SandboxDriver, SandboxFile, SandboxInfo, SandboxListing, SandboxShell, SandboxSpec, SandboxWrite } from '../src/engine/driver';
+import type { ExecOptions, ExecResult, SandboxDirEntry, SandboxDriver, SandboxFile, SandboxInfo, SandboxListing, SandboxRecord, SandboxShell, SandboxSpec, SandboxWrite } from '../src/engine/driver';
 import { EngineUnavailableError, SandboxNotFoundError } from '../src/engine/errors';
 import type { InnerEngine } from '../src/engine/inner-engine';
 
@@ -189,7 +190,8 @@ export class FakeDriver implements SandboxDriver {
   async start(id: string): Promise<void> {
     await Promise.resolve();
     this.calls.push(`start:${id}`);
-    this.require(id).info.running = true;
+    const sandbox = this.require(id);
+    sandbox.info = { ...sandbox.info, running: true, stoppedAt: undefined };
     this.started.push(id);
   }
 
@@ -216,11 +218,38 @@ export class FakeDriver implements SandboxDriver {
     return shell;
   }
 
-  async update(id: string, record: { learnerId: string; expiresAt: number }): Promise<void> {
+  async update(id: string, record: SandboxRecord): Promise<void> {
     await Promise.resolve();
     const sandbox = this.require(id);
     this.calls.push(`update:${id}`);
-    sandbox.info = { ...sandbox.info, learnerId: record.learnerId, expiresAt: record.expiresAt, pool: undefined };
+    sandbox.info = { ...sandbox.info, learnerId: record.learnerId, expiresAt: record.expiresAt, pool: undefined, profile: record.profile ?? sandbox.info.profile };
+  }
+
+  readonly stopped: string[] = [];
+
+  /** The fake's files under `path`, as a tar stream (tar-stream, as the Docker driver's archive is a tar). */
+  async exportFolder(id: string, path: string): Promise<NodeJS.ReadableStream> {
+    await Promise.resolve();
+    this.require(id);
+    const pack = tarPack();
+    const prefix = path.endsWith('/') ? path : `${path}/`;
+    for (const [file, text] of Object.entries(this.options.files ?? {})) {
+      if (file.startsWith(prefix)) pack.entry({ name: file.slice(1) }, text);
+    }
+    pack.finalize();
+    return pack;
+  }
+
+  /** Like Docker: the sandbox stops, keeps what it wrote, and its terminal stream ends; inspect() says when it stopped. */
+  async stop(id: string): Promise<void> {
+    await Promise.resolve();
+    const sandbox = this.require(id);
+    this.calls.push(`stop:${id}`);
+    this.stopped.push(id);
+    if (!sandbox.info.running) return;
+    sandbox.info = { ...sandbox.info, running: false, stoppedAt: Date.now() };
+    for (const stream of this.streams.get(id) ?? []) if (!stream.destroyed) stream.destroy();
+    for (const shell of this.shells) if (shell.sandboxId === id && !shell.stream.destroyed) shell.stream.destroy();
   }
 
   async readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { canonicalImageName } from '../../lib/image-reference/image-reference';
 import type { SandboxFile } from '../src/engine/driver';
-import type { ContainerDetails, DistributionDetails, ImageDetails, ImageHistoryStep, InnerEngine, NetworkDetails, VolumeDetails } from '../src/engine/inner-engine';
+import type { ContainerDetails, DistributionDetails, ImageDetails, ImageHistoryStep, InnerEngine, NetworkDetails, SwarmState, VolumeDetails } from '../src/engine/inner-engine';
 
 /** A file of the sandbox as readFile found it (text, so a recording stays readable). */
 export type RecordedFile = { kind: 'file'; text: string } | { kind: 'missing' } | { kind: 'not-a-file'; type: string };
@@ -16,6 +16,8 @@ export interface InnerEngineRecording {
   distributions: Record<string, DistributionDetails | { error: string }>;
   /** Sandbox paths (under volumes' mountpoints) → what readFile found there. */
   files: Record<string, RecordedFile>;
+  /** The swarm as the engine's node saw it; a recording without one is of an engine in no swarm. */
+  swarm?: SwarmState;
 }
 
 /** The recording in a fixtures folder: one JSON file per kind. */
@@ -70,6 +72,12 @@ export class FakeInnerEngine implements InnerEngine {
     await Promise.resolve();
     this.asked.push(`network ${name}`);
     return Object.values(this.recording.networks).find((n) => n.Name === name || n.Id === name) ?? null;
+  }
+
+  async swarm(): Promise<SwarmState> {
+    await Promise.resolve();
+    this.asked.push('swarm');
+    return structuredClone(this.recording.swarm ?? { kind: 'not-a-manager', localNodeState: 'inactive' });
   }
 
   async distribution(name: string): Promise<DistributionDetails> {

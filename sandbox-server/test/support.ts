@@ -149,7 +149,11 @@ export interface TestSandboxServer {
 }
 
 /** Stands up the sandbox service behind a plain HTTP server on 127.0.0.1, as the platform server does. */
-export async function startTestSandboxServer(config: SandboxServerConfig, env: Record<string, string> = {}): Promise<TestSandboxServer> {
+export async function startTestSandboxServer(
+  config: SandboxServerConfig,
+  env: Record<string, string> = {},
+  options: { environmentMachines?: (name: string) => number | undefined } = {},
+): Promise<TestSandboxServer> {
   const dir = mkdtempSync(joinPath(tmpdir(), 'drydock-itest-'));
   const data = openDataDir(dir);
   const service = await startSandboxService(data, {
@@ -158,6 +162,7 @@ export async function startTestSandboxServer(config: SandboxServerConfig, env: R
     env: { NODE_ENV: 'test', DRYDOCK_SANDBOX_IMAGE: config.image, ...env },
     // Stands in for the platform's instructor cookie in tests.
     authorizeWatch: (req) => req.headers['x-test-instructor'] === TEST_INSTRUCTOR_TOKEN,
+    environmentMachines: options.environmentMachines,
   });
   const http = createHttpServer((_, res) => res.writeHead(404).end());
   http.on('upgrade', (req, socket, head) => {
@@ -328,13 +333,15 @@ export async function startReadySandbox(
   config: SandboxServerConfig,
   learnerId: string,
   sessionSuffix: string,
-  extra: Pick<SandboxSpec, 'registry' | 'classId'> = {},
+  extra: Pick<SandboxSpec, 'registry' | 'classId' | 'machine'> = {},
 ): Promise<string> {
   const info = await driver.create({ learnerId, profile: 'dind', sessionId: `${config.serverId}-${sessionSuffix}`.slice(0, 60), expiresAt: Date.now() + 3_600_000, limits: config.limits, ...extra });
   const stream = await driver.attach(info.id);
   const out = collect(stream);
   await driver.start(info.id);
-  await waitFor('the sandbox prompt', () => PROMPT.test(out.text()), 60_000);
+  // A lab machine's prompt names its host (root@node2:~#).
+  const prompt = extra.machine ? new RegExp(`root@${extra.machine.hostname}:~# $`, 'm') : PROMPT;
+  await waitFor('the sandbox prompt', () => prompt.test(out.text()), 90_000);
   stream.destroy();
   return info.id;
 }

@@ -25,7 +25,7 @@ export async function drydockLearnerToPrompt(server: PlatformProcess): Promise<L
   const cookie = setCookie.split(';')[0]!;
   const learnerId = decodeURIComponent(cookie.slice(LEARNER_COOKIE.length + 1)).split('.')[1]!;
   const t1 = performance.now();
-  const wsUrl = `${server.url.replace(/^http/, 'ws')}/ws/terminal?profile=${PROFILE}`;
+  const wsUrl = `${server.url.replace(/^http/, 'ws')}/ws/terminal?env=${PROFILE}`;
   const link = await DrydockSocketLink.open(wsUrl, cookie, server.url, SIZE);
   const t2 = performance.now();
   try {

@@ -84,7 +84,7 @@ async function timed(driver: DockerDriver, id: string, script: string): Promise<
  * As `docker stats` counts it (usage less the page cache the kernel can drop at once), read from the
  * sandbox's memory cgroup on the host: Engine 20.10 on this kernel answers the stats API with empty memory_stats.
  */
-async function memoryInUseMiB(driver: DockerDriver, id: string): Promise<number> {
+export async function memoryInUseMiB(driver: DockerDriver, id: string): Promise<number> {
   const { State } = await driver.docker.getContainer(id).inspect();
   const folders = cgroupFolders(readFileSync(`/proc/${State.Pid}/cgroup`, 'utf8'));
   const v1 = folders.find((f) => existsSync(join(f, 'memory.usage_in_bytes')));

@@ -41,7 +41,8 @@ export function parseBenchOptions(argv: string[] = process.argv.slice(2)): Bench
 }
 
 export const LESSON_PATH = '/lessons/containers-101';
-export const PROFILE = 'dind';
+/** The environment of the lesson the bench's learners open (protocol/environment.ts): what its page's terminal asks for. */
+export const PROFILE = 'dind:containers-101';
 export const PLAIN_IMAGE = 'debian:trixie-slim';
 /** Wide enough that the throughput command never wraps. */
 export const SIZE: TerminalSize = { cols: 200, rows: 50 };

@@ -8,6 +8,7 @@ import type { Echo, Throughput } from './terminal-figures';
 import type { SelfPacedStart } from './self-paced-start';
 import type { WarmPoolLatency } from './warm-pool';
 import type { PeerFigures } from './peer-wetty';
+import type { EnvironmentFigures } from './environments';
 
 export interface BenchResults {
   firstPrompt: FirstPrompt;
@@ -17,13 +18,14 @@ export interface BenchResults {
   preview: WebPreviewLatency;
   peer: PeerFigures;
   warmPool: WarmPoolLatency;
+  environments: EnvironmentFigures;
   selfPaced: SelfPacedStart;
   tiers: IsolationCost;
 }
 
 /** The printed report: one table, ratios against each figure's baseline, and what each baseline is. */
 export function textReport(bench: BenchContext, results: BenchResults): string {
-  const { firstPrompt: fp, echo, throughput: tp, grade, preview, peer, warmPool, selfPaced, tiers } = results;
+  const { firstPrompt: fp, echo, throughput: tp, grade, preview, peer, warmPool, environments: env, selfPaced, tiers } = results;
   const rows: string[][] = [
     ['first prompt, new learner (ms)', cell(fp.drydock), cell(fp.baseline), ratio(fp.drydock, fp.baseline), 'A'],
     ['  of which lesson page GET (ms)', cell(fp.page), '', '', ''],
@@ -47,6 +49,12 @@ export function textReport(bench: BenchContext, results: BenchResults): string {
           [`throughput, drydock vs ${peer.tool} (MB/s) *`, cell(peer.throughput.drydock), cell(peer.throughput.baseline), ratio(peer.throughput.drydock, peer.throughput.baseline), 'H'],
         ]),
     ['first prompt from a warm pool (ms)', cell(warmPool.warm), cell(warmPool.cold), ratio(warmPool.warm, warmPool.cold), 'E'],
+    ['environment restored → engine ready (ms)', cell(env.restore), cell(env.cold), ratio(env.restore, env.cold), 'J'],
+    ['  parking it (ms)', cell(env.park), '', '', ''],
+    ['parked environment on disk (MiB)', cell(env.diskMiB), cell(env.freshDiskMiB), ratio(env.diskMiB, env.freshDiskMiB), 'J'],
+    ['3-machine lab, new → 3 engines (ms)', cell(env.labCold), cell(env.cold), ratio(env.labCold, env.cold), 'J'],
+    ['3-machine lab, restored → 3 engines (ms)', cell(env.labRestore), cell(env.labCold), ratio(env.labRestore, env.labCold), 'J'],
+    ['  memory per lab machine, swarm idle (MiB)', cell(env.machineMemoryMiB), '', '', ''],
     ['self-paced newcomer, page → prompt (ms)', cell(selfPaced.warm), cell(selfPaced.cold), ratio(selfPaced.warm, selfPaced.cold), 'G'],
     ['hardened tier: first prompt (ms)', cell(tiers.userns.firstPrompt), cell(tiers.capability.firstPrompt), ratio(tiers.userns.firstPrompt, tiers.capability.firstPrompt), 'F'],
     ['hardened tier: inner docker run (ms)', cell(tiers.userns.innerRun), cell(tiers.capability.innerRun), ratio(tiers.userns.innerRun, tiers.capability.innerRun), 'F'],
@@ -88,13 +96,17 @@ export function textReport(bench: BenchContext, results: BenchResults): string {
     'I  one bare `docker exec true` in the same sandbox, interleaved with a GET of a small page from busybox httpd in it: through',
     '   the web preview proxy (cookie check, one exec of nc as the relay, HTTP both ways; platform/preview), and by curl run',
     '   in the sandbox with one exec. The proxy in the bench process, on the real engine, as the platform runs it.',
+    'J  through the session manager, one learner at a time: a new environment (create, start, engine boot) is the baseline for one',
+    '   parked (after 4 MiB of files, an 8 MiB inner image and a volume were made in it) and restored; disk is what the sandbox',
+    '   holds on the host after `sync` (hardened tier: its disk image\'s allocated blocks; capability tier: writable layer and',
+    '   volume), against a fresh one\'s; the lab rows wait for all three inner engines, new and restored; memory as in F.',
     '',
   ].join('\n');
 }
 
 /** Every figure and sample, for tools (--json). */
 export function jsonReport(bench: BenchContext, results: BenchResults): string {
-  const { firstPrompt, echo, throughput, grade, preview, peer, warmPool, selfPaced, tiers } = results;
+  const { firstPrompt, echo, throughput, grade, preview, peer, warmPool, environments, selfPaced, tiers } = results;
   const figures = {
     runId: bench.runId,
     image: bench.image,
@@ -106,6 +118,7 @@ export function jsonReport(bench: BenchContext, results: BenchResults): string {
     gradeMs: grade,
     webPreviewMs: preview,
     warmPoolFirstPromptMs: warmPool,
+    environments,
     selfPacedFirstPromptMs: selfPaced,
     isolationTiers: tiers,
     throughputMBps: { drydock: throughput.drydock, baseline: throughput.baseline, serverCpuMsPerMB: throughput.serverCpuPerMB, clientCpuMsPerMB: throughput.clientCpuPerMB, chunkKiB: throughput.chunkKiB, bytesPerRun: throughput.bytesPerRun, samples: throughput.samples },
@@ -119,6 +132,8 @@ export function jsonReport(bench: BenchContext, results: BenchResults): string {
       gradeDockerfileVsBareExec: grade.dockerfile.median / grade.bareExec.median,
       webPreviewVsBareExec: preview.proxied.median / preview.bareExec.median,
       warmPoolFirstPromptVsCold: warmPool.warm.median / warmPool.cold.median,
+      environmentRestoreVsNew: environments.restore.median / environments.cold.median,
+      labNewVsOneSandbox: environments.labCold.median / environments.cold.median,
       selfPacedFirstPromptVsCold: selfPaced.warm.median / selfPaced.cold.median,
       hardenedVsCapabilityFirstPrompt: tiers.userns.firstPrompt.median / tiers.capability.firstPrompt.median,
     },

@@ -50,6 +50,7 @@ import { measureSelfPacedStart } from './self-paced-start';
 import { measurePeer } from './peer-wetty';
 import { measureWarmPool } from './warm-pool';
 import { measureWebPreview } from './web-preview';
+import { measureEnvironments } from './environments';
 
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 
@@ -90,6 +91,8 @@ async function measure(bench: BenchContext, onServer: (server: PlatformProcess) 
 
   log('first prompt with and without a warm pool…');
   const warmPool = await measureWarmPool(bench.baselineDriver, bench.config, bench.params.warmPoolSamples);
+  log('environments: parked and restored vs new; a 3-machine lab, new and restored; disk and memory…');
+  const environments = await measureEnvironments(bench.baselineDriver, bench.config, bench.params.warmPoolSamples);
   log('self-paced newcomers: a server with the self-paced warm pool beside one without…');
   const warmServer = await PlatformProcess.start({ root: bench.root, env: bench.env, image: bench.image });
   let selfPaced: BenchResults['selfPaced'];
@@ -100,7 +103,7 @@ async function measure(bench: BenchContext, onServer: (server: PlatformProcess) 
   }
   log('isolation tiers: hardened vs capability…');
   const tiers = await measureIsolationCost(bench.image, bench.params.tierSamples, '/var/run/docker.sock', log);
-  return { firstPrompt, echo, throughput, grade, preview, peer, warmPool, selfPaced, tiers };
+  return { firstPrompt, echo, throughput, grade, preview, peer, warmPool, environments, selfPaced, tiers };
 }
 
 async function main(): Promise<number> {

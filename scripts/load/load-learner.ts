@@ -52,7 +52,7 @@ export class LoadLearner {
     if (!setCookie) throw new Error(`learner ${n}: no ${LEARNER_COOKIE} cookie`);
     const cookie = setCookie.split(';')[0]!;
     const learnerId = decodeURIComponent(cookie.slice(LEARNER_COOKIE.length + 1)).split('.')[1]!;
-    const link = await DrydockSocketLink.open(`${baseUrl.replace(/^http/, 'ws')}/ws/terminal?profile=${PROFILE}`, cookie, baseUrl, SIZE);
+    const link = await DrydockSocketLink.open(`${baseUrl.replace(/^http/, 'ws')}/ws/terminal?env=${PROFILE}`, cookie, baseUrl, SIZE);
     const at = await link.out.waitForPrompt(PROMPT_TIMEOUT_MS * 3).catch(async (error: Error) => {
       await link.close();
       throw new Error(`learner ${n}: ${error.message}`);

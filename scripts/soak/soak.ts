@@ -8,8 +8,8 @@ import { memoryDrift, type MemoryDrift } from './memory-drift';
  * A soak run: learners arrive, work and leave for a while on one server,
  * then everything they made must be gone and the server's memory must have
  * stayed where it settled. What a visit does: a prompt (warm or cold), an
- * echo, an inner `docker run`, a file and a volume, one graded check; then it
- * leaves, half of the visits with Reset, half by closing the tab (their
+ * echo, an inner `docker run`, a file and a volume, one graded check, at
+ * least 10 s in all; then it leaves, half of the visits with Reset, half by closing the tab (their
  * sandboxes go by the idle timeout, shortened here to 30 s).
  */
 export interface SoakOptions {
@@ -40,8 +40,17 @@ export interface SoakReport {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const MiB = 2 ** 20;
 const DRAIN_TIMEOUT_MS = 5 * 60_000;
+/**
+ * A visit lasts at least this long: the learner reads the lesson between
+ * commands. Without it a warm sandbox makes a visit take under half a
+ * second, and two workers leave a closed tab's sandbox every second or so,
+ * which the per-address cap (rightly) refuses long before the idle timeout
+ * frees any: that measures the cap, not leaks.
+ */
+const VISIT_MIN_MS = 10_000;
 
 async function visit(url: string, n: number): Promise<void> {
+  const arrived = Date.now();
   const learner = await LoadLearner.arrive(url, n);
   try {
     await learner.answers(30_000);
@@ -51,6 +60,7 @@ async function visit(url: string, n: number): Promise<void> {
     if (check.status !== 200) throw new Error(`the check answered HTTP ${check.status}: ${await check.text()}`);
     if (learner.dropped) throw new Error(`the socket dropped: ${learner.dropped}`);
     if (learner.foreign.size > 0) throw new Error(`saw other learners' output: ${[...learner.foreign].join(', ')}`);
+    await sleep(arrived + VISIT_MIN_MS - Date.now());
     if (n % 2 === 0) learner.link.reset();
   } finally {
     await learner.leave();
@@ -66,6 +76,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       ...process.env,
       // Left sandboxes go 30-45 s after their learner (the sweep runs every 15 s).
       DRYDOCK_IDLE_MINUTES: '0.5',
+      // Removed, not parked: the soak compares the end with the start (parking is measured by the bench's environments section).
+      DRYDOCK_KEEP_DAYS: '0',
       // The self-paced pool follows arrivals over the last minute and empties after them, so the end can be compared with the start.
       DRYDOCK_SELF_PACED_WARM_MIN: '0',
       DRYDOCK_SELF_PACED_WARM_WINDOW_MINUTES: '1',

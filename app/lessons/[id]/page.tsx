@@ -6,6 +6,8 @@ import { TerminalTabs } from '@/components/terminal/TerminalTabs';
 import { TerminalEditorSwitch } from '@/components/editor/TerminalEditorSwitch';
 import { LessonProblems } from '@/components/ui/LessonProblems';
 import { PreviewMenu } from '@/components/preview/PreviewMenu';
+import { EnvironmentBadge } from '@/components/environment/EnvironmentBadge';
+import { MachineTabs } from '@/components/terminal/MachineTabs';
 import { lessons } from '@/lib/lesson-format/lesson-library';
 import Link from 'next/link';
 import { deckSlides } from '@/lib/lesson-format/deck-data';
@@ -29,6 +31,9 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
   if (!entry.ok) return <LessonProblems id={id} problems={entry.problems} />;
 
   const { manifest } = entry.lesson;
+  const environment = lessons().environmentOf(id)!; // defined for a lesson without errors
+  const starter = lessons().get(environment.startedBy);
+  const startedBy = { id: environment.startedBy, title: starter?.ok ? starter.lesson.manifest.title : environment.startedBy };
   const slidesForDeck = deckSlides(entry.lesson, { withNotes: false });
   const course = lessons().inCourseOrder();
   const after = course.slice(course.findIndex((l) => l.id === id) + 1).find((l) => l.ok);
@@ -53,8 +58,8 @@ export default async function LessonPage({ params }: { params: Promise<{ id: str
       }
       right={
         <div className="h-[70vh] md:h-auto md:min-h-0">
-          <TerminalEditorSwitch profile={manifest.profile}>
-            <TerminalTabs profile={manifest.profile} />
+          <TerminalEditorSwitch profile={environment.environment} aside={<EnvironmentBadge lessonId={manifest.id} startedBy={startedBy} machines={environment.machines} />}>
+            {environment.machines > 1 ? <MachineTabs environment={environment.environment} machines={environment.machines} /> : <TerminalTabs profile={environment.environment} />}
           </TerminalEditorSwitch>
         </div>
       }

@@ -19,6 +19,7 @@ export const BODY_LIMITS = {
   extend: 256,
   join: 1024,
   position: 1024,
+  hint: 256,
   /** A file the editor saves: at most 1 MiB of UTF-8 (checked after parsing), as a JSON string (escapes make it longer). */
   sandboxFile: 3 * 1024 * 1024,
 } as const;

@@ -9,7 +9,11 @@ import {
   MessageRequestSchema,
   MessageResponseSchema,
   ResetResponseSchema,
+  EnvironmentNameSchema,
+  LearnerEnvironmentsSchema,
 } from '../../../protocol/http';
+import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import type { ClassRuntime } from '../../classroom/class-runtime';
 import type { Classroom } from '../../classroom/class-services';
 import type { AppContext, AppRouter } from '../common/context';
@@ -90,6 +94,35 @@ export function addClassActionRoutes(app: AppRouter, deps: { classroom: Classroo
     const { runtime, classId } = target(c);
     await runtime.reset(classId, c.req.param('learnerId'));
     return sendJson(c, ResetResponseSchema, { ok: true });
+  });
+
+  app.get(`${LEARNER}/environments`, (c) => {
+    const { runtime } = target(c);
+    return sendJson(c, LearnerEnvironmentsSchema, runtime.environments(c.req.param('learnerId') ?? ''));
+  });
+
+  /** The :env of a route, checked (environments have `:` and `@`, so the browser encodes it). */
+  const environmentOf = (c: AppContext): string => {
+    const parsed = EnvironmentNameSchema.safeParse(c.req.param('environment') ?? '');
+    if (!parsed.success) throw new HttpError(400, 'name an environment, e.g. dind:networking');
+    return parsed.data;
+  };
+
+  app.delete(`${LEARNER}/environments/:environment`, async (c) => {
+    const { runtime, classId } = target(c);
+    if (!(await runtime.deleteEnvironment(classId, c.req.param('learnerId') ?? '', environmentOf(c)))) throw new HttpError(404, 'this learner has no such environment');
+    return noContent(c);
+  });
+
+  app.get(`${LEARNER}/environments/:environment/export`, async (c) => {
+    const { runtime } = target(c);
+    const environment = environmentOf(c);
+    const learnerId = c.req.param('learnerId') ?? '';
+    const tar = await runtime.exportEnvironment(learnerId, environment);
+    if (!tar) throw new HttpError(404, 'this learner has no such environment');
+    const gzipped = Readable.toWeb(Readable.from(tar).pipe(createGzip())) as ReadableStream;
+    const filename = `drydock-${learnerId.slice(0, 8)}-${environment.replace(/[:@]/g, '-')}-root.tar.gz`;
+    return c.body(gzipped, 200, { 'content-type': 'application/gzip', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store' });
   });
 
   app.post(`${LEARNER}/extend`, limitBody('extend'), async (c) => {

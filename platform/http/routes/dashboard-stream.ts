@@ -1,11 +1,11 @@
 import type { ClassGrid, DashboardEvent } from '../../../protocol/http';
 import { DisposableStore, MutableDisposable, disposableInterval, disposableTimeout, listen, toDisposable, type IDisposable } from '../../../lib/lifecycle/disposable';
-import type { AttemptEvent, MemberJoinedEvent } from '../../classroom/class-events';
+import type { AttemptEvent, HelpEvent, MemberJoinedEvent } from '../../classroom/class-events';
 import type { Classroom } from '../../classroom/class-services';
 import type { AppContext } from '../common/context';
 import { serveEventStream } from '../common/sse';
 
-/** After a check or a join, wait this long for more before sending (a burst of checks becomes one update). */
+/** After a check, a hint or solution opened, or a join, wait this long for more before sending (a burst of checks becomes one update). */
 const COALESCE_MS = 60;
 /** Connection state (sockets, idleness) has no events of its own: it is refreshed this often. */
 export const GRID_REFRESH_MS = 5_000;
@@ -14,7 +14,7 @@ const RETRY_MS = 2000;
 
 /**
  * The instructor dashboards' Server-Sent Events streams: the whole grid
- * snapshot as a `grid` event at once, after every check or join that concerns
+ * snapshot as a `grid` event at once, after every check, hint, solution or join that concerns
  * the class, and every 5 s. Snapshots rather than deltas: a class is a few
  * dozen learners, and a client that missed an event is right again at the next.
  */
@@ -46,6 +46,11 @@ export class DashboardStreams implements IDisposable {
       };
       subscriptions.add(
         listen(classroom.events, 'attempt', (e: AttemptEvent) => {
+          if (members.has(e.learnerId) && lessons.has(e.lessonId)) soon();
+        }),
+      );
+      subscriptions.add(
+        listen(classroom.events, 'help', (e: HelpEvent) => {
           if (members.has(e.learnerId) && lessons.has(e.lessonId)) soon();
         }),
       );

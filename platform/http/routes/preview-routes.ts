@@ -1,6 +1,7 @@
 import { CLASS_ID } from '../../../lib/store/classes';
 import { RateLimiter } from '../../../lib/web-guards/rate-limiter';
 import { PortsResponseSchema, PreviewPortSchema, type PortsResponse } from '../../../protocol/http';
+import { parseEnvironment } from '../../../protocol/environment';
 import { SandboxNotFoundError } from '../../../sandbox-server/src/engine/errors';
 import type { Classroom } from '../../classroom/class-services';
 import type { AppContext, AppRouter } from '../common/context';
@@ -17,7 +18,7 @@ export interface PreviewDoor {
   entryUrl(target: { sandboxId: string; learnerId: string; profile: string; port: number }, platformHost: string): string | null;
 }
 
-/** The one sandbox profile today (lessons name it in their manifest; a class's sandboxes are of it too). */
+/** Without ?env=: the bare profile, which the session manager reads as "the learner's most recently used environment". */
 const PROFILE = 'dind';
 const PORT = ':port{[0-9]{1,5}}';
 const LEARNER = '/api/instructor/classes/:classId/learners/:learnerId{[A-Za-z0-9_-]{1,64}}';
@@ -47,8 +48,16 @@ export function addPreviewRoutes(app: AppRouter, deps: { door: PreviewDoor; clas
     return parsed.data;
   };
 
+  /** ?env= names the lesson's environment; without it, the learner's most recently used one. */
+  const environmentOf = (c: AppContext): string => {
+    const asked = c.req.query('env');
+    if (asked === undefined) return PROFILE;
+    if (!parseEnvironment(asked)) throw new HttpError(400, 'env must name an environment, e.g. dind:networking');
+    return asked;
+  };
+
   const ports = async (c: AppContext, learnerId: string): Promise<Response> => {
-    const sandboxId = door.sandboxIdOf(learnerId, PROFILE);
+    const sandboxId = door.sandboxIdOf(learnerId, environmentOf(c));
     const unavailable = door.offeredAt(c.req.header('host') ?? '') ? undefined : UNAVAILABLE;
     let body: PortsResponse = { sandbox: false, ports: [], unavailable };
     if (sandboxId) {
@@ -62,9 +71,10 @@ export function addPreviewRoutes(app: AppRouter, deps: { door: PreviewDoor; clas
   };
 
   const open = (c: AppContext, learnerId: string, port: number): Response => {
-    const sandboxId = door.sandboxIdOf(learnerId, PROFILE);
+    const environment = environmentOf(c);
+    const sandboxId = door.sandboxIdOf(learnerId, environment);
     if (!sandboxId) throw new HttpError(409, 'there is no sandbox to preview yet: open a lesson, and its terminal starts one');
-    const url = door.entryUrl({ sandboxId, learnerId, profile: PROFILE, port }, c.req.header('host') ?? '');
+    const url = door.entryUrl({ sandboxId, learnerId, profile: environment, port }, c.req.header('host') ?? '');
     if (!url) throw new HttpError(503, UNAVAILABLE);
     return redirect(c, url, 303, { 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
   };

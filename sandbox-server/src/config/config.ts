@@ -73,6 +73,32 @@ export interface SandboxServerConfig {
    */
   shellsPerSandbox: number;
   selfPacedWarm: SelfPacedWarmLimits;
+  environments: EnvironmentLimits;
+}
+
+/**
+ * How many environments (protocol/environment.ts) a learner keeps, running
+ * and parked. A running one holds memory and a place; a parked one is a
+ * stopped sandbox that holds only its disk (its files, inner images and
+ * volumes, shell history) until the learner comes back to it.
+ */
+export interface EnvironmentLimits {
+  /**
+   * A sandbox left idle, or past its lifetime, is parked (stopped and kept)
+   * for this long, then removed; 0 removes it at once, as before
+   * environments. [DRYDOCK_KEEP_DAYS] default 7
+   */
+  keepMs: number;
+  /**
+   * Environments one learner may have running at once; opening one more
+   * parks the one they used least recently (a multi-machine lab counts once).
+   * [DRYDOCK_RUNNING_ENVIRONMENTS_PER_LEARNER] default 2
+   */
+  runningPerLearner: number;
+  /** Parked environments kept per learner; beyond it their oldest is removed. [DRYDOCK_KEPT_ENVIRONMENTS_PER_LEARNER] default 4 */
+  keptPerLearner: number;
+  /** Parked sandboxes kept on this server in all; beyond it the oldest anyone's are removed. [DRYDOCK_KEPT_SANDBOXES_MAX] default 200 */
+  keptMax: number;
 }
 
 /**
@@ -110,6 +136,10 @@ const Settings = z.object({
   DRYDOCK_SELF_PACED_WARM_MIN: wholeNumber(0, 100).default(1),
   DRYDOCK_SELF_PACED_WARM_MAX: wholeNumber(0, 100).default(4),
   DRYDOCK_SELF_PACED_WARM_WINDOW_MINUTES: wholeNumber(1, 60).default(10),
+  DRYDOCK_KEEP_DAYS: z.coerce.number().min(0).max(365).default(7),
+  DRYDOCK_RUNNING_ENVIRONMENTS_PER_LEARNER: wholeNumber(1, 16).default(2),
+  DRYDOCK_KEPT_ENVIRONMENTS_PER_LEARNER: wholeNumber(0, 100).default(4),
+  DRYDOCK_KEPT_SANDBOXES_MAX: wholeNumber(0, 100_000).default(200),
 });
 
 /** DRYDOCK_MAX_SANDBOXES when set, else what this host's memory and CPUs hold. */
@@ -159,6 +189,12 @@ export function loadSandboxServerConfig(serverId: string, env: NodeJS.ProcessEnv
       max: settings.DRYDOCK_SELF_PACED_WARM_MAX,
       min: Math.min(settings.DRYDOCK_SELF_PACED_WARM_MIN, settings.DRYDOCK_SELF_PACED_WARM_MAX),
       windowMinutes: settings.DRYDOCK_SELF_PACED_WARM_WINDOW_MINUTES,
+    },
+    environments: {
+      keepMs: settings.DRYDOCK_KEEP_DAYS * 24 * 60 * MINUTE,
+      runningPerLearner: settings.DRYDOCK_RUNNING_ENVIRONMENTS_PER_LEARNER,
+      keptPerLearner: settings.DRYDOCK_KEPT_ENVIRONMENTS_PER_LEARNER,
+      keptMax: settings.DRYDOCK_KEPT_SANDBOXES_MAX,
     },
   };
 }

@@ -24,7 +24,11 @@ export interface SandboxLimits {
 
 export interface SandboxSpec {
   learnerId: string;
-  /** Which environment of the learner this is (one sandbox per learner per profile). */
+  /**
+   * Which environment of the learner this is (protocol/environment.ts): one
+   * sandbox per learner per environment. A warm sandbox is made for the bare
+   * profile (`dind`) and takes its environment when claimed (update()).
+   */
   profile: string;
   /** Random, unguessable id of this sandbox's session. */
   sessionId: string;
@@ -36,6 +40,21 @@ export interface SandboxSpec {
   pool?: string;
   /** Registries the sandbox's inner engine uses (a class registry); none when absent. */
   registry?: SandboxRegistryAccess;
+  /** One machine of a multi-machine lab; absent for an ordinary sandbox with a network of its own. */
+  machine?: SandboxMachine;
+}
+
+/**
+ * A machine of a lab: sandboxes with the same `lab` share one private network
+ * (and only they do), each reachable there by its `hostname`, which is also
+ * its own hostname. The lab id must be unique to one learner's lab: it is the
+ * whole of what puts machines together.
+ */
+export interface SandboxMachine {
+  /** Letters, digits, `_`, `.`, `-` (at most 64). */
+  lab: string;
+  /** One DNS label, e.g. `node1`. */
+  hostname: string;
 }
 
 /**
@@ -64,8 +83,12 @@ export interface SandboxInfo {
   classId?: string;
   /** Set on a warm sandbox until a learner claims it. */
   pool?: string;
-  /** The backend's name of the sandbox's own network, when it has one (what a class registry joins). */
+  /** When a sandbox that is not running stopped (epoch ms): a parked environment's age. Set by inspect() only. */
+  stoppedAt?: number;
+  /** The backend's name of the sandbox's own network, when it has one (what a class registry joins); a lab machine's is its lab's. */
   network?: string;
+  /** Set on a lab machine (read back from the backend, so a restarted server can regroup a lab). */
+  machine?: SandboxMachine;
 }
 
 export interface ExecOptions {
@@ -132,6 +155,14 @@ export type SandboxWrite =
   /** That part of the sandbox cannot be written (the hardened tier's root filesystem is read-only outside its writable folders). */
   | { kind: 'read-only' };
 
+/** The facts update() records for good. */
+export interface SandboxRecord {
+  learnerId: string;
+  expiresAt: number;
+  /** The environment a warm sandbox was claimed for (its profile until then). */
+  profile?: string;
+}
+
 export interface SandboxDriver {
   /** Creates (does not start) a sandbox. */
   create(spec: SandboxSpec): Promise<SandboxInfo>;
@@ -142,7 +173,13 @@ export interface SandboxDriver {
   exec(id: string, cmd: string[], options: ExecOptions): Promise<ExecResult>;
   /** Starts another login shell in the (running) sandbox, with a terminal of its own. */
   openShell(id: string): Promise<SandboxShell>;
-  /** Removes the sandbox and everything created for it (network, volumes). Idempotent. */
+  /**
+   * Stops the sandbox and keeps everything it wrote: its files, its inner
+   * engine's images and volumes, its shell history (a parked environment).
+   * start() brings it back; its processes start afresh. Idempotent.
+   */
+  stop(id: string): Promise<void>;
+  /** Removes the sandbox and everything created for it (network, volumes; a lab's network with its last machine). Idempotent. */
   remove(id: string): Promise<void>;
   /** Sandboxes this server created, running or not. */
   list(): Promise<SandboxInfo[]>;
@@ -156,7 +193,7 @@ export interface SandboxDriver {
    * Records durable facts that change after creation: which learner claimed a
    * warm sandbox, a lifetime the instructor extended.
    */
-  update(id: string, record: { learnerId: string; expiresAt: number }): Promise<void>;
+  update(id: string, record: SandboxRecord): Promise<void>;
   /** Reads a file of the sandbox (symlinks resolved inside the sandbox), at most maxBytes of it. */
   readFile(id: string, path: string, maxBytes: number): Promise<SandboxFile>;
   /**
@@ -176,6 +213,11 @@ export interface SandboxDriver {
    * parsed strictly: a learner can make their own listing wrong, never the server.
    */
   listDirectory(id: string, path: string, maxEntries: number): Promise<SandboxListing>;
+  /**
+   * A folder of the sandbox as a tar stream, read by the backend (running or
+   * parked: a stopped sandbox's files are read too). An instructor's export.
+   */
+  exportFolder(id: string, path: string): Promise<NodeJS.ReadableStream>;
   /**
    * Writes a whole file into the sandbox through the backend (not through a
    * program in it), symlinks resolved inside the sandbox: owned by the

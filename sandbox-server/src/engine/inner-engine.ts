@@ -35,6 +35,68 @@ export interface InnerEngine {
    * than that; null when no layer has one.
    */
   findFileInImage(image: string, wanted: (path: string) => boolean): Promise<string | null>;
+  /**
+   * The swarm as this engine's node sees it (GET /info, and on a manager
+   * GET /nodes, /services, /tasks): which task of which service runs on
+   * which node. Only a manager holds the cluster's state.
+   */
+  swarm(): Promise<SwarmState>;
+}
+
+/**
+ * Swarm state in Drydock's own shape (not the API's): what a check or a
+ * visualiser of a lab reads. Tasks carry their service's name and their
+ * node's hostname, joined from the same read.
+ */
+export type SwarmState =
+  /** inactive, pending, active (a worker), error, locked: the engine's Swarm.LocalNodeState. */
+  | { kind: 'not-a-manager'; localNodeState: string }
+  | { kind: 'manager'; nodeId: string; nodes: SwarmNode[]; services: SwarmService[]; tasks: SwarmTask[] };
+
+export interface SwarmNode {
+  id: string;
+  hostname: string;
+  role: 'manager' | 'worker';
+  /** ready, down, disconnected, unknown. */
+  state: string;
+  /** active, pause, drain. */
+  availability: string;
+  /** The address the node reaches the others from. */
+  address?: string;
+  leader: boolean;
+  engineVersion?: string;
+}
+
+export interface SwarmService {
+  id: string;
+  name: string;
+  image: string;
+  mode: 'replicated' | 'global' | 'other';
+  /** The replicas asked for (replicated services). */
+  replicas?: number;
+  /** vip (the default) or dnsrr. */
+  endpointMode: string;
+  /** Published ports, e.g. { target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' }. */
+  ports: { target: number; published?: number; protocol: string; mode: string }[];
+}
+
+export interface SwarmTask {
+  id: string;
+  serviceId: string;
+  /** '' when the service is gone. */
+  serviceName: string;
+  /** The replica number (replicated services). */
+  slot?: number;
+  /** Unset until the task is scheduled. */
+  nodeId?: string;
+  nodeHostname?: string;
+  /** running, shutdown… as the orchestrator wants it. */
+  desiredState: string;
+  /** new, pending, assigned, preparing, starting, running, complete, failed, rejected… */
+  state: string;
+  /** The reason a task failed or was rejected, as the engine says it. */
+  error?: string;
+  containerId?: string;
 }
 
 /** A host port binding: "9090:80" is { HostPort: "9090" } under "80/tcp". */

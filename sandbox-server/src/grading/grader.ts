@@ -1,7 +1,8 @@
+import { solutionSteps } from '../../../lib/lesson-format/solution-steps';
 import type { DockerfileCheck, Exercise } from '../../../lib/lesson-format/schema';
 import { judgeDockerState } from './docker-state';
 import { checkDockerfile } from './dockerfile/rules';
-import type { SandboxDriver } from '../engine/driver';
+import type { ExecResult, SandboxDriver } from '../engine/driver';
 import { InnerEngineError, SandboxNotFoundError } from '../engine/errors';
 import { INNER_ENGINE_START_COMMAND } from '../../../protocol';
 import type { InnerEngine } from '../engine/inner-engine';
@@ -79,76 +80,107 @@ async function judgeDockerfile(driver: SandboxDriver, sandboxId: string, check: 
 }
 
 /** Grades every check (they are independent; the learner sees all that fail, not just the first). */
-export async function gradeExercise(driver: SandboxDriver, sandboxId: string, exercise: Exercise): Promise<Verdict> {
+/**
+ * The sandbox of machine n of the learner's environment (multi-machine
+ * lessons), undefined when that machine is not running; a plain id is every
+ * machine's (a one-machine environment).
+ */
+export type MachineSandboxes = string | ((machine: number) => string | undefined);
+
+export async function gradeExercise(driver: SandboxDriver, sandboxes: MachineSandboxes, exercise: Exercise): Promise<Verdict> {
   const started = performance.now();
   const checks: CheckResult[] = [];
-  let engine: InnerEngine | undefined;
+  const sandboxOf = typeof sandboxes === 'string' ? () => sandboxes : sandboxes;
+  const sandboxId = sandboxOf(1) ?? '';
+  /** Inner engines by machine, connected once per verdict. */
+  const engines = new Map<number, InnerEngine>();
   for (const [index, check] of exercise.checks.entries()) {
-    if ('docker' in check || 'dockerfile' in check) {
-      // Judged by the server on what it read itself; no program in the sandbox runs.
-      const checkStarted = performance.now();
-      let result: { passed: boolean; found: string; details?: string[] };
-      try {
-        if ('docker' in check) {
-          engine ??= await driver.innerEngine(sandboxId);
-          result = await judgeDockerState({ engine, readFile: (path, max) => driver.readFile(sandboxId, path, max) }, check.docker);
-        } else {
-          result = await judgeDockerfile(driver, sandboxId, check.dockerfile);
-        }
-      } catch (error) {
-        // A stopped or tampered inner engine fails the check with the reason; it never passes one.
-        const what = 'docker' in check ? "your sandbox's Docker engine" : check.dockerfile.path;
-        result = { passed: false, found: `the grader could not read ${what} (${(error as Error).message})` };
-      }
-      checks.push({
-        index,
-        passed: result.passed,
-        message: result.passed ? 'ok' : `${check.fail} — ${result.found}`,
-        fail: result.passed ? undefined : check.fail,
-        expects: check.fail,
-        found: result.passed ? undefined : result.found,
-        hint: result.passed ? undefined : check.hint,
-        details: result.passed ? undefined : result.details,
-        exitCode: null,
-        timedOut: false,
-        durationMs: Math.round(performance.now() - checkStarted),
-        stdout: result.found,
-        stderr: '',
-      });
+    const machine = check.machine ?? 1;
+    const onMachine = sandboxOf(machine);
+    if (!onMachine) {
+      const found = `node${machine} is not running: open its tab so it starts`;
+      checks.push({ index, passed: false, message: `${check.fail} — ${found}`, fail: check.fail, expects: check.fail, found, hint: check.hint, exitCode: null, timedOut: false, durationMs: 0, stdout: '', stderr: '' });
       continue;
     }
-    const result = await driver.exec(sandboxId, ['bash', '--noprofile', '--norc', '-s'], {
-      stdin: check.shell,
-      timeoutMs: exercise.timeoutSeconds * 1000,
-      env: CHECK_ENV,
-    });
-    const passed = result.exitCode === 0 && !result.timedOut;
-    const found = lastLine(result.stdout);
-    const message = passed
-      ? 'ok'
-      : result.timedOut
-        ? `${check.fail} (the check timed out after ${exercise.timeoutSeconds} s)`
-        : found
-          ? `${check.fail} — ${found}`
-          : check.fail;
-    checks.push({
-      index,
-      passed,
-      message,
-      fail: passed ? undefined : check.fail,
-      expects: check.fail,
-      found: passed ? undefined : result.timedOut ? `the check timed out after ${exercise.timeoutSeconds} s` : found || undefined,
-      hint: passed ? undefined : check.hint,
-      exitCode: result.exitCode,
-      timedOut: result.timedOut,
-      durationMs: Math.round(result.durationMs),
-      stdout: tail(result.stdout),
-      stderr: tail(result.stderr),
-    });
+    const result = await gradeCheck(driver, onMachine, check, index, exercise, engines, machine);
+    checks.push(result);
   }
   const passed = checks.every((c) => c.passed);
-  const engineProblem = passed ? undefined : await innerEngineProblem(driver, sandboxId, engine);
+  const engineProblem = passed || !sandboxId ? undefined : await innerEngineProblem(driver, sandboxId, engines.get(1));
   return { exerciseId: exercise.id, passed, checks, engine: engineProblem, durationMs: Math.round(performance.now() - started) };
+}
+
+/** One check on one machine's sandbox: a Docker-state or Dockerfile check judged by the server, or a shell check run there. */
+async function gradeCheck(
+  driver: SandboxDriver,
+  sandboxId: string,
+  check: Exercise['checks'][number],
+  index: number,
+  exercise: Exercise,
+  engines: Map<number, InnerEngine>,
+  machine: number,
+): Promise<CheckResult> {
+  if ('docker' in check || 'dockerfile' in check) {
+    // Judged by the server on what it read itself; no program in the sandbox runs.
+    const checkStarted = performance.now();
+    let result: { passed: boolean; found: string; details?: string[] };
+    try {
+      if ('docker' in check) {
+        let engine = engines.get(machine);
+        if (!engine) engines.set(machine, (engine = await driver.innerEngine(sandboxId)));
+        result = await judgeDockerState({ engine, readFile: (path, max) => driver.readFile(sandboxId, path, max) }, check.docker);
+      } else {
+        result = await judgeDockerfile(driver, sandboxId, check.dockerfile);
+      }
+    } catch (error) {
+      // A stopped or tampered inner engine fails the check with the reason; it never passes one.
+      const what = 'docker' in check ? "your sandbox's Docker engine" : check.dockerfile.path;
+      result = { passed: false, found: `the grader could not read ${what} (${(error as Error).message})` };
+    }
+    return {
+      index,
+      passed: result.passed,
+      message: result.passed ? 'ok' : `${check.fail} — ${result.found}`,
+      fail: result.passed ? undefined : check.fail,
+      expects: check.fail,
+      found: result.passed ? undefined : result.found,
+      hint: result.passed ? undefined : check.hint,
+      details: result.passed ? undefined : result.details,
+      exitCode: null,
+      timedOut: false,
+      durationMs: Math.round(performance.now() - checkStarted),
+      stdout: result.found,
+      stderr: '',
+    };
+  }
+  const result = await driver.exec(sandboxId, ['bash', '--noprofile', '--norc', '-s'], {
+    stdin: check.shell,
+    timeoutMs: exercise.timeoutSeconds * 1000,
+    env: CHECK_ENV,
+  });
+  const passed = result.exitCode === 0 && !result.timedOut;
+  const found = lastLine(result.stdout);
+  const message = passed
+    ? 'ok'
+    : result.timedOut
+      ? `${check.fail} (the check timed out after ${exercise.timeoutSeconds} s)`
+      : found
+        ? `${check.fail} — ${found}`
+        : check.fail;
+  return {
+    index,
+    passed,
+    message,
+    fail: passed ? undefined : check.fail,
+    expects: check.fail,
+    found: passed ? undefined : result.timedOut ? `the check timed out after ${exercise.timeoutSeconds} s` : found || undefined,
+    hint: passed ? undefined : check.hint,
+    exitCode: result.exitCode,
+    timedOut: result.timedOut,
+    durationMs: Math.round(result.durationMs),
+    stdout: tail(result.stdout),
+    stderr: tail(result.stderr),
+  };
 }
 
 /** How long the grader waits for the inner engine to answer a ping (a stopped dockerd, SIGSTOP, never answers). */
@@ -174,6 +206,18 @@ export async function innerEngineProblem(driver: SandboxDriver, sandboxId: strin
 }
 
 /** Runs an exercise's reference solution (content CI, and an instructor's "show me"). */
-export async function runSolution(driver: SandboxDriver, sandboxId: string, exercise: Exercise, timeoutMs = 120_000) {
-  return driver.exec(sandboxId, ['bash', '--noprofile', '--norc', '-e', '-s'], { stdin: exercise.solution, timeoutMs, env: CHECK_ENV });
+export async function runSolution(driver: SandboxDriver, sandboxes: MachineSandboxes, exercise: Exercise, timeoutMs = 120_000): Promise<ExecResult> {
+  const sandboxOf = typeof sandboxes === 'string' ? () => sandboxes : sandboxes;
+  let previous = '';
+  let last: ExecResult | undefined;
+  // A lab's solution is in steps, each on its machine (`#@ node2` starts one); a step reads the one before's output
+  // as $PREVIOUS_OUTPUT (a swarm join token, say).
+  for (const step of solutionSteps(exercise.solution)) {
+    const id = sandboxOf(step.machine);
+    if (!id) throw new Error(`the solution has a step on node${step.machine}, which is not running`);
+    last = await driver.exec(id, ['bash', '--noprofile', '--norc', '-e', '-s'], { stdin: step.script, timeoutMs, env: [...CHECK_ENV, `PREVIOUS_OUTPUT=${previous}`] });
+    if (last.exitCode !== 0 || last.timedOut) return { ...last, stdout: `(on node${step.machine}) ${last.stdout}` };
+    previous = last.stdout.trim();
+  }
+  return last!;
 }

@@ -4,6 +4,7 @@ import type { SandboxServerConfig } from '../config/config';
 import type { TerminalClient } from '../terminal/terminal-client';
 import type { PlacementLookup } from './placement';
 import { keyOf, type Opened, type SessionIndex } from './session-index';
+import { groupKeyOf, isLaterMachine, profileOf } from './environment-keys';
 import { WaitingLine, type Place } from './waiting-line';
 import { selfPacedPool } from './self-paced-warming';
 import type { WarmPool } from './warm-pool';
@@ -82,7 +83,7 @@ export class Admission implements IDisposable {
     if (address !== undefined) this.refuseOverCap(address, key);
     const place = { key, learnerId, profile, address, selfPaced: !placement };
     // A self-paced warm sandbox already holds a place: taking it needs none (the per-address cap still counts it).
-    if (!placement && pool.size(selfPacedPool(profile)) > 0) return this.openPlace(place);
+    if (!placement && !isLaterMachine(profile) && pool.size(selfPacedPool(profileOf(profile))) > 0) return this.openPlace(place);
     if (this.line.length > 0 || this.freePlaces() <= 0) {
       log.info(`site full (${this.usedPlaces()}/${config.admission.maxSandboxes}): learner ${learnerId.slice(0, 8)} waits in line`);
       const joined = this.line.join(place, client, options.signal);
@@ -126,7 +127,7 @@ export class Admission implements IDisposable {
       this.scheduled = false;
       for (let next = this.line.first; next; next = this.line.first) {
         // A self-paced learner takes a warm sandbox that finished booting, which already holds a place.
-        const warmFor = next.selfPaced && this.deps.pool.size(selfPacedPool(next.profile)) > 0;
+        const warmFor = next.selfPaced && !isLaterMachine(next.profile) && this.deps.pool.size(selfPacedPool(profileOf(next.profile))) > 0;
         if (this.freePlaces() <= 0 && !warmFor) {
           // Anyone else needs a place: a self-paced warm sandbox gives its own up (its removal schedules again).
           this.deps.yieldWarmPlace();
@@ -160,14 +161,21 @@ export class Admission implements IDisposable {
     );
   }
 
-  /** Sandboxes and places in line that count against this address, the learner `exceptKey`'s own not included. */
+  /**
+   * Environments and places in line that count against this address, the
+   * one `exceptKey` belongs to not included. The machines of a
+   * multi-machine environment count once: the cap is on what a learner
+   * asked for, and the lab's size is the lesson's.
+   */
   private heldFrom(address: string, exceptKey: string): number {
-    let held = this.line.countFrom(address, exceptKey);
+    const except = groupKeyOf(exceptKey);
+    const held = this.line.countFrom(address, exceptKey);
+    const groups = new Set<string>();
     for (const [key, owner] of this.addressOf) {
       if (!this.deps.index.holds(key)) this.addressOf.delete(key); // that sandbox is gone
-      else if (owner === address && key !== exceptKey) held++;
+      else if (owner === address && groupKeyOf(key) !== except) groups.add(groupKeyOf(key));
     }
-    return held;
+    return held + groups.size;
   }
 
   /** Opens an admitted learner's sandbox; it counts (in `opening`) from this call on. */

@@ -112,6 +112,30 @@ describe("faults of Drydock's engine (real engine)", () => {
     assert.deepEqual(volumes.map((v) => v.Name), [], 'the volume records went with the sweep after the next engine start');
   });
 
+  test('a parked environment outlives a dockerd restart and a platform restart: restored with its files, images and volumes', { timeout: 5 * 60_000 }, async () => {
+    const { manager, session, client, id } = await learnerWithWork('parked');
+    const serverId = serverIds.at(-1)!;
+    const config = { ...testConfig(), serverId };
+    manager.disconnect(session, client);
+    await manager.sweep(Date.now() + config.limits.idleTimeoutMs + 1000); // idle: parked
+    assert.equal((await docker.getContainer(id).inspect()).State.Running, false, 'parked: stopped');
+    manager.shutdown();
+    execFileSync('bash', [ENGINE_SCRIPT, 'stop'], { stdio: 'pipe' });
+    docker = await startEngine();
+    const driver = testDriver(config);
+    const restarted = new SessionManager(driver, config, silentLogger);
+    managers.push(restarted);
+    assert.deepEqual(await restarted.reconcile(), { kept: 0, parked: 1, removed: 0 });
+    const back = new RecordingClient();
+    const restored = await restarted.connect('parked', 'dind', back);
+    assert.equal(restored.info.id, id, 'the same sandbox');
+    assert.ok(back.controls.some((m) => m.type === 'hello' && m.restoredFrom !== undefined), 'told it was restored');
+    await waitFor('the prompt', () => PROMPT.test(back.text()), 90_000);
+    await waitFor('the inner engine', () => restored.engineReady, 90_000);
+    await workIsThere(restored, back);
+    await restarted.reset('parked', 'dind');
+  });
+
   test('the engine hangs for 30 s: the learner is told, and everything answers again without a restart', { timeout: 5 * 60_000 }, async () => {
     const { manager, session, client, id } = await learnerWithWork('hang');
     const pid = Number(readFileSync(ENGINE_PIDFILE, 'utf8').trim());

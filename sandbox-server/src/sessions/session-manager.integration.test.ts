@@ -17,6 +17,8 @@ import { PROMPT, RecordingClient, cleanupServer, requireDocker, testConfig, test
  */
 
 const PROFILE = 'dind';
+/** These tests are about removal: without a keep window what goes idle or expires is removed (environment-persistence.integration.test.ts parks). */
+const NO_KEEP = { ...testConfig().environments, keepMs: 0 };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const learner = (): string => randomBytes(16).toString('base64url');
 
@@ -106,7 +108,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     assert.equal((await docker.getContainer(id).inspect()).State.Running, true, 'shutdown keeps the container running');
 
     const second = setup(config);
-    assert.deepEqual(await second.manager.reconcile(), { kept: 1, removed: 0 });
+    assert.deepEqual(await second.manager.reconcile(), { kept: 1, parked: 0, removed: 0 });
     assert.equal(second.manager.size, 1);
     const c2 = new RecordingClient();
     const s2 = await second.manager.connect(L, PROFILE, c2);
@@ -126,15 +128,15 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     assert.equal(await containerExists(docker, id), false);
   });
 
-  test('reconcile removes a sandbox whose lifetime has passed, with its network, and keeps none', async () => {
-    const config = testConfig();
+  test('reconcile removes a sandbox whose lifetime has passed, with its network, and keeps none (no keep window)', async () => {
+    const config = testConfig({ environments: NO_KEEP });
     const { driver, manager } = setup(config);
     const sessionId = `exp${randomBytes(4).toString('hex')}`;
     const info = await driver.create({ learnerId: learner(), profile: PROFILE, sessionId, expiresAt: Date.now() - 1_000, limits: config.limits });
     assert.equal(await containerExists(docker, info.id), true);
     assert.equal(await networkExists(docker, `drydock-sb-${sessionId}`), true);
 
-    assert.deepEqual(await manager.reconcile(), { kept: 0, removed: 1 });
+    assert.deepEqual(await manager.reconcile(), { kept: 0, parked: 0, removed: 1 });
     assert.equal(manager.size, 0);
     assert.equal(await containerExists(docker, info.id), false);
     assert.equal(await networkExists(docker, `drydock-sb-${sessionId}`), false);
@@ -142,7 +144,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
   });
 
   test('lifetime: sweep removes a sandbox past maxLifetimeMs, tells the client why (expired, 4410), and takes its network', async () => {
-    const base = testConfig();
+    const base = testConfig({ environments: NO_KEEP });
     // Long enough that connecting (disk, engine start, prompt: seconds on a busy machine) ends before it.
     const config: SandboxServerConfig = { ...base, limits: { ...base.limits, maxLifetimeMs: 12_000 } };
     const { manager } = setup(config);
@@ -172,7 +174,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
   });
 
   test('idle: sweep keeps an idle sandbox while a client is connected and removes it once nobody is', async () => {
-    const base = testConfig();
+    const base = testConfig({ environments: NO_KEEP });
     const config: SandboxServerConfig = { ...base, limits: { ...base.limits, idleTimeoutMs: 1_000 } };
     const { manager } = setup(config);
     const L = learner();

@@ -10,13 +10,25 @@ import type { TerminalClient } from '../terminal/terminal-client';
 import { Admission, type AdmissionReport, type ConnectOptions } from './admission';
 import type { PlacementLookup } from './placement';
 import { Reaper } from './reaper';
-import { SessionIndex, keyOf } from './session-index';
+import { SessionIndex, keyOf, splitKey } from './session-index';
+import { groupKeyOf, type EnvironmentMachines } from './environment-keys';
+import { machineOf, parseEnvironment } from '../../../protocol/environment';
 import { SessionOpener, newSessionId } from './session-opener';
 import { EngineWatch, type EngineState } from './engine-watch';
 import { SelfPacedWarming, selfPacedPool } from './self-paced-warming';
 import { WarmPool, type FillResult } from './warm-pool';
 
 export { AdmissionRefusedError, type AdmissionReport, type ConnectOptions } from './admission';
+
+/** One of a learner's environments (one machine of it), as environmentsOf() lists it. */
+export interface LearnerEnvironment {
+  environment: string;
+  state: 'running' | 'parked';
+  /** Running: last activity (or adoption after a restart); parked: when it stopped. Epoch ms. */
+  since: number;
+  /** The backend's id of its sandbox (never shown to a learner). */
+  sandboxId: string;
+}
 export type { Placement, PlacementLookup } from './placement';
 
 /**
@@ -38,6 +50,7 @@ export class SessionManager extends Disposable {
   private readonly opener: SessionOpener;
   private readonly reaper: Reaper;
   private placement: PlacementLookup = () => undefined;
+  private machinesOf: EnvironmentMachines = () => undefined;
   private engine: EngineWatch | undefined;
   /** The self-paced warm pool's keeper, per profile (startSelfPacedWarming). */
   private readonly selfPaced = new Map<string, SelfPacedWarming>();
@@ -60,6 +73,7 @@ export class SessionManager extends Disposable {
       placement,
       placesChanged: () => this.gate.schedule(),
       selfPacedArrival: (profile) => this.selfPaced.get(profile)?.noteArrival(),
+      machinesOf: (name) => this.machinesOf(name),
     });
     this.gate = new Admission({
       config,
@@ -76,6 +90,15 @@ export class SessionManager extends Disposable {
     this.register(this.reaper);
     this.register(this.pool);
     this.register(this.gate);
+  }
+
+  /**
+   * Lets the platform say how many machines a named environment has (its
+   * lesson's `machines`): a lab's machines are sandboxes on one private
+   * network of the learner's, started together.
+   */
+  setEnvironmentMachines(lookup: EnvironmentMachines): void {
+    this.machinesOf = lookup;
   }
 
   /** Lets the platform say which class (pool, registry) a learner's new sandbox belongs to. */
@@ -166,8 +189,8 @@ export class SessionManager extends Disposable {
    * shorter), records it durably, and returns the new expiry; undefined when
    * the learner has no sandbox.
    */
-  async extend(learnerId: string, profile: string, ms: number): Promise<number | undefined> {
-    const key = keyOf(learnerId, profile);
+  async extend(learnerId: string, environment: string, ms: number): Promise<number | undefined> {
+    const key = this.resolveKey(learnerId, environment);
     const session = this.index.live.get(key);
     const dormant = this.index.dormant.get(key);
     const info = session?.info ?? dormant?.info;
@@ -188,23 +211,47 @@ export class SessionManager extends Disposable {
     return this.reaper.removeClass(classId);
   }
 
-  /** Adopts what an earlier run left: removes expired sandboxes and orphan networks, keeps the rest for reattach. */
-  async reconcile(): Promise<{ kept: number; removed: number }> {
+  /**
+   * Adopts what an earlier run left: running sandboxes wait for their
+   * learner to reattach (dormant); stopped ones (parked before, or stopped
+   * by an engine restart) are parked again while their keep window lasts;
+   * the rest is removed.
+   */
+  async reconcile(): Promise<{ kept: number; parked: number; removed: number }> {
     const now = Date.now();
+    const { keepMs } = this.config.environments;
     let kept = 0;
+    let parked = 0;
     let removed = 0;
-    for (const info of await this.driver.list()) {
-      const key = keyOf(info.learnerId, info.profile);
-      if (info.expiresAt <= now || !info.learnerId || this.index.dormant.has(key)) {
+    for (const listed of await this.driver.list()) {
+      const key = keyOf(listed.learnerId, listed.profile);
+      const taken = this.index.dormant.has(key) || this.index.parked.has(key);
+      if (!listed.learnerId || taken) {
+        await this.driver.remove(listed.id);
+        removed++;
+        continue;
+      }
+      if (listed.running && listed.expiresAt > now) {
+        this.index.dormant.set(key, { info: listed, since: now });
+        kept++;
+        continue;
+      }
+      // Stopped, or past its lifetime: kept as a parked environment while the window lasts.
+      const info = listed.running ? listed : await this.driver.inspect(listed.id).catch(() => listed);
+      const parkedAt = info.stoppedAt ?? now;
+      const classOver = info.classId !== undefined && info.expiresAt <= now;
+      if (keepMs > 0 && !classOver && now - parkedAt <= keepMs) {
+        if (info.running) await this.driver.stop(info.id);
+        this.index.parked.set(key, { info: { ...info, running: false }, parkedAt });
+        parked++;
+      } else {
         await this.driver.remove(info.id);
         removed++;
-      } else {
-        this.index.dormant.set(key, { info, since: now });
-        kept++;
       }
     }
-    if (kept + removed > 0) this.log.info(`reconciled sandboxes: kept ${kept}, removed ${removed}`);
-    return { kept, removed };
+    await this.reaper.evictOverCaps();
+    if (kept + parked + removed > 0) this.log.info(`reconciled sandboxes: kept ${kept}, parked ${parked}, removed ${removed}`);
+    return { kept, parked, removed };
   }
 
   /** Removes expired and idle sandboxes every 15 s from now on, until shutdown. */
@@ -224,10 +271,66 @@ export class SessionManager extends Disposable {
    * AdmissionRefusedError over the per-address cap, and with
    * LeftTheLineError when the socket closed while waiting.
    */
-  async connect(learnerId: string, profile: string, client: TerminalClient, options: ConnectOptions = {}): Promise<SandboxSession> {
-    const { session, reattached } = await this.gate.admit(learnerId, profile, client, options);
-    session.addClient(client, reattached);
-    return session;
+  async connect(learnerId: string, environment: string, client: TerminalClient, options: ConnectOptions = {}): Promise<SandboxSession> {
+    await this.makeRoomFor(learnerId, environment);
+    const opened = await this.gate.admit(learnerId, environment, client, options);
+    opened.session.addClient(client, opened);
+    this.startLabMachines(learnerId, environment, options);
+    return opened.session;
+  }
+
+  /**
+   * A lab's machines come up together: when a learner connects to one, the
+   * others start (or come back from parking) in the background, so
+   * `swarm join` finds them whichever tab the learner opens next.
+   */
+  private startLabMachines(learnerId: string, environment: string, options: ConnectOptions): void {
+    const ref = parseEnvironment(environment);
+    const machines = ref?.name ? (this.machinesOf(ref.name) ?? 1) : 1;
+    for (let machine = 1; machine <= machines; machine++) {
+      const other = machineOf(environment, machine);
+      if (other === environment || this.index.holds(keyOf(learnerId, other))) continue;
+      const nobody: TerminalClient = { sendOutput: () => undefined, sendControl: () => undefined, close: () => undefined };
+      this.gate.admit(learnerId, other, nobody, options).then(
+        () => undefined,
+        (error: Error) => this.log.warn(`lab machine ${machine} of learner ${learnerId.slice(0, 8)} did not start: ${error.message}`),
+      );
+    }
+  }
+
+  /**
+   * Before a learner's environment starts or comes back: when they already
+   * run as many environments as they may (config.environments), the one
+   * they used least recently is parked. Its terminal is told why.
+   */
+  private async makeRoomFor(learnerId: string, environment: string): Promise<void> {
+    const group = groupKeyOf(keyOf(learnerId, environment));
+    const running = new Map<string, number>();
+    for (const key of this.index.runningKeysOf(learnerId)) {
+      const other = groupKeyOf(key);
+      if (other === group) return; // it runs already: nothing new starts
+      const used = this.index.live.get(key)?.lastActivityAt ?? this.index.dormant.get(key)?.since ?? Date.now();
+      running.set(other, Math.max(running.get(other) ?? 0, used));
+    }
+    const { runningPerLearner } = this.config.environments;
+    const leastRecent = [...running].sort((a, b) => a[1] - b[1]).map(([key]) => key);
+    for (const key of leastRecent.slice(0, Math.max(0, running.size - runningPerLearner + 1))) {
+      if (this.index.opening.has(key)) continue; // still starting: parked next time
+      await this.reaper.park(key, 'another');
+    }
+  }
+
+  /**
+   * The learner's environments, running and parked, for the instructor's
+   * dashboard and the learner's own list: a lab shows each machine.
+   */
+  environmentsOf(learnerId: string): LearnerEnvironment[] {
+    const prefix = keyOf(learnerId, '');
+    const found: LearnerEnvironment[] = [];
+    for (const [key, session] of this.index.live) if (key.startsWith(prefix)) found.push({ environment: splitKey(key).environment, state: 'running', since: session.lastActivityAt, sandboxId: session.info.id });
+    for (const [key, { info, since }] of this.index.dormant) if (key.startsWith(prefix)) found.push({ environment: splitKey(key).environment, state: 'running', since, sandboxId: info.id });
+    for (const [key, { info, parkedAt }] of this.index.parked) if (key.startsWith(prefix)) found.push({ environment: splitKey(key).environment, state: 'parked', since: parkedAt, sandboxId: info.id });
+    return found.sort((a, b) => a.environment.localeCompare(b.environment));
   }
 
   /**
@@ -251,9 +354,10 @@ export class SessionManager extends Disposable {
    * Lets someone watch a learner's terminal read-only (the instructor's shadow
    * view). Never creates a sandbox: undefined when the learner has none.
    */
-  async watch(learnerId: string, profile: string, viewer: TerminalClient): Promise<SandboxSession | undefined> {
-    if (!this.index.holds(keyOf(learnerId, profile))) return undefined;
-    const { session } = await this.opener.open(learnerId, profile);
+  async watch(learnerId: string, environment: string, viewer: TerminalClient): Promise<SandboxSession | undefined> {
+    const key = this.resolveKey(learnerId, environment);
+    if (!this.index.holds(key)) return undefined;
+    const { session } = await this.opener.open(learnerId, splitKey(key).environment);
     session.addViewer(viewer);
     return session;
   }
@@ -266,8 +370,8 @@ export class SessionManager extends Disposable {
    * Throws the learner's sandbox away. Connected browsers are closed with
    * CloseCode.SHUTDOWN, reconnect, and so get a fresh sandbox.
    */
-  reset(learnerId: string, profile: string): Promise<void> {
-    return this.reaper.reset(learnerId, profile);
+  reset(learnerId: string, environment: string): Promise<void> {
+    return this.reaper.reset(learnerId, splitKey(this.resolveKey(learnerId, environment, { parked: true })).environment);
   }
 
   /**
@@ -275,8 +379,8 @@ export class SessionManager extends Disposable {
    * without creating one: grading a sandbox that does not exist means nothing.
    * Counts as activity, so a learner checking exercises is not idle.
    */
-  sandboxIdOf(learnerId: string, profile: string): string | undefined {
-    const key = keyOf(learnerId, profile);
+  sandboxIdOf(learnerId: string, environment: string): string | undefined {
+    const key = this.resolveKey(learnerId, environment);
     this.index.live.get(key)?.noteActivity();
     return this.index.sandboxIdOf(key);
   }
@@ -288,6 +392,26 @@ export class SessionManager extends Disposable {
    */
   connectionState(learnerId: string): { sockets: number; lastInputAt: number | null } {
     return this.index.connectionState(learnerId);
+  }
+
+  /**
+   * The key an environment names. A bare profile (`dind`) with no sandbox of
+   * its own means "the learner's current one": the environment they used
+   * most recently (what an instructor's shadow view, reset or preview acts on,
+   * not knowing which lesson the learner is in).
+   */
+  private resolveKey(learnerId: string, environment: string, options: { parked?: boolean } = {}): string {
+    const exact = keyOf(learnerId, environment);
+    if (this.index.holds(exact) || (options.parked && this.index.parked.has(exact)) || parseEnvironment(environment)?.name) return exact;
+    let best: { key: string; at: number } | undefined;
+    for (const key of this.index.runningKeysOf(learnerId)) {
+      const at = this.index.live.get(key)?.lastActivityAt ?? this.index.dormant.get(key)?.since ?? 0;
+      if (!best || at > best.at) best = { key, at };
+    }
+    if (!best && options.parked) {
+      for (const [key, { parkedAt }] of this.index.parked) if (key.startsWith(keyOf(learnerId, '')) && (!best || parkedAt > best.at)) best = { key, at: parkedAt };
+    }
+    return best?.key ?? exact;
   }
 
   /** Live and adopted sandboxes. */

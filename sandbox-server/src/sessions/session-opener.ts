@@ -10,6 +10,7 @@ import type { Placement, PlacementLookup } from './placement';
 import { keyOf, type Opened, type SessionIndex } from './session-index';
 import { waitForEngineReady } from './engine-readiness';
 import { selfPacedPool } from './self-paced-warming';
+import { isLab, isLaterMachine, labMachineOf, profileOf, type EnvironmentMachines } from './environment-keys';
 import type { WarmPool } from './warm-pool';
 
 export const newSessionId = (): string => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
@@ -25,6 +26,8 @@ export interface OpenerDeps {
   placesChanged(): void;
   /** A learner outside any class needs a new sandbox of this profile (the self-paced warming counts it). */
   selfPacedArrival(profile: string): void;
+  /** Machines per named environment (a lab has several; each is a sandbox on the lab's own network). */
+  machinesOf: EnvironmentMachines;
 }
 
 /**
@@ -45,7 +48,7 @@ export class SessionOpener {
       const placement = this.deps.placement(learnerId, profile);
       // A warm sandbox is taken now, before anything awaits: admission let this learner past the
       // line because one waited, and a second learner admitted in the same tick must not count it too.
-      const warm = index.dormant.has(key) ? undefined : this.takeWarm(profile, placement);
+      const warm = index.dormant.has(key) || index.parked.has(key) ? undefined : this.takeWarm(profile, placement);
       pending = this.openUncached(key, learnerId, profile, placement, warm).finally(() => {
         index.opening.delete(key);
         this.deps.placesChanged(); // a failed open gives its place back
@@ -56,13 +59,54 @@ export class SessionOpener {
   }
 
   private async openUncached(key: string, learnerId: string, profile: string, placement: Placement | undefined, warm: SandboxSession | undefined): Promise<Opened> {
-    const wasDormant = this.deps.index.dormant.has(key);
+    const { index } = this.deps;
+    const hadOne = index.dormant.has(key) || index.parked.has(key);
     const reattached = await this.reattach(key, learnerId);
     if (reattached) return { session: reattached, reattached: true };
-    // Taken only now when the learner had a sandbox to reattach to (it failed): open() took none for them.
-    const claimed = await this.claimWarm(key, learnerId, placement, warm ?? (wasDormant ? this.takeWarm(profile, placement) : undefined));
-    if (claimed) return { session: claimed, reattached: false };
-    return { session: await this.create(key, learnerId, profile, placement), reattached: false };
+    const parkedAt = index.parked.get(key)?.parkedAt;
+    const restored = await this.restore(key, learnerId, placement);
+    if (restored) return { session: restored, reattached: false, restoredFrom: parkedAt };
+    // This one is fresh: if a parked environment went without the learner, they are told so once.
+    const lost = index.lost.get(key);
+    index.lost.delete(key);
+    // Taken only now when the learner had a sandbox to reattach to or restore (it failed): open() took none for them.
+    const claimed = await this.claimWarm(key, learnerId, profile, placement, warm ?? (hadOne ? this.takeWarm(profile, placement) : undefined));
+    if (claimed) return { session: claimed, reattached: false, lost };
+    return { session: await this.create(key, learnerId, profile, placement), reattached: false, lost };
+  }
+
+  /**
+   * The learner's parked environment started again, with everything it
+   * wrote; undefined (and it removed, the learner told why) when it would
+   * not start. Its lifetime starts again now (a class's stays the class's).
+   */
+  private async restore(key: string, learnerId: string, placement: Placement | undefined): Promise<SandboxSession | undefined> {
+    const { driver, index, log, config } = this.deps;
+    const parked = index.parked.get(key);
+    index.parked.delete(key);
+    if (!parked) return undefined;
+    let session: SandboxSession | undefined;
+    try {
+      const info = await driver.inspect(parked.info.id);
+      const expiresAt = placement || info.classId ? info.expiresAt : Date.now() + config.limits.maxLifetimeMs;
+      if (expiresAt !== info.expiresAt) await driver.update(info.id, { learnerId, expiresAt });
+      session = new SandboxSession({ ...info, expiresAt }, driver, config, log);
+      await session.open();
+      this.own(key, session);
+      this.watchEngine(session);
+      log.info(`restored ${session.shortId} for learner ${learnerId.slice(0, 8)}, parked ${Math.round((Date.now() - parked.parkedAt) / 60_000)} min ago`);
+      return session;
+    } catch (error) {
+      session?.dispose();
+      if (error instanceof EngineUnavailableError) {
+        index.parked.set(key, parked); // the engine is away, not the environment: keep it for the next try
+        throw error;
+      }
+      log.warn(`could not restore ${parked.info.id.slice(0, 12)} (${(error as Error).message}); creating a new sandbox`);
+      index.lost.set(key, 'unrestorable');
+      await driver.remove(parked.info.id).catch(() => undefined);
+      return undefined;
+    }
   }
 
   /**
@@ -70,8 +114,11 @@ export class SessionOpener {
    * class's pool, or for a learner outside any class the self-paced one (whose
    * warming counts the arrival and refills behind them).
    */
-  private takeWarm(profile: string, placement: Placement | undefined): SandboxSession | undefined {
+  private takeWarm(environment: string, placement: Placement | undefined): SandboxSession | undefined {
+    // A lab's machines are made on the lab's own network, with their hostnames: a warm sandbox has its own network.
+    if (isLaterMachine(environment) || isLab(environment, this.deps.machinesOf)) return undefined;
     if (placement) return placement.pool ? this.deps.pool.take(placement.pool) : undefined;
+    const profile = profileOf(environment);
     const warm = this.deps.pool.take(selfPacedPool(profile));
     this.deps.selfPacedArrival(profile);
     return warm;
@@ -106,15 +153,15 @@ export class SessionOpener {
   }
 
   /** A warm sandbox (taken from its pool) made the learner's; undefined when there was none or the claim failed. */
-  private async claimWarm(key: string, learnerId: string, placement: Placement | undefined, warm: SandboxSession | undefined): Promise<SandboxSession | undefined> {
+  private async claimWarm(key: string, learnerId: string, environment: string, placement: Placement | undefined, warm: SandboxSession | undefined): Promise<SandboxSession | undefined> {
     const { driver, log, config } = this.deps;
     if (!warm) return undefined;
     try {
       // A class sandbox lives as long as its class allows; a self-paced one's lifetime starts at the claim, not when it was warmed.
       const expiresAt = placement ? warm.info.expiresAt : Date.now() + config.limits.maxLifetimeMs;
       // The claim is recorded with the container, so a restart maps it back to this learner.
-      await driver.update(warm.info.id, { learnerId, expiresAt });
-      warm.claimFor(learnerId);
+      await driver.update(warm.info.id, { learnerId, expiresAt, profile: environment });
+      warm.claimFor(learnerId, environment);
       warm.extendTo(expiresAt);
       await this.giveRegistryLogin(warm.info.id, placement);
       this.own(key, warm);
@@ -138,6 +185,7 @@ export class SessionOpener {
       limits: config.limits,
       classId: placement?.classId,
       registry: placement?.registry,
+      machine: labMachineOf(learnerId, profile, this.deps.machinesOf),
     });
     const session = new SandboxSession(info, driver, config, log);
     try {

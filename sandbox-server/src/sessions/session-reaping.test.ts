@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { CloseCode } from '../../../protocol';
 import { FakeDriver } from '../../test/fake-driver';
 import { execInSandbox } from '../../test/sandboxes';
-import { RecordingClient, setup, shutdownManagers } from './test/session-fixtures';
+import { RecordingClient, setup, shutdownManagers, testConfig } from './test/session-fixtures';
 
 afterEach(shutdownManagers);
+
+/** Without a keep window (DRYDOCK_KEEP_DAYS=0), what goes idle or expires is removed at once: these tests are about that. */
+const NO_KEEP = { environments: { ...testConfig().environments, keepMs: 0 } };
 
 describe('SessionManager: reconcile, sweep, reset', () => {
   test('reconcile keeps unexpired sandboxes of this server and removes expired ones; a later connect reattaches', async () => {
@@ -13,9 +16,9 @@ describe('SessionManager: reconcile, sweep, reset', () => {
     const kept = driver.seed({ learnerId: 'learner-a', expiresAt: Date.now() + 3_600_000 });
     const expired = driver.seed({ learnerId: 'learner-b', expiresAt: Date.now() - 1 });
     const foreign = driver.seed({ learnerId: 'learner-c', expiresAt: Date.now() - 1 }, 'another-server');
-    const { manager } = setup({}, driver);
+    const { manager } = setup(NO_KEEP, driver);
 
-    assert.deepEqual(await manager.reconcile(), { kept: 1, removed: 1 });
+    assert.deepEqual(await manager.reconcile(), { kept: 1, parked: 0, removed: 1 });
     assert.deepEqual(driver.removed, [expired.id]);
     assert.ok(driver.has(kept.id));
     assert.ok(driver.has(foreign.id), 'another server’s sandbox is never touched');
@@ -38,7 +41,7 @@ describe('SessionManager: reconcile, sweep, reset', () => {
     const duplicate = driver.seed({ learnerId: 'learner-a' });
     const anonymous = driver.seed({ learnerId: '' });
     const { manager } = setup({}, driver);
-    assert.deepEqual(await manager.reconcile(), { kept: 1, removed: 2 });
+    assert.deepEqual(await manager.reconcile(), { kept: 1, parked: 0, removed: 2 });
     assert.deepEqual(new Set(driver.removed), new Set([duplicate.id, anonymous.id]));
     assert.ok(driver.has(first.id));
   });
@@ -57,7 +60,7 @@ describe('SessionManager: reconcile, sweep, reset', () => {
   });
 
   test('sweep removes an expired session: clients get status expired and close code 4410', async () => {
-    const { driver, manager } = setup();
+    const { driver, manager } = setup(NO_KEEP);
     const client = new RecordingClient();
     const session = await manager.connect('learner-a', 'dind', client);
     await manager.sweep(session.info.expiresAt);
@@ -72,7 +75,7 @@ describe('SessionManager: reconcile, sweep, reset', () => {
   });
 
   test('sweep removes an idle session without clients', async () => {
-    const { driver, manager, config } = setup();
+    const { driver, manager, config } = setup(NO_KEEP);
     const client = new RecordingClient();
     const session = await manager.connect('learner-a', 'dind', client);
     manager.disconnect(session, client);
@@ -101,7 +104,7 @@ describe('SessionManager: reconcile, sweep, reset', () => {
   test('sweep removes a dormant sandbox nobody came back to', async () => {
     const driver = new FakeDriver();
     const dormant = driver.seed({ learnerId: 'learner-a' });
-    const { manager, config } = setup({}, driver);
+    const { manager, config } = setup(NO_KEEP, driver);
     await manager.reconcile();
     await manager.sweep(Date.now() + 1000);
     assert.deepEqual(driver.removed, []);

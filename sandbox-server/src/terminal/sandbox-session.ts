@@ -94,8 +94,9 @@ export class SandboxSession extends Disposable {
   }
 
   /** A warm sandbox becomes a learner's (after the driver recorded the claim): it belongs to no pool any more. */
-  claimFor(learnerId: string): void {
-    this.current = { ...this.current, learnerId, pool: undefined };
+  /** A warm sandbox became this learner's, for this environment (protocol/environment.ts). */
+  claimFor(learnerId: string, environment: string): void {
+    this.current = { ...this.current, learnerId, profile: environment, pool: undefined };
   }
 
   get engineReady(): boolean {
@@ -111,6 +112,8 @@ export class SandboxSession extends Disposable {
     this.engineIsReady = true;
     this.batcher.flush();
     for (const client of this.learnerSockets()) client.sendControl({ type: 'status', state: 'ready', message });
+    // A viewer greeted while the engine started was told so (hello engineReady false) and waits for this too.
+    for (const viewer of this.viewers) viewer.sendControl({ type: 'status', state: 'ready', message });
   }
 
   /**
@@ -163,13 +166,15 @@ export class SandboxSession extends Disposable {
     this.current = { ...this.current, running: true };
   }
 
-  addClient(client: TerminalClient, reattached: boolean): void {
+  /** A learner's browser joins: its hello says whether the sandbox was theirs already, restored from parking, or fresh after a loss. */
+  addClient(client: TerminalClient, opened: boolean | { reattached: boolean; restoredFrom?: number; lost?: 'expired' | 'evicted' | 'unrestorable' }): void {
+    const { reattached, restoredFrom, lost } = typeof opened === 'boolean' ? { reattached: opened, restoredFrom: undefined, lost: undefined } : opened;
     // Output still batched goes to the existing clients now; the newcomer gets it inside the replay.
     this.batcher.flush();
     this.clients.add(client);
     this.flow.add(client);
     this.activityAt = Date.now();
-    const replayed = this.greet(client, { reattached });
+    const replayed = this.greet(client, { reattached, ...(restoredFrom ? { restoredFrom } : {}), ...(lost ? { lost } : {}) });
     if (replayed > 0) this.flow.sentTo(client, replayed);
     if (this.viewers.size > 0) client.sendControl({ type: 'watched', viewers: this.viewers.size });
     if (this.shells.hasExtras) client.sendControl(this.shells.listMessage());
@@ -222,7 +227,7 @@ export class SandboxSession extends Disposable {
   }
 
   /** Sends a newcomer the hello and the replay of recent output; returns the bytes replayed. */
-  private greet(client: TerminalClient, hello: { reattached: boolean; size?: TerminalSize }): number {
+  private greet(client: TerminalClient, hello: { reattached: boolean; size?: TerminalSize; restoredFrom?: number; lost?: 'expired' | 'evicted' | 'unrestorable' }): number {
     const replay = this.ring.snapshot();
     client.sendControl({
       type: 'hello',

@@ -83,7 +83,8 @@ describe('terminal WebSocket (real engine)', () => {
 
   before(async () => {
     docker = await requireDocker();
-    server = await startTestSandboxServer(config);
+    // As the platform says from its lessons: networking has one machine, swarm-lab three; no other environment exists.
+    server = await startTestSandboxServer(config, {}, { environmentMachines: (name) => ({ networking: 1, 'swarm-lab': 3 })[name] });
     learnerA = server.newLearner();
     learnerB = server.newLearner();
     headersA = { Cookie: learnerA.cookie, Origin: server.origin };
@@ -110,6 +111,11 @@ describe('terminal WebSocket (real engine)', () => {
       { name: 'no origin', headers: { Cookie: learnerA.cookie }, status: 403 },
       { name: 'unknown profile', url: `${server.url}?profile=nope`, headers: headersA, status: 400 },
       { name: 'profile with path characters', url: `${server.url}?profile=..%2Fdind`, headers: headersA, status: 400 },
+      // Made-up environments would let one learner hold a sandbox per name: only the lessons' are served.
+      { name: 'an environment no lesson has', url: `${server.url}?env=dind:made-up`, headers: headersA, status: 400 },
+      { name: 'a machine the lab does not have', url: `${server.url}?env=dind:swarm-lab@4`, headers: headersA, status: 400 },
+      { name: 'a second machine of a one-machine lesson', url: `${server.url}?env=dind:networking@2`, headers: headersA, status: 400 },
+      { name: 'an environment with a bad name', url: `${server.url}?env=dind:Net%2F..`, headers: headersA, status: 400 },
     ];
     for (const c of cases) {
       const outcome = await within(c.name, TerminalSocket.connect(c.url ?? server.url, c.headers), 10_000);

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { DisposableStore, disposableInterval, toDisposable } from '../../../lib/lifecycle/disposable';
 import { RateLimiter } from '../../../lib/web-guards/rate-limiter';
-import { CloseCode, MAIN_SHELL, encodeServerControl, parseShellParam } from '../../../protocol';
+import { CloseCode, MAIN_SHELL, encodeServerControl, parseEnvironment, parseShellParam } from '../../../protocol';
 import { addressGroup } from '../../../lib/web-guards/address-group';
 import { ClientAddresses } from '../../../lib/web-guards/client-address';
 import { isAllowedOrigin } from '../../../lib/web-guards/origin';
@@ -16,7 +16,6 @@ export const TERMINAL_PATH = '/ws/terminal';
 /** Read-only view of a learner's terminal: `/ws/watch?learner=<id>` (instructors only). */
 export const WATCH_PATH = '/ws/watch';
 const LEARNER_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-const PROFILE_PATTERN = /^[a-z0-9-]{1,32}$/;
 
 export interface TerminalUpgradeOptions {
   manager: SessionManager;
@@ -31,6 +30,13 @@ export interface TerminalUpgradeOptions {
   authorizeWatch?(req: IncomingMessage): boolean;
   /** Sandbox profiles a socket may ask for. */
   profiles: ReadonlySet<string>;
+  /**
+   * How many machines the named environment has (its lesson's `machines`),
+   * or undefined when no lesson declares it: such a socket is refused, so a
+   * learner cannot make up environments to hold more sandboxes. Without this
+   * option (the standalone sandbox server) any well-formed name is accepted.
+   */
+  environmentMachines?(name: string): number | undefined;
   /**
    * Extra origins allowed to open sockets besides the page's own
    * (scheme://host[:port] exactly). [DRYDOCK_ALLOWED_ORIGINS]
@@ -136,10 +142,19 @@ export function createTerminalUpgrade(options: TerminalUpgradeOptions) {
         return true;
       }
     }
-    const profile = url.searchParams.get('profile') ?? 'dind';
-    if (!PROFILE_PATTERN.test(profile) || !options.profiles.has(profile)) {
-      reject(socket, 400, `Bad Request: unknown sandbox profile "${profile.slice(0, 40)}"`);
+    // ?env= names the environment (protocol/environment.ts); ?profile= is its older name.
+    const profile = url.searchParams.get('env') ?? url.searchParams.get('profile') ?? 'dind';
+    const environment = parseEnvironment(profile);
+    if (!environment || !options.profiles.has(environment.profile)) {
+      reject(socket, 400, `Bad Request: unknown sandbox environment "${profile.slice(0, 60)}" (write <profile>[:<name>[@<machine>]], e.g. dind:networking)`);
       return true;
+    }
+    if (environment.name && options.environmentMachines) {
+      const machines = options.environmentMachines(environment.name);
+      if (machines === undefined || (environment.machine ?? 1) > machines) {
+        reject(socket, 400, `Bad Request: no lesson has the environment "${profile.slice(0, 60)}"`);
+        return true;
+      }
     }
     // Which of the sandbox's shells this socket shows (absent: its own terminal); a viewer watches that one only.
     const shell = role === 'learner' ? parseShellParam(url.searchParams.get('shell')) : MAIN_SHELL;

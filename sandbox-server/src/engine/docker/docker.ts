@@ -2,18 +2,19 @@ import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../../protocol';
 import { hostBoundingCapabilities } from './isolation/capabilities';
-import type { ExecOptions, ExecResult, SandboxDriver, SandboxShell, SandboxFile, SandboxInfo, SandboxListing, SandboxSpec, SandboxWrite } from '../driver';
+import type { ExecOptions, ExecResult, SandboxDriver, SandboxRecord, SandboxShell, SandboxFile, SandboxInfo, SandboxListing, SandboxSpec, SandboxWrite } from '../driver';
 import { EngineUnavailableError, ignoreNotFound, isNotModified, mapDockerError, SandboxNotFoundError } from '../errors';
 import { execInContainer } from './container-exec';
 import { readFile as readProcText } from 'node:fs/promises';
 import { openSandboxPort } from './sandbox-port';
 import { tcpListeningPorts } from './proc-files';
 import { openShellInContainer } from './container-shell';
-import { Label, SANDBOX_PREFIX, sandboxName } from './labels';
+import { Label, parseSandboxName, SANDBOX_PREFIX, sandboxName } from './labels';
 import { verifiedInnerEngine } from './engine-identity';
 import { DockerInnerEngine } from './inner-engine';
 import type { InnerEngine } from '../inner-engine';
 import { removeNetwork, SandboxNetworks } from './networks';
+import { checkMachine, LabNetworks, labNetworkName, machineFromLabels } from './lab-network';
 import { removeSandboxVolume } from './volumes';
 import { removeOrphans } from './orphans';
 import { DiskRoom, type DiskPlace } from './disk-room';
@@ -55,6 +56,7 @@ export class DockerDriver implements SandboxDriver {
   readonly tier: IsolationTier;
   private capabilities: string[];
   private readonly networks: SandboxNetworks;
+  private readonly labs: LabNetworks;
   private readonly hardening: HardenedEngine;
   private readonly diskRoom: DiskRoom;
   private dataRoot?: Promise<string>;
@@ -65,6 +67,7 @@ export class DockerDriver implements SandboxDriver {
     this.docker = options.docker ?? sandboxEngine(process.env, this.tier);
     this.capabilities = options.capabilities ?? hostBoundingCapabilities();
     this.networks = new SandboxNetworks(this.docker, options.subnets ?? '10.213.0.0/16');
+    this.labs = new LabNetworks(this.docker, this.networks, options.serverId);
     this.hardening = new HardenedEngine(this.docker, options);
     const minFreeMB = options.minFreeDiskMB ?? readEnvSettings(DiskReserveSettings, process.env).DRYDOCK_MIN_FREE_DISK_MB;
     this.diskRoom = new DiskRoom(minFreeMB, () => this.diskPlaces());
@@ -114,21 +117,28 @@ export class DockerDriver implements SandboxDriver {
     const name = sandboxName(spec.sessionId);
     // A class registry is reached by its alias on the sandbox's own network;
     // the default bridge has no name resolution for aliases.
-    if (spec.registry && !this.options.isolatedNetwork) {
+    if (spec.registry && !this.options.isolatedNetwork && !spec.machine) {
       throw new Error('a class registry needs isolated sandbox networks (DRYDOCK_ISOLATED_NETWORK=1): its name resolves only on a user-defined network');
     }
-    const network = this.options.isolatedNetwork ? name : undefined;
+    if (spec.machine) checkMachine(spec.machine);
+    // A lab machine is always on its lab's network (a user-defined one, so its hostname resolves there).
+    const network = spec.machine ? labNetworkName(spec.machine.lab) : this.options.isolatedNetwork ? name : undefined;
     const hardening = await this.hardened();
     try {
-      if (network) {
+      if (network && !spec.machine) {
         await this.networks.create(network, labels);
         // Before the sandbox starts, so its inner engine finds the registry at once.
         if (spec.registry) await spec.registry.connect(network);
       }
       const mounts = hardening ? await this.diskVolumes(name, labels, hardening) : [innerEngineVolume(name, labels)];
-      const container = await this.createWithKnownCapabilities(
-        sandboxCreateOptions(spec, { name, image: this.options.image, labels, tier: this.tier, capabilities: this.capabilities, networkMode: network ?? 'bridge', mounts }),
-      );
+      const createOn = (networkMode: string) =>
+        this.createWithKnownCapabilities(sandboxCreateOptions(spec, { name, image: this.options.image, labels, tier: this.tier, capabilities: this.capabilities, networkMode, mounts }));
+      const container = spec.machine
+        ? await this.labs.withNetwork(spec.machine.lab, labels, async (labNetwork) => {
+            if (spec.registry) await spec.registry.connect(labNetwork);
+            return createOn(labNetwork);
+          })
+        : await createOn(network ?? 'bridge');
       return {
         id: container.id,
         learnerId: spec.learnerId,
@@ -140,10 +150,11 @@ export class DockerDriver implements SandboxDriver {
         classId: spec.classId,
         pool: spec.pool,
         network,
+        ...(spec.machine ? { machine: spec.machine } : {}),
       };
     } catch (error) {
       // Leave nothing half-made behind.
-      await this.removeByName(name).catch(() => undefined);
+      await this.removeByName(name, spec.machine?.lab).catch(() => undefined);
       throw mapDockerError(error, `create sandbox ${name}`);
     }
   }
@@ -230,6 +241,17 @@ export class DockerDriver implements SandboxDriver {
     return openShellInContainer(this.docker, id);
   }
 
+  async stop(id: string): Promise<void> {
+    try {
+      // The sandbox's init passes the TERM on; its inner dockerd gets time to stop its containers cleanly.
+      await this.docker.getContainer(id).stop({ t: 10 });
+    } catch (error) {
+      const mapped = mapDockerError(error, `stop sandbox ${id.slice(0, 12)}`);
+      if (isNotModified(mapped)) return; // already stopped
+      throw mapped;
+    }
+  }
+
   async remove(id: string): Promise<void> {
     const context = `remove sandbox ${id.slice(0, 12)}`;
     const info = await ignoreNotFound(this.docker.getContainer(id).inspect(), context);
@@ -240,17 +262,26 @@ export class DockerDriver implements SandboxDriver {
     const volumes = (info?.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name?.startsWith(SANDBOX_PREFIX)).map((m) => m.Name as string);
     // A volume the engine still thinks mounted (after a dockerd restart, see volumes.ts) keeps only a record; its data is on the disk, which goes below.
     for (const volume of volumes) await removeSandboxVolume(this.docker, volume);
-    if (networkName?.startsWith(SANDBOX_PREFIX)) await removeNetwork(this.docker, networkName);
+    // A lab's network goes with its last machine.
+    const lab = info ? machineFromLabels(info.Config.Labels)?.lab : undefined;
+    if (lab) await this.labs.releaseIfEmpty(lab);
+    else if (networkName?.startsWith(SANDBOX_PREFIX)) await removeNetwork(this.docker, networkName);
     const hardening = baseName ? await this.hardened() : undefined;
     if (hardening && baseName) await hardening.disks.remove(baseName);
   }
 
-  async update(id: string, record: { learnerId: string; expiresAt: number }): Promise<void> {
+  async update(id: string, record: SandboxRecord): Promise<void> {
     try {
       const container = this.docker.getContainer(id);
       const info = await container.inspect();
       const labelled = Number(info.Config.Labels[Label.expires] ?? 0);
-      const name = sandboxName(info.Config.Labels[Label.session] ?? '', { learnerId: record.learnerId, expiresAt: record.expiresAt !== labelled ? record.expiresAt : undefined });
+      // An environment already in the name (an earlier claim) stays unless a new one is given.
+      const environment = record.profile ?? parseSandboxName(info.Name).environment;
+      const name = sandboxName(info.Config.Labels[Label.session] ?? '', {
+        learnerId: record.learnerId,
+        expiresAt: record.expiresAt !== labelled ? record.expiresAt : undefined,
+        environment: environment && environment !== info.Config.Labels[Label.profile] ? environment : undefined,
+      });
       if (info.Name.replace(/^\//, '') !== name) await container.rename({ name });
     } catch (error) {
       throw mapDockerError(error, `update sandbox ${id.slice(0, 12)}`);
@@ -270,7 +301,10 @@ export class DockerDriver implements SandboxDriver {
   async inspect(id: string): Promise<SandboxInfo> {
     try {
       const c = await this.docker.getContainer(id).inspect();
-      return infoFromLabels(c.Id, c.Config.Labels, c.State.Running, c.Name, c.HostConfig.NetworkMode);
+      const info = infoFromLabels(c.Id, c.Config.Labels, c.State.Running, c.Name, c.HostConfig.NetworkMode);
+      const stoppedAt = Date.parse(c.State.FinishedAt);
+      // A container never stopped reports 0001-01-01.
+      return !c.State.Running && stoppedAt > 0 ? { ...info, stoppedAt } : info;
     } catch (error) {
       throw mapDockerError(error, `inspect sandbox ${id.slice(0, 12)}`);
     }
@@ -318,6 +352,17 @@ export class DockerDriver implements SandboxDriver {
     return listSandboxDirectory(this, id, path, maxEntries);
   }
 
+  async exportFolder(id: string, path: string): Promise<NodeJS.ReadableStream> {
+    try {
+      // A parked hardened sandbox's disk must be mounted for its volumes to show its files (after a host restart it is not).
+      const hardening = await this.hardened();
+      if (hardening) await hardening.disks.ensureMounted(await this.baseNameOf(id));
+      return await this.docker.getContainer(id).getArchive({ path });
+    } catch (error) {
+      throw mapDockerError(error, `export ${path} of sandbox ${id.slice(0, 12)}`);
+    }
+  }
+
   async writeFile(id: string, path: string, content: Buffer): Promise<SandboxWrite> {
     return writeSandboxFile(this.docker, id, path, content);
   }
@@ -327,10 +372,10 @@ export class DockerDriver implements SandboxDriver {
     return removeOrphans(this.docker, this.options.serverId, await this.hardened());
   }
 
-  private async removeByName(name: string): Promise<void> {
+  private async removeByName(name: string, lab?: string): Promise<void> {
     await this.docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined);
     for (const { key } of WRITABLE_PATHS) await removeSandboxVolume(this.docker, `${name}-${key}`).catch(() => undefined);
-    await removeNetwork(this.docker, name).catch(() => undefined);
+    await (lab ? this.labs.releaseIfEmpty(lab) : removeNetwork(this.docker, name)).catch(() => undefined);
     const hardening = await this.hardened().catch(() => undefined);
     await hardening?.disks.remove(name).catch(() => undefined);
   }

@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { extract, type Headers } from 'tar-stream';
 import { isNotFound, mapDockerError } from '../errors';
-import type { ContainerDetails, DistributionDetails, ImageDetails, ImageHistoryStep, InnerEngine, NetworkDetails, VolumeDetails } from '../inner-engine';
+import type { ContainerDetails, DistributionDetails, ImageDetails, ImageHistoryStep, InnerEngine, NetworkDetails, SwarmState, VolumeDetails } from '../inner-engine';
+import { parseSwarmState, swarmRole } from './swarm-state';
 
 /**
  * The InnerEngine over dockerode: a client for the sandbox's inner engine
@@ -44,6 +45,13 @@ export class DockerInnerEngine implements InnerEngine {
       const reason = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message).split('\n')[0] ?? '';
       throw new Error(reason, { cause: error });
     }
+  }
+
+  async swarm(): Promise<SwarmState> {
+    const info: unknown = await this.docker.info();
+    if (!swarmRole(info).manager) return parseSwarmState(info);
+    const [nodes, services, tasks] = await Promise.all([this.docker.listNodes(), this.docker.listServices(), this.docker.listTasks()]);
+    return parseSwarmState(info, { nodes, services, tasks });
   }
 
   async findFileInImage(image: string, wanted: (path: string) => boolean): Promise<string | null> {

@@ -12,6 +12,10 @@ export const Label = {
   pool: 'drydock.pool',
   /** What a non-sandbox container is for, e.g. 'registry' (so list() never mistakes it for a sandbox). */
   role: 'drydock.role',
+  /** The lab a machine belongs to, on the machine and on the lab's network (lab-network.ts). */
+  lab: 'drydock.lab',
+  /** A lab machine's hostname (its alias on the lab network). */
+  machine: 'drydock.machine',
   /** On the short-lived containers that read an image's own files (image-files.ts). */
   imageProbe: 'drydock.image-probe',
 } as const;
@@ -50,20 +54,39 @@ export const imageProbeName = (random: string): string => `drydock-image-probe-$
  *   drydock-sb-<session>                     as created
  *   drydock-sb-<session>.<learner>           a warm sandbox claimed by <learner>
  *   drydock-sb-<session>.<learner>.<expiry>  …whose lifetime was extended (expiry: ms, base 36)
+ *   drydock-sb-<session>.<learner>.<expiry>.<environment>  …claimed for an environment other than
+ *                                            the one it was made for (a warm sandbox made for the profile,
+ *                                            claimed for a lesson's environment); expiry may be empty
+ * A name allows only [a-zA-Z0-9_.-], so the environment (protocol/environment.ts)
+ * is written with `_` for its `:` and `@`: dind_networking, dind_swarm_2.
  */
 export interface NameRecord {
   learnerId?: string;
   expiresAt?: number;
+  environment?: string;
 }
 
 export function sandboxName(sessionId: string, record: NameRecord = {}): string {
   const base = `${SANDBOX_PREFIX}${sessionId}`;
   if (!record.learnerId) return base;
-  return record.expiresAt ? `${base}.${record.learnerId}.${record.expiresAt.toString(36)}` : `${base}.${record.learnerId}`;
+  const expiry = record.expiresAt ? record.expiresAt.toString(36) : '';
+  if (record.environment) return `${base}.${record.learnerId}.${expiry}.${record.environment.replace(/[:@]/g, '_')}`;
+  return expiry ? `${base}.${record.learnerId}.${expiry}` : `${base}.${record.learnerId}`;
 }
 
 export function parseSandboxName(name: string): NameRecord {
-  const [, learnerId, expiry] = name.replace(/^\//, '').split('.');
+  const [, learnerId, expiry, environment] = name.replace(/^\//, '').split('.');
   const expiresAt = expiry ? parseInt(expiry, 36) : undefined;
-  return { learnerId: learnerId || undefined, expiresAt: expiresAt && Number.isFinite(expiresAt) ? expiresAt : undefined };
+  return {
+    learnerId: learnerId || undefined,
+    expiresAt: expiresAt && Number.isFinite(expiresAt) ? expiresAt : undefined,
+    environment: environment ? environmentFromName(environment) : undefined,
+  };
+}
+
+/** dind_networking → dind:networking, dind_swarm_2 → dind:swarm@2 (see sandboxName). */
+function environmentFromName(written: string): string {
+  const [profile, name, machine] = written.split('_');
+  if (!name) return profile ?? '';
+  return machine ? `${profile}:${name}@${machine}` : `${profile}:${name}`;
 }

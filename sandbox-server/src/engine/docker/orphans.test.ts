@@ -51,3 +51,23 @@ describe('removeOrphans: volumes', () => {
     assert.deepEqual(removed, ['drydock-sb-gone-etc']);
   });
 });
+
+describe('removeOrphans: lab networks', () => {
+  it('keeps a lab\'s network while any machine of the lab is left (whichever machine made it), removes one with no machine left', async () => {
+    const removed: string[] = [];
+    const network = (name: string, labels: Record<string, string>) => ({ Name: name, Labels: { 'drydock.server': 'server-a', ...labels } });
+    const engine = {
+      listNetworks: async () => [
+        // Made by the lab's first machine (session "m1"), which is gone; machine "m2" of the lab is still there.
+        network('drydock-sb-lab-alive', { 'drydock.lab': 'alive' }),
+        network('drydock-sb-lab-gone', { 'drydock.lab': 'gone' }),
+        network('drydock-sb-m2', { 'drydock.session': 'm2' }),
+      ],
+      listContainers: async () => [{ Labels: { 'drydock.server': 'server-a', 'drydock.session': 'm2', 'drydock.lab': 'alive', 'drydock.machine': 'node2' } }],
+      listVolumes: async () => ({ Volumes: [] }),
+      getNetwork: (name: string) => ({ remove: async () => void removed.push(name) }),
+    } as unknown as Docker;
+    assert.equal(await removeOrphans(engine, 'server-a', undefined), 1);
+    assert.deepEqual(removed, ['drydock-sb-lab-gone']);
+  });
+});

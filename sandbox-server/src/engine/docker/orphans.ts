@@ -24,11 +24,15 @@ export async function removeOrphans(docker: Docker, serverId: string, hardening:
   const sandboxes = await docker.listContainers({ all: true, filters: { label: [Label.session] } });
   // A network is an orphan when no container of its session exists, running or not: a stopped
   // sandbox (the engine restarted) is not attached to its network, yet needs it to start again.
-  const sessions = new Set(sandboxes.filter((c) => c.Labels[Label.server] === serverId).map((c) => c.Labels[Label.session]));
+  const own = sandboxes.filter((c) => c.Labels[Label.server] === serverId);
+  const sessions = new Set(own.map((c) => c.Labels[Label.session]));
+  // A lab's network belongs to the lab, not to one session: an orphan when no machine of the lab is left.
+  const labs = new Set(own.map((c) => c.Labels[Label.lab]).filter(Boolean));
   for (const n of networks) {
     // A class's own network is the class registry's business, not a sandbox's.
     if (!n.Name.startsWith(SANDBOX_PREFIX)) continue;
-    if (sessions.has(n.Labels?.[Label.session])) continue;
+    const lab = n.Labels?.[Label.lab];
+    if (lab ? labs.has(lab) : sessions.has(n.Labels?.[Label.session])) continue;
     await removeNetwork(docker, n.Name);
     removed++;
   }

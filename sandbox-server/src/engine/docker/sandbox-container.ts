@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { SandboxInfo, SandboxSpec } from '../driver';
 import { Label, parseSandboxName, sandboxName } from './labels';
+import { labNetworkName, machineFromLabels, machineLabels } from './lab-network';
 import { securityHostConfig, type IsolationTier } from './isolation/tier';
 import { sandboxTmpfs } from './isolation/tmpfs';
 
@@ -21,6 +22,7 @@ export function sandboxLabels(spec: SandboxSpec, serverId: string, createdAt: nu
     [Label.expires]: String(spec.expiresAt),
     ...(spec.classId ? { [Label.class]: spec.classId } : {}),
     ...(spec.pool ? { [Label.pool]: spec.pool } : {}),
+    ...(spec.machine ? machineLabels(spec.machine) : {}),
   };
 }
 
@@ -30,7 +32,7 @@ export interface SandboxContainerParts {
   labels: Record<string, string>;
   tier: IsolationTier;
   capabilities: string[];
-  /** Its own network's name, or 'bridge'. */
+  /** Its own network's name (its lab's for a lab machine), or 'bridge'. */
   networkMode: string;
   mounts: Docker.MountSettings[];
 }
@@ -39,15 +41,17 @@ export function sandboxCreateOptions(spec: SandboxSpec, parts: SandboxContainerP
   return {
     name: parts.name,
     Image: parts.image,
-    Hostname: 'sandbox',
+    Hostname: spec.machine?.hostname ?? 'sandbox',
     Tty: true,
     OpenStdin: true,
     StdinOnce: false,
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
-    Env: ['TERM=xterm-256color', ...registryEnv(spec)],
+    Env: ['TERM=xterm-256color', ...registryEnv(spec), ...machineEnv(spec)],
     Labels: parts.labels,
+    // The machine's hostname resolves to it for the other machines of its lab (`ping node2`, `docker swarm join node1:2377`).
+    ...(spec.machine ? { NetworkingConfig: { EndpointsConfig: { [parts.networkMode]: { Aliases: [spec.machine.hostname] } } } } : {}),
     HostConfig: {
       // The inner engine's data must not be overlay-on-overlay. Named,
       // labelled volumes, so what a class leaves behind can be counted.
@@ -82,6 +86,16 @@ function registryEnv(spec: SandboxSpec): string[] {
 }
 
 /**
+ * A swarm node pulls a service's image before each task even when it has
+ * the image, unless told to prefer it (moby's executor reads this from
+ * dockerd's environment, which the entrypoint passes on). A lab has no route
+ * to Docker Hub, so without it every task waits out a failed lookup first.
+ */
+function machineEnv(spec: SandboxSpec): string[] {
+  return spec.machine ? ['DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1'] : [];
+}
+
+/**
  * On an internal network Docker's embedded DNS never answers for outside
  * names, and the inner dockerd looks up `docker.io` before every Hub pull
  * (even one a mirror serves): 2 × 5 s of resolver timeout per `docker pull`.
@@ -96,17 +110,19 @@ export function infoFromLabels(id: string, labels: Record<string, string>, runni
   const record = parseSandboxName(name);
   const learnerId = labels[Label.learner] || record.learnerId || '';
   const sessionId = labels[Label.session] ?? '';
+  const machine = machineFromLabels(labels);
   return {
     id,
     learnerId,
-    profile: labels[Label.profile] ?? '',
+    profile: record.environment ?? labels[Label.profile] ?? '',
     sessionId,
     createdAt: Number(labels[Label.created] ?? 0),
     expiresAt: Math.max(Number(labels[Label.expires] ?? 0), record.expiresAt ?? 0),
     running,
     classId: labels[Label.class] || undefined,
     pool: learnerId ? undefined : labels[Label.pool] || undefined,
-    // Only a network of its own (isolated networks): never the shared default bridge.
-    network: sessionId && networkMode === sandboxName(sessionId) ? networkMode : undefined,
+    // Only a network of its own (isolated networks) or its lab's: never the shared default bridge.
+    network: (sessionId && networkMode === sandboxName(sessionId)) || (machine && networkMode === labNetworkName(machine.lab)) ? networkMode : undefined,
+    ...(machine ? { machine } : {}),
   };
 }
