@@ -7,6 +7,7 @@ import { silentLogger } from '../../../lib/logging/logger';
 import { SessionManager } from '../sessions/session-manager';
 import { PROMPT, RecordingClient, cleanupServer, requireDocker, stripAnsi, testConfig, testDriver, waitFor } from '../../test/support';
 import { removeEverySandbox } from '../../test/sandboxes';
+import type { SandboxDriver } from '../engine/driver';
 import { gradeExercise } from './grader';
 
 /**
@@ -31,6 +32,21 @@ const EXERCISE: Exercise = {
   ],
   solution: 'docker run -d --name web busybox sleep 600',
 };
+
+/** The sandbox's inner dockerd log, for a failure message. */
+async function dockerdLog(driver: SandboxDriver, sandboxId: string): Promise<string> {
+  const r = await driver.exec(sandboxId, ['sh', '-c', 'ps -eo pid,stat,args | grep -E "[d]ockerd|[c]ontainerd"; tail -n 25 /var/log/dockerd.log'], { timeoutMs: 10_000, maxOutputBytes: 16_384 });
+  return `--- inner processes and dockerd.log ---\n${r.stdout}${r.stderr}`;
+}
+
+/** waitFor, and on a timeout: the terminal's tail and the inner dockerd's log in the message. */
+async function waitForOrExplain(what: string, predicate: () => boolean, timeoutMs: number, driver: SandboxDriver, sandboxId: string, terminal: () => string): Promise<void> {
+  try {
+    await waitFor(what, predicate, timeoutMs);
+  } catch (error) {
+    assert.fail(`${(error as Error).message}\n--- terminal ---\n${terminal().slice(-2000)}\n${await dockerdLog(driver, sandboxId)}`);
+  }
+}
 
 function type(session: { input(data: Uint8Array): void }, text: string): void {
   session.input(Buffer.from(text, 'utf8'));
@@ -82,8 +98,10 @@ describe('a learner stops their inner dockerd (real engine)', () => {
     // The learner follows the terminal's advice: the engine answers again and the exercise can pass.
     from = client.text().length;
     type(session, 'dockerd >>/var/log/dockerd.log 2>&1 &\r');
-    type(session, 'until docker version >/dev/null 2>&1; do sleep 0.2; done; docker run -d --name web busybox sleep 600 >/dev/null && echo web-$((6*7))\r');
-    await waitFor('the restarted engine running web', () => /^web-42\r?$/m.test(seen(from)), 60_000);
+    // Bounded, and a failed `docker run` says so: a CI run once timed out here with nothing to go on.
+    type(session, 'for i in $(seq 300); do docker version >/dev/null 2>&1 && break; sleep 0.2; done; docker run -d --name web busybox sleep 600 >/dev/null && echo web-$((6*7)) || echo run-failed-$((6*7))\r');
+    await waitForOrExplain('the restarted engine running web', () => /^(web|run-failed)-42\r?$/m.test(seen(from)), 90_000, driver, session.info.id, () => seen(from));
+    assert.doesNotMatch(seen(from), /^run-failed-42\r?$/m, `docker run failed on the restarted engine:\n${seen(from)}\n${await dockerdLog(driver, session.info.id)}`);
     const restarted = await gradeExercise(driver, session.info.id, EXERCISE);
     assert.deepEqual(
       restarted.checks.map((c) => c.message),
