@@ -197,6 +197,10 @@ describe('lessons with values', () => {
       assert.equal(problems.length, 1, JSON.stringify(lintCourse(root).problems));
       assert.equal(problems[0]!.file, file);
       assert.match(problems[0]!.message, /exercise "serve": its title has a placeholder/);
+      writeFileSync(join(root, 'drawn', 'lesson.md'), lessonSource(EXERCISE.map((l) => (l === 'id: serve' ? 'id: ${{ box }}' : l))));
+      const ids = lintCourse(root).problems.filter((p) => /exercise id/.test(p.message));
+      assert.equal(ids.length, 1, JSON.stringify(lintCourse(root).problems));
+      assert.match(ids[0]!.message, /exercise id "\$\{\{ box \}\}" has a placeholder: an id is the same for every learner/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

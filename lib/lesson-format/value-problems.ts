@@ -34,6 +34,10 @@ export function valueProblems(source: string, lesson: Lesson): LessonProblem[] {
     if (placeholderNames(exercise.title).length > 0) {
       problems.push({ file, line: exercise.line, message: `exercise "${exercise.id}": its title has a placeholder; titles are shown where there are no learner's values (the instructor's grid, grade exports): say it without one` });
     }
+    // An id keys every learner's progress and grades: one id for everyone.
+    if (placeholderNames(exercise.id).length > 0 || exercise.id.includes('${{')) {
+      problems.push({ file, line: exercise.line, message: `exercise id "${exercise.id}" has a placeholder: an id is the same for every learner (progress and grades are keyed by it)` });
+    }
   }
   const valuesLine = lines.findIndex((l) => /^values:/.test(l)) + 1 || 1;
   for (const name of declared) {
