@@ -2,6 +2,7 @@
  * The test suite: `npm test` runs lint, typecheck, then this with "all".
  *   unit         *.test.ts next to the code (no Docker, no browser)
  *   integration  *.integration.test.ts (real Docker Engine)
+ *   content      *.content.test.ts: the lessons' content CI (real Docker Engine), two files at a time
  *   e2e          e2e/*.e2e.test.ts (real Docker Engine + Chromium + production build)
  * Suites that need Docker or Chromium check for them first and fail loudly
  * with what to install; nothing is skipped.
@@ -14,14 +15,15 @@ import { isEntryPoint, parseCommandLine } from './lib/cli';
 import { prepareSandboxEngine } from './lib/sandbox-engine';
 import { findChromium } from '../e2e/support/chromium';
 
-const SUITES = ['unit', 'integration', 'e2e'] as const;
+const SUITES = ['unit', 'integration', 'content', 'e2e'] as const;
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `
-usage: tsx scripts/run-tests.ts [all|unit|integration|e2e]    (npm test runs "all" after lint and typecheck)
+usage: tsx scripts/run-tests.ts [all|unit|integration|content|e2e]    (npm test runs "all" after lint and typecheck)
 
   unit         *.test.ts next to the code (no Docker, no browser)
   integration  *.integration.test.ts (real Docker Engine)
+  content      *.content.test.ts: every lesson's blocks and exercises in real sandboxes (real Docker Engine)
   e2e          e2e/*.e2e.test.ts (real Docker Engine + Chromium + production build)
   all          all three (the default)
   -h, --help   this text
@@ -42,6 +44,7 @@ function findFiles(dir: string, out: string[] = []): string[] {
 function suiteOf(file: string): Suite {
   if (file.endsWith('.e2e.test.ts')) return 'e2e';
   if (file.endsWith('.integration.test.ts')) return 'integration';
+  if (file.endsWith('.content.test.ts')) return 'content';
   return 'unit';
 }
 
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
   const files = findFiles(root).filter((f) => suites.includes(suiteOf(f)));
   if (files.length === 0) fail(`no test files for "${wanted}"`);
 
-  if (suites.includes('integration') || suites.includes('e2e')) {
+  if (suites.some((s) => s !== 'unit')) {
     // The default tier, as `npm start` gives it: its own engine, images copied in (sets DOCKER_HOST).
     const engine = await prepareSandboxEngine(root, (m) => console.log(`[test] ${m}`)).catch((error: Error) =>
       fail(`integration and e2e tests need a Docker Engine and the sandbox tier under test.\n${error.message}`),
@@ -77,14 +80,24 @@ async function main(): Promise<void> {
     ensureNextBuild(root, (m) => console.log(`[test] ${m}`));
   }
 
-  // One file at a time: integration and e2e files share one Docker engine and two cores.
+  // The content CI first, two files at a time: they wait on sandboxes' engines and builds more than they
+  // compute, and together are a third of the suite. Not beside the other files: those count what the engine
+  // holds (the soak's leftovers, cleanup counts), which another file's sandboxes would disturb.
+  const content = files.filter((f) => suiteOf(f) === 'content');
+  const rest = files.filter((f) => suiteOf(f) !== 'content');
+  const statuses = [content.length > 0 ? runFiles(content, 2) : 0, rest.length > 0 ? runFiles(rest, 1) : 0];
+  process.exit(statuses.find((s) => s !== 0) ?? 0);
+}
+
+/** Node's test runner on these files, `concurrency` files at a time; its exit status. */
+function runFiles(files: string[], concurrency: number): number {
   const result = spawnSync(
     process.execPath,
     // --test-force-exit: a handle a failed test leaves open must not hang CI until its time limit.
-    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', '--test-force-exit', ...files],
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=600000', '--test-force-exit', ...files],
     { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } },
   );
-  process.exit(result.status ?? 1);
+  return result.status ?? 1;
 }
 
 if (isEntryPoint(import.meta.url)) main().catch((error: Error) => fail(error.message));

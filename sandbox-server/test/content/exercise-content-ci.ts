@@ -11,13 +11,13 @@ import { instantiateExercise, lessonValuesKey, valuesFor } from '../../../lib/le
 /**
  * Content CI: for every exercise of every lesson, on a fresh sandbox of its
  * own lesson, in course order: the check FAILS before the solution, the
- * reference solution runs cleanly, and the check PASSES after it. Twice, in
- * two test files: as a self-paced learner's sandbox
- * (lesson-exercises.integration.test.ts), and as a class's
- * (lesson-exercises-class.integration.test.ts: its inner engine using the
- * class registry mirror, seeded with every lesson's images, no network beyond).
+ * reference solution runs cleanly, and the check PASSES after it. In CI in
+ * class sandboxes (lesson-exercises-class.content.test.ts: the inner engine
+ * using the class registry mirror, seeded with every lesson's images, no
+ * network beyond); the self-paced side is proven by the run-blocks content CI
+ * (lesson-run-blocks.content.test.ts), from the state the slides' demos leave.
  * Run one lesson's with e.g. DRYDOCK_LESSONS=volumes node --import tsx --test
- * --test-force-exit sandbox-server/src/grading/lesson-exercises.integration.test.ts.
+ * --test-force-exit sandbox-server/src/grading/lesson-exercises-class.content.test.ts.
  */
 // DRYDOCK_LESSONS=volumes,buildx proves only those lessons (while writing them); CI proves all.
 const CI_LEARNER = `content-ci-${randomBytes(8).toString('hex')}`;
@@ -34,12 +34,12 @@ const lessons = lessonLibrary().all().flatMap((entry) => {
   return exercises.length > 0 ? [{ id: entry.id, exercises, images: entry.lesson.manifest.images, machines, values }] : [];
 });
 /**
- * Proves every exercise in one kind of sandbox. Each kind has its own test
- * file (lesson-exercises*.integration.test.ts), so each stays inside the
- * runner's per-file time limit as the course grows.
+ * Proves every exercise in one kind of sandbox ('self-paced' is kept for a run
+ * by hand from a small test file of your own; CI runs 'class').
  */
 export function proveEveryExercise(mode: 'self-paced' | 'class'): void {
-  describe(`every exercise (${mode} sandbox): fails on a fresh sandbox, passes after its solution`, () => {
+  // Its own time limit: the runner's per-test default (10 min) is too short for the whole course beside the run-blocks half.
+  describe(`every exercise (${mode} sandbox): fails on a fresh sandbox, passes after its solution`, { timeout: 40 * 60_000 }, () => {
     const config = testConfig();
     const driver = testDriver(config);
     const classId = `content-ci-${config.serverId.slice(-8)}`;
