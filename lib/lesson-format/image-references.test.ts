@@ -1,8 +1,22 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { locallyMadeImages, referencedImages } from './image-references';
+import { locallyMadeImages, referencedImages, shellCommands } from './image-references';
 
 describe('referencedImages', () => {
+  test('a quoted value glued to more text is one word (-v "$PWD":/src is not an image)', () => {
+    assert.deepEqual(referencedImages('docker run --rm -v "$PWD":/src -w /src busybox ls'), ['busybox']);
+    assert.deepEqual(referencedImages("docker run --rm -e 'A=1 2' busybox env"), ['busybox']);
+  });
+
+  test('&&, ||, ; and | inside quotes do not split the command', () => {
+    assert.deepEqual(referencedImages(`docker run --rm busybox sh -c 'false || echo "a; b | c"'`), ['busybox']);
+    assert.deepEqual(referencedImages('docker run -d alpine:3 || docker run -d busybox'), ['alpine:3', 'busybox']);
+  });
+
+  test('a # inside quotes is no comment; one that starts a word is', () => {
+    assert.deepEqual(referencedImages(`docker run --label 'note=#1' busybox # docker run nginx`), ['busybox']);
+  });
+
   test('docker run: the image comes after options with values, never an option value', () => {
     const line = 'docker run -d --rm -p 80:80 --name web -v /data:/data -e KEY=VALUE --memory 64m -w /srv -u 1000 busybox httpd -f -p 8080';
     assert.deepEqual(referencedImages(line), ['busybox']);
@@ -112,5 +126,12 @@ describe('locallyMadeImages', () => {
 
   test('nothing built or tagged', () => {
     assert.deepEqual(locallyMadeImages('docker run --rm busybox\nFROM busybox'), []);
+  });
+});
+
+describe('shellCommands', () => {
+  test('splits commands at unquoted operators and words at unquoted blanks, quotes removed', () => {
+    assert.deepEqual(shellCommands(`a "b c"d 'e|f' && g || h; i | j\\ k`), [['a', 'b cd', 'e|f'], ['g'], ['h'], ['i'], ['j k']]);
+    assert.deepEqual(shellCommands('echo ""'), [['echo', '']]);
   });
 });

@@ -17,9 +17,57 @@ const VALUE_OPTIONS = new Set([
   '--volume', '--volumes-from', '-w', '--workdir', '--ip', '--mac-address', '--oom-score-adj', '--blkio-weight',
 ]);
 
-/** Splits a command line into words, honouring simple quotes. */
-function words(line: string): string[] {
-  return line.match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+/**
+ * A shell line as the shell reads it, far enough for this heuristic: split
+ * into commands at `&&`, `||`, `;` and `|` outside quotes, each command into
+ * words at blanks outside quotes, quotes removed (`-v "$PWD":/src` is one
+ * word, `$PWD:/src`), a `#` that starts a word outside quotes ends the line.
+ * No expansions, here-documents or subshells.
+ */
+export function shellCommands(line: string): string[][] {
+  const commands: string[][] = [];
+  let current: string[] = [];
+  let word: string | null = null;
+  let quote: '"' | "'" | null = null;
+  const endWord = () => {
+    if (word !== null) current.push(word);
+    word = null;
+  };
+  const endCommand = () => {
+    endWord();
+    if (current.length > 0) commands.push(current);
+    current = [];
+  };
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+      else word = (word ?? '') + c;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      word ??= '';
+      continue;
+    }
+    if (c === '\\' && i + 1 < line.length) {
+      word = (word ?? '') + line[++i];
+      continue;
+    }
+    if (c === '#' && word === null) break;
+    if (c === ' ' || c === '\t') {
+      endWord();
+      continue;
+    }
+    if (c === ';' || c === '|' || (c === '&' && line[i + 1] === '&')) {
+      if (c !== ';' && line[i + 1] === c) i++;
+      endCommand();
+      continue;
+    }
+    word = (word ?? '') + c;
+  }
+  endCommand();
+  return commands;
 }
 
 function imageAfterOptions(tokens: string[]): string | undefined {
@@ -43,21 +91,19 @@ function joinContinuations(text: string): string {
 /** Images referenced by a shell command text (each `docker run/create/pull` and `FROM` line). */
 export function referencedImages(text: string): string[] {
   const found: string[] = [];
-  for (const rawLine of joinContinuations(text).split('\n')) {
-    const line = rawLine.replace(/#.*$/, '').trim();
-    for (const segment of line.split(/&&|\|\||;|\|/)) {
-      const tokens = words(segment.trim());
+  for (const line of joinContinuations(text).split('\n')) {
+    for (const tokens of shellCommands(line)) {
       const d = tokens.indexOf('docker');
       if (d >= 0) {
         let rest = tokens.slice(d + 1);
         if (rest[0] === 'container' || rest[0] === 'image') rest = rest.slice(1);
         const verb = rest[0];
         if (verb === 'run' || verb === 'create' || verb === 'pull') {
-          const image = imageAfterOptions(rest.slice(1))?.replace(/^["']|["']$/g, '');
+          const image = imageAfterOptions(rest.slice(1));
           if (image && !image.startsWith('$')) found.push(image);
         }
       }
-      const from = /^FROM\s+(?:--platform=\S+\s+)?(\S+)/i.exec(segment.trim());
+      const from = /^FROM\s+(?:--platform=\S+\s+)?(\S+)/i.exec(tokens.join(' '));
       if (from?.[1] && !from[1].startsWith('$')) found.push(from[1]);
     }
   }
@@ -68,8 +114,7 @@ export function referencedImages(text: string): string[] {
 const IMPORT_COMMIT_VALUE_OPTIONS = new Set(['-c', '--change', '-m', '--message', '-a', '--author', '--platform']);
 
 /** The REPOSITORY[:TAG] of `docker import FILE X` or `docker commit CONTAINER X`: the second word that is no option. */
-function importedOrCommitted(segment: string): string | undefined {
-  const tokens = words(segment.trim());
+function importedOrCommitted(tokens: string[]): string | undefined {
   const d = tokens.indexOf('docker');
   if (d < 0) return undefined;
   let rest = tokens.slice(d + 1);
@@ -94,8 +139,8 @@ export function locallyMadeImages(text: string): string[] {
     // Only a build or `imagetools create` makes an image with -t (`docker run -t` is a terminal, not a tag).
     if (/\bbuild\b|\bimagetools create\b/.test(line)) for (const m of line.matchAll(/(?:-t|--tag)[ =](\S+)/g)) made.push(m[1]!);
     for (const m of line.matchAll(/docker (?:image )?tag \S+ (\S+)/g)) made.push(m[1]!);
-    for (const segment of line.split(/&&|\|\||;|\|/)) {
-      const image = importedOrCommitted(segment);
+    for (const tokens of shellCommands(line)) {
+      const image = importedOrCommitted(tokens);
       if (image) made.push(image);
     }
     for (const m of line.matchAll(/^FROM\s+(?:--platform=\S+\s+)?\S+\s+AS\s+(\S+)/gim)) made.push(m[1]!);

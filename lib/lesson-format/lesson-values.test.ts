@@ -186,4 +186,19 @@ describe('lessons with values', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  test('lint: a placeholder in an exercise title (the grid and the exports show titles without anyone\'s values)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'drydock-values-lint-'));
+    try {
+      mkdirSync(join(root, 'drawn'));
+      writeFileSync(join(root, 'drawn', 'lesson.md'), lessonSource(EXERCISE));
+      const file = relative(process.cwd(), join(root, 'drawn', 'lesson.md'));
+      const problems = lintCourse(root).problems.filter((p) => /title/.test(p.message));
+      assert.equal(problems.length, 1, JSON.stringify(lintCourse(root).problems));
+      assert.equal(problems[0]!.file, file);
+      assert.match(problems[0]!.message, /exercise "serve": its title has a placeholder/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -203,7 +203,7 @@ describe('parseLesson: problems and where they are', () => {
 
   test('an unknown code block option names it', () => {
     const b = ['# Slide', '', `${FENCE}sh run quietly`, 'ls', FENCE];
-    expectOneProblem(parseLesson(lessonSource(MANIFEST, b), FILE), 10, /unknown code block option "quietly" \(known: run, copy, interrupt, fails, foreground, skip-ci\)/);
+    expectOneProblem(parseLesson(lessonSource(MANIFEST, b), FILE), 10, /unknown code block option "quietly" \(known: run, copy, interrupt, fails, foreground, skip-ci, self-check\)/);
   });
 
   test('interrupt on a copy block or a display block', () => {
@@ -232,11 +232,47 @@ describe('parseLesson: problems and where they are', () => {
     assert.deepEqual(
       problems.map((p) => [p.line, p.message]),
       [
-        [9, '"fails", "foreground" and "skip-ci" only make sense on a "run" block'],
-        [12, '"fails", "foreground" and "skip-ci" only make sense on a "run" block'],
-        [15, 'a run block takes one of "fails", "foreground" and "skip-ci", not several'],
+        [9, '"fails", "foreground", "skip-ci" and "self-check" only make sense on a "run" block'],
+        [12, '"fails", "foreground", "skip-ci" and "self-check" only make sense on a "run" block'],
+        [15, 'a run block takes one of "fails", "foreground", "skip-ci" and "self-check", not several'],
       ],
     );
+  });
+
+  test('a copy block after an editor link is that file; the last link before it counts, and a run block is never a file', () => {
+    const b = [
+      '# Slide',
+      '[Open one](editor:/root/a.txt), or rather [the other](editor:/root/demo/compose.yaml), paste and save:', // 9
+      `${FENCE}yaml copy`, // 10
+      'services: {}',
+      FENCE,
+      `${FENCE}sh run`, // 13
+      'cat /root/demo/compose.yaml',
+      FENCE,
+      'Then, with no link between:',
+      `${FENCE}sh copy`, // 17
+      'echo not a file',
+      FENCE,
+    ];
+    const parsed = parseLesson(lessonSource(MANIFEST, b), FILE);
+    assert.ok(parsed.ok, JSON.stringify(parsed));
+    assert.deepEqual(
+      parsed.lesson.slides[0]!.codeBlocks.map((c) => [c.line, c.mode, c.file]),
+      [
+        [10, 'copy', '/root/demo/compose.yaml'],
+        [13, 'run', undefined],
+        [17, 'copy', undefined],
+      ],
+    );
+  });
+
+  test('self-check belongs on an exercise\'s slide', () => {
+    const b = ['# Slide', `${FENCE}sh run self-check`, 'curl localhost:8080', FENCE];
+    expectOneProblem(parseLesson(lessonSource(MANIFEST, b), FILE), 9, /"self-check" is for a block on an exercise's slide/);
+    const onExercise = [...exerciseBody(EXERCISE_YAML), `${FENCE}sh run self-check`, 'docker ps', FENCE];
+    const parsed = parseLesson(lessonSource(MANIFEST, onExercise), FILE);
+    assert.ok(parsed.ok, JSON.stringify(parsed));
+    assert.deepEqual(parsed.lesson.slides[0]!.codeBlocks.map((c) => c.ci), ['runs', 'self-check']);
   });
 
   test('an empty run block', () => {

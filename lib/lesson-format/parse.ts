@@ -58,7 +58,17 @@ export function parseCodeInfo(info: string): { lang: string; mode: CodeMode; int
 }
 
 /** The info-string words that tell content CI what a run block does (CiExpectation). */
-const CI_WORDS: Record<string, CiExpectation> = { fails: 'fails', foreground: 'foreground', 'skip-ci': 'skip' };
+const CI_WORDS: Record<string, CiExpectation> = { fails: 'fails', foreground: 'foreground', 'skip-ci': 'skip', 'self-check': 'self-check' };
+
+/** An editor link's target, `[text](editor:/root/demo/compose.yaml)`: the last one before a copy block names its file. */
+const EDITOR_LINK = /\]\(editor:(\/[^)\s]+)\)/g;
+
+/** The file the last editor link in `lines` names, if any. */
+function lastEditorLink(lines: string[]): string | undefined {
+  let file: string | undefined;
+  for (const line of lines) for (const m of line.matchAll(EDITOR_LINK)) file = m[1];
+  return file;
+}
 
 /**
  * The yaml library's first message line without its own "at line N, column M":
@@ -87,21 +97,33 @@ function extractCodeBlocks(lines: string[], firstLine: number, file: string, pro
     if (m && m[2]![0] === open.marker[0] && m[2]!.length >= open.marker.length && m[3]!.trim() === '') {
       const info = parseCodeInfo(open.info);
       for (const word of info.unknown) {
-        problems.push({ file, line: open.line, message: `unknown code block option "${word}" (known: run, copy, interrupt, fails, foreground, skip-ci)` });
+        problems.push({ file, line: open.line, message: `unknown code block option "${word}" (known: run, copy, interrupt, fails, foreground, skip-ci, self-check)` });
       }
       if (info.interrupt && info.mode !== 'run') {
         problems.push({ file, line: open.line, message: '"interrupt" only makes sense on a "run" block' });
       }
       if (info.ci.length > 0 && info.mode !== 'run') {
-        problems.push({ file, line: open.line, message: '"fails", "foreground" and "skip-ci" only make sense on a "run" block' });
+        problems.push({ file, line: open.line, message: '"fails", "foreground", "skip-ci" and "self-check" only make sense on a "run" block' });
       }
       if (info.ci.length > 1) {
-        problems.push({ file, line: open.line, message: 'a run block takes one of "fails", "foreground" and "skip-ci", not several' });
+        problems.push({ file, line: open.line, message: 'a run block takes one of "fails", "foreground", "skip-ci" and "self-check", not several' });
       }
       if (info.mode === 'run' && open.body.join('').trim() === '') {
         problems.push({ file, line: open.line, message: 'a "run" block has no command in it' });
       }
-      blocks.push({ lang: info.lang, mode: info.mode, interrupt: info.interrupt, ci: (info.mode === 'run' && info.ci[0]) || 'runs', code: open.body.join('\n'), line: open.line, firstIndex: open.index, lastIndex: i });
+      // The prose between the previous block (or the slide's start) and this one: where an editor link names a copy block's file.
+      const savedAs = info.mode === 'copy' ? lastEditorLink(lines.slice((blocks.at(-1)?.lastIndex ?? -1) + 1, open.index)) : undefined;
+      blocks.push({
+        lang: info.lang,
+        mode: info.mode,
+        interrupt: info.interrupt,
+        ci: (info.mode === 'run' && info.ci[0]) || 'runs',
+        code: open.body.join('\n'),
+        line: open.line,
+        ...(savedAs ? { file: savedAs } : {}),
+        firstIndex: open.index,
+        lastIndex: i,
+      });
       open = null;
       return;
     }
@@ -243,6 +265,11 @@ export function parseLesson(source: string, file: string, folderName?: string): 
     for (const extra of exerciseBlocks.slice(1)) problems.push({ file, line: extra.line, message: 'a slide holds at most one exercise' });
     const exerciseBlock = exerciseBlocks[0];
     const exercise = exerciseBlock ? parseExercise(exerciseBlock, file, problems, sample) : undefined;
+    for (const b of blocks) {
+      if (b.ci === 'self-check' && !exerciseBlock) {
+        problems.push({ file, line: b.line, message: '"self-check" is for a block on an exercise\'s slide (the learner checks their answer with it); this slide has no exercise' });
+      }
+    }
     const shownLines = exerciseBlock ? [...bodyLines.slice(0, exerciseBlock.firstIndex), ...bodyLines.slice(exerciseBlock.lastIndex + 1)] : bodyLines;
     slides.push({
       index: slides.length,

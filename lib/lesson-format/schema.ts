@@ -252,9 +252,11 @@ export type CodeMode = 'run' | 'copy' | 'display';
  * - `runs`: every command succeeds and prints no error (the default);
  * - `fails` (```` ```sh run fails ````): the block shows an error on purpose, so it must exit non-zero or print one;
  * - `foreground` (```` ```sh run foreground ````): it runs until the learner presses Ctrl-C (`docker logs -f`, `top`); CI stops it after a few seconds;
- * - `skip` (```` ```sh run skip-ci ````): CI cannot run it (on another machine's tab); the slide's prose says why.
+ * - `skip` (```` ```sh run skip-ci ````): CI cannot run it (on another machine's tab); the slide's prose says why;
+ * - `self-check` (```` ```sh run self-check ````): on an exercise's slide, the learner's way to check their own
+ *   answer (`curl localhost:PORT`): CI runs it after the reference solution, where it must succeed.
  */
-export type CiExpectation = 'runs' | 'fails' | 'foreground' | 'skip';
+export type CiExpectation = 'runs' | 'fails' | 'foreground' | 'skip' | 'self-check';
 
 export interface CodeBlock {
   lang: string;
@@ -266,6 +268,11 @@ export interface CodeBlock {
   code: string;
   /** 1-based line of the opening fence in lesson.md. */
   line: number;
+  /**
+   * A `copy` block right after a link to the editor (`[Open it](editor:/root/demo/compose.yaml)`) is that
+   * file's content: the learner pastes it there and saves. Content CI writes it there the same way.
+   */
+  file?: string;
 }
 
 export interface Slide {

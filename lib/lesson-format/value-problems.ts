@@ -5,7 +5,8 @@ import type { Lesson, LessonProblem } from './schema';
  * Lint of values drawn per learner, on the lesson's source (so every
  * placeholder is reported at its own line: slides, notes, code blocks and
  * exercises alike): a placeholder of a value the manifest does not declare, a
- * `${{ … }}` that is not a placeholder, and a declared value nothing uses.
+ * `${{ … }}` that is not a placeholder, a declared value nothing uses, and a
+ * placeholder in an exercise's title.
  */
 export function valueProblems(source: string, lesson: Lesson): LessonProblem[] {
   const { file, manifest } = lesson;
@@ -28,6 +29,12 @@ export function valueProblems(source: string, lesson: Lesson): LessonProblem[] {
       problems.push({ file, line: i + 1, message: `"${bad}" is not a placeholder: write \${{ name }}, with a declared value's name (lowercase letters, digits, dashes)` });
     }
   });
+  // A title is shown where no one learner's values are: the instructor's grid, the grade exports, the lesson list.
+  for (const exercise of lesson.slides.flatMap((s) => (s.exercise ? [s.exercise] : []))) {
+    if (placeholderNames(exercise.title).length > 0) {
+      problems.push({ file, line: exercise.line, message: `exercise "${exercise.id}": its title has a placeholder; titles are shown where there are no learner's values (the instructor's grid, grade exports): say it without one` });
+    }
+  }
   const valuesLine = lines.findIndex((l) => /^values:/.test(l)) + 1 || 1;
   for (const name of declared) {
     if (!used.has(name)) problems.push({ file, line: valuesLine, message: `value "${name}" is declared but nothing uses \${{ ${name} }}` });

@@ -124,9 +124,25 @@ describe('every run block of every lesson: the terminal shows what the prose say
     let state = '';
     const values: LearnerValues = valuesFor(lesson.manifest.values, CI_LEARNER, lesson.manifest.id, CI_VALUES_KEY);
     for (const slide of lesson.slides) {
+      /** The learner's checks of their own answer: run after the exercise's reference solution. */
+      const selfChecks: CodeBlock[] = [];
       for (const written of slide.codeBlocks) {
         const block: CodeBlock = instantiate(written, values);
+        if (block.mode === 'copy' && block.file) {
+          // As a learner pastes it into the editor and saves (the editor creates the folders).
+          const file = block.file;
+          await t.test(`${lesson.file}:${block.line} (saved in the editor as ${file})`, async () => {
+            // The editor's own save path (driver.writeFile: through the backend, parent folders made).
+            const written = await driver.writeFile(node1, file, Buffer.from(`${block.code}\n`, 'utf8'));
+            assert.equal(written.kind, 'written', `${lesson.file}:${block.line}: saving ${file} as the editor would: ${JSON.stringify(written)}`);
+          });
+          continue;
+        }
         if (block.mode !== 'run') continue;
+        if (block.ci === 'self-check') {
+          selfChecks.push(block);
+          continue;
+        }
         const where = `${lesson.file}:${block.line}`;
         if (block.ci === 'skip') {
           const reason = `${where}: not run (skip-ci; slide "${slide.title}" says why)`;
@@ -135,15 +151,7 @@ describe('every run block of every lesson: the terminal shows what the prose say
           console.log(`[run-blocks] ${reason}`);
           continue;
         }
-        await t.test(`${where} ${block.ci === 'runs' ? '' : `(${block.ci}) `}${firstLine(block.code)}`, async () => {
-          const timeoutMs = block.ci === 'foreground' ? FOREGROUND_MS : BLOCK_MS;
-          const result = await runBlock(driver, node1, block, state, timeoutMs);
-          tally.blocks++;
-          if (result.state !== undefined) state = result.state;
-          const problem = disagreement(block, result, timeoutMs);
-          if (problem) tally.failing.push(`${where}: ${problem.split('\n')[0]}`);
-          assert.equal(problem, undefined, `${where} (slide "${slide.title}"):\n${problem}\n--- the terminal showed:\n${result.output.slice(-3000)}`);
-        });
+        await runOne(block, slide.title);
       }
       if (!slide.exercise) continue;
       const exercise = instantiateExercise(slide.exercise, values);
@@ -154,14 +162,34 @@ describe('every run block of every lesson: the terminal shows what the prose say
         assert.equal(verdict.passed, false, `${where}: the slides' demos, run as they are, pass exercise ${exercise.id}`);
       });
       // The solution gives the later slides a learner's solved state; that it passes is lesson-exercises' proof.
-      await t.test(`${where} exercise ${exercise.id}: its solution runs after the demos`, async () => {
+      await t.test(`${where} exercise ${exercise.id}: its solution runs after the demos and passes`, async () => {
         const solution = await runSolution(driver, sandboxOf, exercise);
         const ok = solution.exitCode === 0 && !solution.timedOut;
         if (!ok) tally.solutionsFailed.push(`${where} ${exercise.id}: exit ${solution.exitCode}${solution.timedOut ? ' (timed out)' : ''}: ${lastLine(solution.stderr || solution.stdout)}`);
         assert.ok(ok, `${where}: the solution of ${exercise.id} fails in the sandbox the demos left (exit ${solution.exitCode}):\n${solution.stdout}\n${solution.stderr}`);
+        // A learner who did the demos and then the exercise passes it (lesson-exercises proves the same from a fresh sandbox).
+        const verdict = await gradeExercise(driver, sandboxOf, exercise);
+        const failed = verdict.checks.filter((c) => !c.passed);
+        if (!verdict.passed) tally.solutionsFailed.push(`${where} ${exercise.id}: checks fail after the solution: ${failed.map((c) => c.message).join('; ').slice(0, 200)}`);
+        assert.equal(verdict.passed, true, `${where}: after the demos and the solution, checks of ${exercise.id} fail: ${JSON.stringify(failed, null, 1)}`);
       });
+      for (const block of selfChecks) await runOne(block, slide.title);
     }
     tally.ms = performance.now() - lessonStarted;
+
+    /** One run block, typed as ▶ Run would, judged by what the terminal showed. */
+    async function runOne(block: CodeBlock, slideTitle: string): Promise<void> {
+      const where = `${lesson.file}:${block.line}`;
+      await t.test(`${where} ${block.ci === 'runs' ? '' : `(${block.ci}) `}${firstLine(block.code)}`, async () => {
+        const timeoutMs = block.ci === 'foreground' ? FOREGROUND_MS : BLOCK_MS;
+        const result = await runBlock(driver, node1, block, state, timeoutMs);
+        tally.blocks++;
+        if (result.state !== undefined) state = result.state;
+        const problem = disagreement(block, result, timeoutMs);
+        if (problem) tally.failing.push(`${where}: ${problem.split('\n')[0]}`);
+        assert.equal(problem, undefined, `${where} (slide "${slideTitle}"):\n${problem}\n--- the terminal showed:\n${result.output.slice(-3000)}`);
+      });
+    }
   }
 });
 
