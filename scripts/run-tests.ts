@@ -85,16 +85,23 @@ async function main(): Promise<void> {
   // holds (the soak's leftovers, cleanup counts), which another file's sandboxes would disturb.
   const content = files.filter((f) => suiteOf(f) === 'content');
   const rest = files.filter((f) => suiteOf(f) !== 'content');
-  const statuses = [content.length > 0 ? runFiles(content, 2) : 0, rest.length > 0 ? runFiles(rest, 1) : 0];
+  const statuses = [content.length > 0 ? runFiles(content, 2, CONTENT_FILE_TIMEOUT_MS) : 0, rest.length > 0 ? runFiles(rest, 1, FILE_TIMEOUT_MS) : 0];
   process.exit(statuses.find((s) => s !== 0) ?? 0);
 }
 
+/**
+ * Node's --test-timeout bounds each file as a whole as well as each test. 10 minutes for a file; a content file
+ * runs the whole course (about 10-15 minutes beside the other one on two cores), its tests bounded by their own limits.
+ */
+const FILE_TIMEOUT_MS = 10 * 60_000;
+const CONTENT_FILE_TIMEOUT_MS = 40 * 60_000;
+
 /** Node's test runner on these files, `concurrency` files at a time; its exit status. */
-function runFiles(files: string[], concurrency: number): number {
+function runFiles(files: string[], concurrency: number, timeoutMs: number): number {
   const result = spawnSync(
     process.execPath,
     // --test-force-exit: a handle a failed test leaves open must not hang CI until its time limit.
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=600000', '--test-force-exit', ...files],
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeoutMs}`, '--test-force-exit', ...files],
     { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } },
   );
   return result.status ?? 1;
