@@ -49,6 +49,7 @@ import { createClassroom } from '../classroom/class-services';
 import { openInstructorAccess } from '../classroom/instructor-auth';
 import { createHttpApp, nodeListener, type HttpApp } from './app';
 import type { Exercise } from '../../lib/lesson-format/schema';
+import { lessons } from '../../lib/lesson-format/lesson-library';
 
 /**
  * Contract tests: every JSON and Server-Sent Events route of the platform,
@@ -301,7 +302,10 @@ describe('every response satisfies the schema the browser parses', () => {
     assert.deepEqual(await valuesOf(cookieOf(grace)), mine, 'the same values on every visit');
     const others = await Promise.all(Array.from({ length: 5 }, () => valuesOf(cookieOf(newLearnerId()))));
     assert.ok(others.some((v) => v.port !== mine.port || v.name !== mine.name), 'five other learners all drew the same values');
-    assert.deepEqual(await valuesOf(cookieOf(grace), 'namespaces'), {}, 'a lesson without values has none');
+    // Every lesson of the course draws values now: another lesson's are its own names, drawn apart from this one's.
+    const namespaces = lessons().get('namespaces');
+    assert.ok(namespaces?.ok);
+    assert.deepEqual(Object.keys(await valuesOf(cookieOf(grace), 'namespaces')).sort(), Object.keys(namespaces.lesson.manifest.values).sort(), "another lesson's values are that lesson's");
     await refusal(await call('GET', '/api/lessons/no-such-lesson/values', { cookie: cookieOf(grace) }), 404);
 
     const solution = await body(await call('POST', `/api/lessons/${LESSON}/exercises/serve-read-only/solution`, { cookie: cookieOf(grace) }), SolutionResponseSchema, 200);
