@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type Docker from 'dockerode';
+import { describe, test } from 'node:test';
 import { CloseCode, type ServerControl } from '../../../protocol';
 import type { SandboxServerConfig } from '../config/config';
-import type { DockerDriver } from '../engine/docker/docker';
-import { silentLogger } from '../../../lib/logging/logger';
-import { SessionManager } from './session-manager';
-import { PROMPT, RecordingClient, cleanupServer, requireDocker, testConfig, testDriver, waitFor } from '../../test/support';
+import { sessionManagersOnRealEngine } from '../../test/real-engine-managers';
+import { PROMPT, RecordingClient, testConfig, waitFor } from '../../test/support';
 
 /**
  * Environments against the real engine, in the tier the environment names:
@@ -30,29 +27,8 @@ function type(session: { input(data: Uint8Array): void }, text: string): void {
 }
 
 describe('environments with the Docker driver (real engine): parked, restored, evicted', () => {
-  let docker: Docker;
-  const serverIds = new Set<string>();
-  const managers: SessionManager[] = [];
-
-  function setup(config: SandboxServerConfig): { driver: DockerDriver; manager: SessionManager } {
-    serverIds.add(config.serverId);
-    const driver = testDriver(config);
-    const manager = new SessionManager(driver, config, silentLogger);
-    managers.push(manager);
-    return { driver, manager };
-  }
-
-  before(async () => {
-    docker = await requireDocker();
-  });
-
-  after(async () => {
-    for (const manager of managers) manager.shutdown();
-    for (const serverId of serverIds) {
-      const left = await cleanupServer(docker, serverId);
-      assert.deepEqual(left, { containers: 0, networks: 0, volumes: 0 }, `left behind by ${serverId}`);
-    }
-  });
+  const engine = sessionManagersOnRealEngine();
+  const setup = engine.setup;
 
   test('persist → leave → platform restart → return: files, inner images, volumes and history are back', { timeout: 6 * 60_000 }, async () => {
     const base = testConfig();
@@ -78,7 +54,7 @@ describe('environments with the Docker driver (real engine): parked, restored, e
     const parkStarted = Date.now();
     await first.manager.sweep();
     const parkMs = Date.now() - parkStarted;
-    const parkedState = (await docker.getContainer(id).inspect()).State;
+    const parkedState = (await engine.docker.getContainer(id).inspect()).State;
     assert.equal(parkedState.Running, false, 'a parked environment is stopped');
     assert.deepEqual(first.manager.environmentsOf(L).find((e) => e.environment === 'dind:networking')?.state, 'parked');
 
@@ -95,7 +71,7 @@ describe('environments with the Docker driver (real engine): parked, restored, e
     const tar = Buffer.concat(chunks).toString('latin1');
     assert.match(tar, /root\/work\/note/, 'the export holds the file');
     assert.match(tar, /kept-42/, "and the file's content");
-    assert.equal((await docker.getContainer(id).inspect()).State.Running, false, 'exporting did not start it');
+    assert.equal((await engine.docker.getContainer(id).inspect()).State.Running, false, 'exporting did not start it');
 
     const c2 = new RecordingClient();
     const restoreStarted = Date.now();
@@ -123,7 +99,7 @@ describe('environments with the Docker driver (real engine): parked, restored, e
     await second.manager.reset(L, 'dind:networking');
     await second.manager.reset(L, 'dind:volumes');
     assert.deepEqual(second.manager.environmentsOf(L), []);
-    await assert.rejects(docker.getContainer(id).inspect(), /no such container/i);
+    await assert.rejects(engine.docker.getContainer(id).inspect(), /no such container/i);
   });
 
   test('eviction at the cap: the oldest parked environment is removed with everything it had, its learner told at the next visit', { timeout: 5 * 60_000 }, async () => {
@@ -133,13 +109,13 @@ describe('environments with the Docker driver (real engine): parked, restored, e
     const L = learner();
     const c1 = new RecordingClient();
     const one = await manager.connect(L, 'dind:one', c1);
-    const oneNetwork = (await docker.getContainer(one.info.id).inspect()).HostConfig.NetworkMode;
+    const oneNetwork = (await engine.docker.getContainer(one.info.id).inspect()).HostConfig.NetworkMode;
     await manager.connect(L, 'dind:two', new RecordingClient()); // parks one (one running per learner)
     assert.equal(c1.closed?.code, CloseCode.EXPIRED);
-    assert.equal((await docker.getContainer(one.info.id).inspect()).State.Running, false);
+    assert.equal((await engine.docker.getContainer(one.info.id).inspect()).State.Running, false);
     const three = await manager.connect(L, 'dind:three', new RecordingClient()); // parks two; one is evicted
-    await assert.rejects(docker.getContainer(one.info.id).inspect(), /no such container/i, 'evicted: the container');
-    await assert.rejects(docker.getNetwork(oneNetwork!).inspect(), /no such network|not found/i, 'evicted: its network');
+    await assert.rejects(engine.docker.getContainer(one.info.id).inspect(), /no such container/i, 'evicted: the container');
+    await assert.rejects(engine.docker.getNetwork(oneNetwork!).inspect(), /no such network|not found/i, 'evicted: its network');
     assert.deepEqual(
       manager.environmentsOf(L).map((e) => [e.environment, e.state]),
       [['dind:three', 'running'], ['dind:two', 'parked']],
@@ -162,7 +138,7 @@ describe('environments with the Docker driver (real engine): parked, restored, e
     first.manager.setPlacement(() => ({ classId: 'class-x', pool: 'class-x' }));
     const L = learner();
     const session = await first.manager.connect(L, 'dind:networking', new RecordingClient());
-    assert.equal((await docker.getContainer(session.info.id).inspect()).Config.Labels['drydock.profile'], 'dind', 'made for the profile');
+    assert.equal((await engine.docker.getContainer(session.info.id).inspect()).Config.Labels['drydock.profile'], 'dind', 'made for the profile');
     first.manager.shutdown();
     const second = setup(config);
     await second.manager.reconcile();

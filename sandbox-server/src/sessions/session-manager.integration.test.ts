@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type Docker from 'dockerode';
 import { CloseCode, type ServerControl } from '../../../protocol';
 import type { SandboxServerConfig } from '../config/config';
-import type { DockerDriver } from '../engine/docker/docker';
-import { silentLogger } from '../../../lib/logging/logger';
-import { SessionManager } from './session-manager';
+import { sessionManagersOnRealEngine } from '../../test/real-engine-managers';
 import { removeEverySandbox } from '../../test/sandboxes';
-import { PROMPT, RecordingClient, cleanupServer, requireDocker, testConfig, testDriver, waitFor } from '../../test/support';
+import { PROMPT, RecordingClient, testConfig, waitFor } from '../../test/support';
 
 /**
  * SessionManager with the real Docker driver: adopting sandboxes after a
@@ -64,29 +62,8 @@ async function containerExists(docker: Docker, id: string): Promise<boolean> {
 }
 
 describe('SessionManager with the Docker driver (real engine)', () => {
-  let docker: Docker;
-  const serverIds = new Set<string>();
-  const managers: SessionManager[] = [];
-
-  function setup(config: SandboxServerConfig): { driver: DockerDriver; manager: SessionManager } {
-    serverIds.add(config.serverId);
-    const driver = testDriver(config);
-    const manager = new SessionManager(driver, config, silentLogger);
-    managers.push(manager);
-    return { driver, manager };
-  }
-
-  before(async () => {
-    docker = await requireDocker();
-  });
-
-  after(async () => {
-    for (const manager of managers) manager.shutdown();
-    for (const serverId of serverIds) {
-      const left = await cleanupServer(docker, serverId);
-      assert.deepEqual(left, { containers: 0, networks: 0, volumes: 0 }, `left behind by ${serverId}`);
-    }
-  });
+  const engine = sessionManagersOnRealEngine();
+  const setup = engine.setup;
 
   test('server restart: a new manager with the same server id reattaches to the same container, files intact', async () => {
     const config = testConfig();
@@ -105,7 +82,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     assert.deepEqual(c1.closed, { code: CloseCode.SHUTDOWN, reason: 'The server is restarting; your sandbox is kept.' });
     assert.equal(statuses(c1.controls).at(-1), 'removed');
     assert.equal(first.manager.size, 0, 'shutdown forgets the live session');
-    assert.equal((await docker.getContainer(id).inspect()).State.Running, true, 'shutdown keeps the container running');
+    assert.equal((await engine.docker.getContainer(id).inspect()).State.Running, true, 'shutdown keeps the container running');
 
     const second = setup(config);
     assert.deepEqual(await second.manager.reconcile(), { kept: 1, parked: 0, removed: 0 });
@@ -125,7 +102,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     await waitForOutput(c2, 'the reattached shell answering', /^\/root\/survivor\r?\n(.*\n)?again-5\r?$/m, from);
 
     await removeEverySandbox(second.manager, second.driver);
-    assert.equal(await containerExists(docker, id), false);
+    assert.equal(await containerExists(engine.docker, id), false);
   });
 
   test('reconcile removes a sandbox whose lifetime has passed, with its network, and keeps none (no keep window)', async () => {
@@ -133,13 +110,13 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     const { driver, manager } = setup(config);
     const sessionId = `exp${randomBytes(4).toString('hex')}`;
     const info = await driver.create({ learnerId: learner(), profile: PROFILE, sessionId, expiresAt: Date.now() - 1_000, limits: config.limits });
-    assert.equal(await containerExists(docker, info.id), true);
-    assert.equal(await networkExists(docker, `drydock-sb-${sessionId}`), true);
+    assert.equal(await containerExists(engine.docker, info.id), true);
+    assert.equal(await networkExists(engine.docker, `drydock-sb-${sessionId}`), true);
 
     assert.deepEqual(await manager.reconcile(), { kept: 0, parked: 0, removed: 1 });
     assert.equal(manager.size, 0);
-    assert.equal(await containerExists(docker, info.id), false);
-    assert.equal(await networkExists(docker, `drydock-sb-${sessionId}`), false);
+    assert.equal(await containerExists(engine.docker, info.id), false);
+    assert.equal(await networkExists(engine.docker, `drydock-sb-${sessionId}`), false);
     assert.deepEqual(await driver.list(), []);
   });
 
@@ -152,7 +129,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     const client = new RecordingClient();
     const session = await manager.connect(L, PROFILE, client);
     const id = session.info.id;
-    const network = (await docker.getContainer(id).inspect()).HostConfig.NetworkMode;
+    const network = (await engine.docker.getContainer(id).inspect()).HostConfig.NetworkMode;
     assert.ok(network?.startsWith('drydock-sb-'));
     assert.equal(helloOf(client).expiresAt, session.info.expiresAt);
 
@@ -169,8 +146,8 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     assert.equal(manager.sandboxIdOf(L, PROFILE), undefined);
     assert.equal(manager.size, 0);
     assert.equal(session.isDisposed, true);
-    assert.equal(await containerExists(docker, id), false);
-    assert.equal(await networkExists(docker, network!), false);
+    assert.equal(await containerExists(engine.docker, id), false);
+    assert.equal(await networkExists(engine.docker, network!), false);
   });
 
   test('idle: sweep keeps an idle sandbox while a client is connected and removes it once nobody is', async () => {
@@ -189,7 +166,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     assert.equal(manager.sandboxIdOf(L, PROFILE), session.info.id);
     assert.equal(session.isDisposed, false);
     assert.equal(client.closed, null);
-    assert.equal(await containerExists(docker, id), true);
+    assert.equal(await containerExists(engine.docker, id), true);
 
     manager.disconnect(session, client);
     assert.equal(session.clientCount, 0);
@@ -201,7 +178,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     await manager.sweep();
     assert.equal(manager.sandboxIdOf(L, PROFILE), undefined);
     assert.equal(session.isDisposed, true);
-    assert.equal(await containerExists(docker, id), false);
+    assert.equal(await containerExists(engine.docker, id), false);
     assert.equal(client.closed, null, 'a client that left is not sent anything');
   });
 
@@ -215,7 +192,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     await waitForOutput(client, 'the first prompt', PROMPT, 0, 60_000);
     // The prompt comes before the inner engine answers; its own 'ready' must not be taken for the respawn's.
     await waitFor('the inner engine ready', () => session.engineReady, 60_000);
-    const startedAt = (await docker.getContainer(id).inspect()).State.StartedAt;
+    const startedAt = (await engine.docker.getContainer(id).inspect()).State.StartedAt;
 
     // PID 1 is docker-init (Init: true); it forwards TERM to the entrypoint, which stops the inner engine and exits.
     const pid1 = await driver.exec(id, ['cat', '/proc/1/comm'], { timeoutMs: 10_000 });
@@ -232,7 +209,7 @@ describe('SessionManager with the Docker driver (real engine)', () => {
     assert.equal(manager.sandboxIdOf(L, PROFILE), id, 'the same sandbox carries on');
     assert.equal(session.isDisposed, false, 'the same session carries on');
     assert.equal(client.closed, null);
-    const inspected = await docker.getContainer(id).inspect();
+    const inspected = await engine.docker.getContainer(id).inspect();
     assert.equal(inspected.State.Running, true);
     assert.notEqual(inspected.State.StartedAt, startedAt, 'the container was started again');
 
